@@ -1,0 +1,38 @@
+// Erlang's three classes of exception, carried by one JavaScript error type so that the
+// shell and crash reports can print them as Eshell does (`** exception error: ...`).
+// A plain `throw value` of a non-Error in user code is Erlang's `throw` class; a JavaScript
+// Error thrown by user code is the `error` class with that Error as its reason.
+
+export type ExceptionClass = 'error' | 'exit' | 'throw';
+
+export class ErlangException extends Error {
+  constructor(
+    readonly kind: ExceptionClass,
+    readonly reason: unknown,
+    message?: string,
+  ) {
+    super(message ?? `${kind}: ${describeReason(reason)}`);
+    this.name = 'ErlangException';
+  }
+}
+
+/** Raises an exception of class `error` (Erlang's `erlang:error/1`). */
+export function error(reason: unknown, message?: string): never {
+  throw new ErlangException('error', reason, message);
+}
+
+/** The class and reason Erlang would see for anything thrown by user code. */
+export function classify(thrown: unknown): { kind: ExceptionClass; reason: unknown } {
+  if (thrown instanceof ErlangException) return { kind: thrown.kind, reason: thrown.reason };
+  if (thrown instanceof Error) return { kind: 'error', reason: thrown };
+  return { kind: 'throw', reason: thrown };
+}
+
+function describeReason(reason: unknown): string {
+  if (typeof reason === 'string') return reason;
+  try {
+    return JSON.stringify(reason) ?? String(reason);
+  } catch {
+    return String(reason);
+  }
+}

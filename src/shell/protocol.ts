@@ -1,0 +1,43 @@
+// Messages between the terminal thread (src/shell/main.ts) and the evaluator thread
+// (src/shell/evaluatorThread.ts). Only the terminal thread writes to the terminal.
+
+/** Sent by the terminal thread. */
+export type ToEvaluator =
+  /** A complete input (main has already checked `isComplete` from src/shell/forms.ts). */
+  | { t: 'eval'; id: number; source: string }
+  /** Tab pressed: candidates for the text before the cursor. */
+  | { t: 'complete'; id: number; line: string; cursor: number }
+  /** Ctrl-C while an evaluation runs: stop it and restart the evaluator. */
+  | { t: 'interrupt' }
+  /** A BREAK-menu (Ctrl-C on an empty line) or User-switch (Ctrl-G) query that needs the runtime:
+   *  p = process info, i = system info, l = loaded modules, v = version,
+   *  j = list jobs, s = start a new shell job, c = connect to job n, i = interrupt job n,
+   *  k = kill job n. The answer is a `menu-answer` with text to print. */
+  | { t: 'menu'; id: number; command: string; arg?: number }
+  /** The terminal is going away (Ctrl-D, q(), SIGTERM, SIGHUP): stop cleanly. */
+  | { t: 'shutdown' };
+
+/** Sent by the evaluator thread. */
+export type FromEvaluator =
+  /** The runtime is up; `prompt` is the first prompt number. */
+  | { t: 'ready'; prompt: number }
+  /** Text printed by a process (io.format, console.log, crash reports); already ends with '\n'
+   *  unless the process printed a partial line. */
+  | { t: 'output'; text: string }
+  /** An evaluation finished. `text` is the printed value or the exception message (may be
+   *  empty for built-ins that print and return nothing worth showing, like Eshell's `ok`),
+   *  `prompt` the number of the next prompt (unchanged after a syntax error). */
+  | { t: 'result'; id: number; text: string; ok: boolean; prompt: number }
+  | { t: 'completion'; id: number; replaceFrom: number; candidates: string[] }
+  | { t: 'menu-answer'; id: number; text: string }
+  /** q() / halt(): the terminal thread saves history, restores the terminal and exits. */
+  | { t: 'halt'; code: number };
+
+/** Layout of the SharedArrayBuffer handed to the evaluator thread (Int32 slots). */
+export const SHARED_SLOTS = {
+  /** 1 while the scheduler runs a batch of user code, 0 while idle. */
+  busy: 0,
+  /** Pid number of the process running right now (0 when none). */
+  runningPid: 1,
+} as const;
+export const SHARED_BYTES = 4 * 4;
