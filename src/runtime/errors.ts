@@ -36,3 +36,20 @@ function describeReason(reason: unknown): string {
     return String(reason);
   }
 }
+
+/**
+ * The exit reason of a process that let `thrown` escape: the reason of an `exit` exception
+ * (exit(reason) raises one), the thrown value itself otherwise.
+ */
+export function exitReasonOf(thrown: unknown): unknown {
+  return thrown instanceof ErlangException && thrown.kind === 'exit' ? thrown.reason : thrown;
+}
+
+/** Reasons that end a process quietly: normal, shutdown and ['shutdown', _]. */
+export function isNormalExit(reason: unknown): boolean {
+  return (
+    reason === 'normal' ||
+    reason === 'shutdown' ||
+    (Array.isArray(reason) && reason.length === 2 && reason[0] === 'shutdown')
+  );
+}

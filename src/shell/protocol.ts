@@ -14,6 +14,8 @@ export type ToEvaluator =
    *  j = list jobs, s = start a new shell job, c = connect to job n, i = interrupt job n,
    *  k = kill job n. The answer is a `menu-answer` with text to print. */
   | { t: 'menu'; id: number; command: string; arg?: number }
+  /** The terminal was resized: width for printing terms (pretty-printing, tables). */
+  | { t: 'resize'; columns: number }
   /** The terminal is going away (Ctrl-D, q(), SIGTERM, SIGHUP): stop cleanly. */
   | { t: 'shutdown' };
 
@@ -30,6 +32,9 @@ export type FromEvaluator =
   | { t: 'result'; id: number; text: string; ok: boolean; prompt: number }
   | { t: 'completion'; id: number; replaceFrom: number; candidates: string[] }
   | { t: 'menu-answer'; id: number; text: string }
+  /** cd(Dir) moved the shell: worker threads cannot chdir, so the terminal thread does it
+   *  for the whole process (relative paths in user code follow). */
+  | { t: 'chdir'; dir: string }
   /** q() / halt(): the terminal thread saves history, restores the terminal and exits. */
   | { t: 'halt'; code: number };
 

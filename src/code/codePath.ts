@@ -1,0 +1,153 @@
+// The code path: the ordered list of directories searched for a module's source file, as in
+// Erlang's code server. It is the directories given with `-pa DIR` or in `ESHELL_TS_PATH`
+// (first, as Erlang's -pa puts them at the head), then the shell's current directory, then
+// `./modules` when that exists; `code.add_path` appends (Erlang's add_pathz). A module name
+// never contains a path: `c(code_reload)` searches, while a spec the user spells as a path
+// (`c("../lib/util.ts")`) names one file and skips the search.
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { isFailure, type Failure } from './failure';
+
+/** Source extensions, in the order they are tried in each directory. */
+export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.js', '.mjs'] as const;
+
+const MODULE_NAME = /^[A-Za-z_$][\w$]*$/;
+
+/** A module's source file, found on the code path or named by the user. */
+export interface ModuleLocation {
+  name: string;
+  file: string;
+}
+
+
+let cwd = process.cwd();
+let dirs: string[] = [];
+
+/**
+ * Called once by the shell at start-up: `extraDirs` come from `-pa DIR` and `ESHELL_TS_PATH`.
+ * Returns the directories that could not be added (missing), for the shell to report.
+ */
+export function initCodePath(options: { cwd: string; extraDirs?: readonly string[] }): Failure[] {
+  cwd = path.resolve(options.cwd);
+  dirs = [];
+  const rejected = (options.extraDirs ?? []).map(addPath).filter(isFailure);
+  addPath(cwd);
+  addPath(path.join(cwd, 'modules'));
+  return rejected;
+}
+
+initCodePath({ cwd });
+
+/** Erlang's `code:add_pathz`: appends a directory (relative to the shell's directory). */
+export function addPath(dir: string): true | Failure {
+  const absolute = path.resolve(cwd, dir);
+  if (!isDirectory(absolute)) {
+    return { error: 'bad_directory', message: `${dir}: no such directory` };
+  }
+  if (!dirs.includes(absolute)) dirs.push(absolute);
+  return true;
+}
+
+export function getPath(): string[] {
+  return [...dirs];
+}
+
+/** How a file is named in messages: relative to the shell's directory when inside it. */
+export function displayName(file: string): string {
+  const relative = path.relative(cwd, file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
+export function isModuleName(name: string): boolean {
+  return MODULE_NAME.test(name);
+}
+
+/** A user-given spec that names a file rather than a module to search for. */
+export function isPathSpec(spec: string): boolean {
+  return spec.includes('/') || SOURCE_EXTENSIONS.some((ext) => spec.endsWith(ext));
+}
+
+/**
+ * Where the source of `spec` lives. A module name is searched for in each code path
+ * directory, trying every source extension; a path spec is taken as given (relative to the
+ * shell's directory), and its base name must still be a module name, because that is how
+ * handles and `mod:fn()` in the shell address it.
+ */
+export function findModule(spec: string): ModuleLocation | Failure {
+  if (isPathSpec(spec)) return locateFile(path.resolve(cwd, spec), spec);
+  if (!isModuleName(spec)) {
+    return { error: 'badarg', message: `${JSON.stringify(spec)} is not a module name` };
+  }
+  for (const dir of dirs) {
+    const file = sourceIn(dir, spec);
+    if (file) return { name: spec, file };
+  }
+  return {
+    error: 'nofile',
+    message: `no ${spec}${SOURCE_EXTENSIONS.join('|')} in the code path: ${dirs.join(', ')}`,
+  };
+}
+
+/** Resolves a relative `require('./other')` from a loaded module to a source file, if any. */
+export function findRelative(fromDir: string, spec: string): ModuleLocation | undefined {
+  const base = path.resolve(fromDir, spec);
+  const candidates = SOURCE_EXTENSIONS.some((ext) => base.endsWith(ext))
+    ? [base]
+    : SOURCE_EXTENSIONS.map((ext) => base + ext);
+  const file = candidates.find(isFile);
+  if (!file) return undefined;
+  const located = locateFile(file, spec);
+  return isFailure(located) ? undefined : located;
+}
+
+/** The names of all modules on the code path (for completion and auto-loading). */
+export function listModules(): string[] {
+  const names = new Set<string>();
+  for (const dir of dirs) {
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      continue; // a directory removed after it was added is skipped, as Erlang does
+    }
+    for (const entry of entries) {
+      const ext = SOURCE_EXTENSIONS.find((e) => entry.endsWith(e));
+      const name = ext && entry.slice(0, -ext.length);
+      if (name && isModuleName(name) && isFile(path.join(dir, entry))) names.add(name);
+    }
+  }
+  return [...names].sort();
+}
+
+function locateFile(file: string, spec: string): ModuleLocation | Failure {
+  const ext = SOURCE_EXTENSIONS.find((e) => file.endsWith(e));
+  if (!ext) {
+    const known = SOURCE_EXTENSIONS.join(', ');
+    return { error: 'badarg', message: `${spec}: not a source file (expected ${known})` };
+  }
+  const name = path.basename(file, ext);
+  if (!isModuleName(name)) {
+    return {
+      error: 'badarg',
+      message: `${spec}: ${JSON.stringify(name)} is not a module name (use letters, digits, _ or $)`,
+    };
+  }
+  if (!isFile(file)) return { error: 'nofile', message: `${spec}: no such file (${file})` };
+  return { name, file };
+}
+
+function sourceIn(dir: string, name: string): string | undefined {
+  for (const ext of SOURCE_EXTENSIONS) {
+    const file = path.join(dir, name + ext);
+    if (isFile(file)) return file;
+  }
+  return undefined;
+}
+
+function isFile(file: string): boolean {
+  return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+}
+
+function isDirectory(dir: string): boolean {
+  return statSync(dir, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}

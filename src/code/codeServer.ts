@@ -1,0 +1,287 @@
+// The module table, with Erlang's two-version rule: each module has at most a *current* and an
+// *old* version. Loading a new version makes current old and the new one current; the version
+// that was old is purged first, and processes still running it are killed, as Erlang's
+// code server does (since OTP 19 purging kills lingering processes).
+//
+// Order of a load, chosen so that a failure changes nothing: find, read, compile, evaluate the
+// new code into a fresh exports object, and only when all of that succeeded purge the old
+// version and swap. (Erlang purges before loading; evaluating first means a module whose top
+// level throws leaves every version and every process as it was. What the failed top level
+// did before throwing, such as spawning a process, cannot be undone.)
+import { compile, compileSync, type CompileOptions, type Compiled } from './compile';
+import { displayName, findModule, type ModuleLocation } from './codePath';
+import { evaluateModule, type ModuleObject } from './evaluate';
+import { isFailure, type Failure } from './failure';
+import { moduleRequire } from './moduleRequire';
+import { formatThrown } from '../io/exception';
+import { allProcesses, api, exitProcess, writeOutput } from './runtimeLinks';
+import { currentHash, readSource, type SourceText } from './sourceFile';
+import { registerCode, unregisterCode, versionedFileName } from './stackTraces';
+
+export interface ModuleVersion {
+  readonly module: string;
+  /** 1 for the first load of the module in this session, then 2, 3, ... */
+  readonly version: number;
+  readonly exports: Readonly<Record<string, unknown>>;
+  readonly file: string;
+  /** sha1 of the source the version was compiled from. */
+  readonly hash: string;
+  /** Compiled JavaScript, reused by `l(m)` while the source is unchanged. */
+  readonly code: string;
+  /** The file name its stack frames carry before mapping (see stackTraces.ts). */
+  readonly compiledName: string;
+  readonly compiledAt: Date;
+  readonly loadedAt: Date;
+}
+
+interface ModuleEntry {
+  current?: ModuleVersion;
+  old?: ModuleVersion;
+  lastVersion: number;
+}
+
+export type LoadResult = ['module', string] | ['error', unknown];
+
+export class CodeServer {
+  private readonly table = new Map<string, ModuleEntry>();
+  /** Modules whose top level is running, for require cycles. */
+  private readonly loading = new Map<string, ModuleObject>();
+
+  /** The current version of `name`, if loaded. The hot path of every handle call. */
+  current(name: string): ModuleVersion | undefined {
+    return this.table.get(name)?.current;
+  }
+
+  old(name: string): ModuleVersion | undefined {
+    return this.table.get(name)?.old;
+  }
+
+  /** Eshell's `c(Mod)`: find, compile (asynchronously), purge, load. Prints diagnostics. */
+  async c(spec: string, options: CompileOptions = {}): Promise<['ok', string] | ['error', unknown]> {
+    const location = findModule(spec);
+    if (isFailure(location)) return this.fail(location);
+    const source = readSource(location.file);
+    if (isFailure(source)) return this.fail(source);
+    const compiled = await compile(location.file, source.text, options);
+    if (isFailure(compiled)) return this.fail(compiled);
+    const loaded = this.install(location, source, compiled, { purge: true });
+    return isFailure(loaded) ? this.fail(loaded) : ['ok', location.name];
+  }
+
+  /**
+   * Eshell's `l(Mod)`: purge and load again from the source, without compiling when the
+   * compiled output of the current version matches the file's hash. A module loaded from a
+   * path the user named is reloaded from that path.
+   */
+  l(name: string): LoadResult {
+    return this.loadFile(name, { purge: true });
+  }
+
+  /**
+   * Erlang's `code:load_file`: like l/1 but without purging, so it fails with `not_purged`
+   * while an old version exists.
+   */
+  loadFile(name: string, { purge = false }: { purge?: boolean } = {}): LoadResult {
+    const loadedFrom = this.current(name)?.file;
+    const location = loadedFrom ? { name, file: loadedFrom } : findModule(name);
+    const loaded = isFailure(location) ? location : this.loadSync(location, { purge });
+    return isFailure(loaded) ? this.fail(loaded) : ['module', name];
+  }
+
+  /**
+   * The current version of `name`, loading it from the code path first if it is not loaded
+   * (Erlang's interactive mode). Failures are printed; undefined means "not available",
+   * also while the module's own top level runs (its functions do not exist yet).
+   */
+  ensureLoaded(name: string): ModuleVersion | undefined {
+    const loaded = this.current(name);
+    if (loaded || this.loading.has(name)) return loaded;
+    const location = findModule(name);
+    if (isFailure(location)) return undefined;
+    const version = this.loadSync(location, { purge: false });
+    if (isFailure(version)) {
+      this.fail(version);
+      return undefined;
+    }
+    return version;
+  }
+
+  /** Erlang's `mm()`: loaded modules whose source file changed since they were loaded. */
+  modifiedModules(): string[] {
+    const modified: string[] = [];
+    for (const [name, { current }] of this.table) {
+      const hash = current && currentHash(current.file);
+      if (hash !== undefined && hash !== current!.hash) modified.push(name);
+    }
+    return modified.sort();
+  }
+
+  /** Erlang's `lm()`: reloads every modified module. */
+  loadModified(): LoadResult[] {
+    return this.modifiedModules().map((name) => this.l(name));
+  }
+
+  /** Erlang's `code:soft_purge`: drops old code unless a process still runs it. */
+  softPurge(name: string): boolean {
+    const entry = this.table.get(name);
+    if (!entry?.old) return true;
+    if (this.processesIn(entry.old).length > 0) return false;
+    this.dropOld(entry);
+    return true;
+  }
+
+  /** Erlang's `code:purge`: kills processes running old code, drops it; true if any was killed. */
+  purge(name: string): boolean {
+    const entry = this.table.get(name);
+    if (!entry?.old) return false;
+    const killed = this.killLingering(entry.old);
+    this.dropOld(entry);
+    return killed > 0;
+  }
+
+  /** Erlang's `code:delete`: current code becomes old; false while old code is not purged. */
+  deleteModule(name: string): boolean {
+    const entry = this.table.get(name);
+    if (!entry?.current || entry.old) return false;
+    entry.old = entry.current;
+    entry.current = undefined;
+    return true;
+  }
+
+  /** For `m()`: every loaded module. */
+  loadedModules(): { module: string; version: number; path: string; loadedAt: Date; hasOld: boolean }[] {
+    const rows = [];
+    for (const [module, { current, old }] of this.table) {
+      if (current) rows.push({ module, version: current.version, path: current.file, loadedAt: current.loadedAt, hasOld: !!old });
+    }
+    return rows.sort((a, b) => a.module.localeCompare(b.module));
+  }
+
+  /** For `m(Mod)`: exports with arities, source, version, load time. */
+  moduleInfo(name: string) {
+    const entry = this.table.get(name);
+    const current = entry?.current;
+    if (!current) return undefined;
+    const exports = Object.entries(current.exports).map(
+      ([fn, value]) => [fn, typeof value === 'function' ? value.length : undefined] as [string, number | undefined],
+    );
+    return {
+      module: name,
+      version: current.version,
+      path: current.file,
+      hash: current.hash,
+      compiledAt: current.compiledAt,
+      loadedAt: current.loadedAt,
+      hasOld: !!entry.old,
+      exports,
+    };
+  }
+
+  /** Erlang's `code:which`: where the module is loaded from, or would be. */
+  which(name: string): string {
+    const loaded = this.current(name);
+    if (loaded) return loaded.file;
+    const found = findModule(name);
+    return isFailure(found) ? 'non_existing' : found.file;
+  }
+
+  /** Reuses the current version's compiled output when the source is unchanged (for l/1). */
+  private cachedCompile(name: string, source: SourceText): Compiled | undefined {
+    const current = this.current(name);
+    if (!current || current.hash !== source.hash) return undefined;
+    return { code: current.code, warnings: '', compiledAt: current.compiledAt };
+  }
+
+  /** A load without awaiting: for l/1, code:load_file and modules met inside a call. */
+  private loadSync(location: ModuleLocation, options: { purge: boolean }): ModuleVersion | Failure {
+    const source = readSource(location.file);
+    if (isFailure(source)) return source;
+    const compiled = this.cachedCompile(location.name, source) ?? compileSync(location.file, source.text);
+    if (isFailure(compiled)) return compiled;
+    return this.install(location, source, compiled, options);
+  }
+
+  private install(
+    location: ModuleLocation,
+    source: SourceText,
+    compiled: Compiled,
+    { purge }: { purge: boolean },
+  ): ModuleVersion | Failure {
+    const { name, file } = location;
+    if (compiled.warnings) writeOutput(compiled.warnings);
+    const entry = this.table.get(name) ?? { lastVersion: 0 };
+    if (entry.old && !purge) {
+      return { error: 'not_purged', message: `${name}: old code must be purged before loading again\n` };
+    }
+    const version = entry.lastVersion + 1;
+    const compiledName = versionedFileName(file, version);
+    const module: ModuleObject = { exports: {} };
+    registerCode(compiledName, file, compiled.code);
+    this.loading.set(name, module);
+    try {
+      evaluateModule(module, compiled.code, file, compiledName, moduleRequire(file, this.requireHooks));
+    } catch (thrown) {
+      // Formatted before the code is unregistered: the stack is mapped through its source map.
+      const message = `${displayName(file)}: error: loading failed, the module's top level raised:\n${formatThrown(thrown)}\n`;
+      unregisterCode(compiledName);
+      return { error: ['load_failed', thrown], message };
+    } finally {
+      this.loading.delete(name);
+    }
+    if (entry.old) {
+      this.killLingering(entry.old);
+      this.dropOld(entry);
+    }
+    const loaded: ModuleVersion = {
+      module: name, version, exports: module.exports, file, hash: source.hash,
+      code: compiled.code, compiledName, compiledAt: compiled.compiledAt, loadedAt: new Date(),
+    };
+    entry.old = entry.current;
+    entry.current = loaded;
+    entry.lastVersion = version;
+    this.table.set(name, entry);
+    if (Object.keys(module.exports).length === 0) {
+      writeOutput(`${displayName(file)}: warning: module ${name} exports nothing\n`);
+    }
+    return loaded;
+  }
+
+  private readonly requireHooks = {
+    api,
+    loadedExports: (name: string) => this.loading.get(name)?.exports ?? this.current(name)?.exports,
+    loadExports: (location: ModuleLocation) => {
+      const loaded = this.loadSync(location, { purge: false });
+      if (isFailure(loaded)) {
+        writeOutput(loaded.message);
+        throw new Error(`cannot load module ${location.name} (${String(loaded.error)})`);
+      }
+      return loaded.exports;
+    },
+  };
+
+  private processesIn(version: ModuleVersion) {
+    return [...allProcesses()].filter((p) => p.codeVersion(version.module) === version.version);
+  }
+
+  private killLingering(version: ModuleVersion): number {
+    const lingering = this.processesIn(version);
+    for (const process of lingering) {
+      exitProcess(process, 'killed');
+      writeOutput(`${version.module}: killed ${String(process.pid)}, it was still running old code\n`);
+    }
+    return lingering.length;
+  }
+
+  private dropOld(entry: ModuleEntry): void {
+    if (entry.old) unregisterCode(entry.old.compiledName);
+    entry.old = undefined;
+  }
+
+  private fail(failure: Failure): ['error', unknown] {
+    writeOutput(failure.message.endsWith('\n') ? failure.message : `${failure.message}\n`);
+    return ['error', failure.error];
+  }
+}
+
+/** The one code server of the runtime. */
+export const codeServer = new CodeServer();

@@ -1,0 +1,68 @@
+// TypeScript → CommonJS with esbuild, one file at a time (no type checking: the shell is for
+// trying things, and esbuild keeps `c(m)` in the milliseconds). `compile` uses esbuild's
+// long-lived service and is what c/1 awaits; `compileSync` serves loads that happen inside a
+// call, like a handle call to a module not loaded yet or a module `require`-ing another.
+import { transform, transformSync, type Loader, type Message, type TransformOptions, type TransformResult } from 'esbuild';
+import path from 'node:path';
+import { displayName } from './codePath';
+import { formatMessages } from './diagnostics';
+import type { Failure } from './failure';
+
+export interface CompileOptions {
+  /** Warnings fail the compilation, like erlc's `warnings_as_errors`. */
+  strict?: boolean;
+}
+
+export interface Compiled {
+  /** CommonJS with an inline source map. */
+  code: string;
+  /** Formatted warnings ('' when there are none), printed even though the compile succeeded. */
+  warnings: string;
+  compiledAt: Date;
+}
+
+const LOADERS: Record<string, Loader> = { '.ts': 'ts', '.tsx': 'tsx', '.js': 'js', '.mjs': 'js' };
+
+export async function compile(file: string, source: string, options: CompileOptions = {}): Promise<Compiled | Failure> {
+  try {
+    return checked(await transform(source, transformOptions(file)), file, options);
+  } catch (e) {
+    return failed(e, file);
+  }
+}
+
+export function compileSync(file: string, source: string, options: CompileOptions = {}): Compiled | Failure {
+  try {
+    return checked(transformSync(source, transformOptions(file)), file, options);
+  } catch (e) {
+    return failed(e, file);
+  }
+}
+
+function transformOptions(file: string): TransformOptions {
+  return {
+    loader: LOADERS[path.extname(file)] ?? 'ts',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    sourcefile: file,
+    sourcemap: 'inline',
+    logLevel: 'silent',
+  };
+}
+
+function checked(result: TransformResult, file: string, options: CompileOptions): Compiled | Failure {
+  const name = displayName(file);
+  if (options.strict && result.warnings.length > 0) {
+    return { error: 'compile_error', message: formatMessages(result.warnings, 'error', name) };
+  }
+  return { code: result.code, warnings: formatMessages(result.warnings, 'warning', name), compiledAt: new Date() };
+}
+
+function failed(thrown: unknown, file: string): Failure {
+  const { errors, warnings } = thrown as { errors?: Message[]; warnings?: Message[] };
+  if (!Array.isArray(errors)) throw thrown; // not a compile error: esbuild itself broke
+  const name = displayName(file);
+  const message = formatMessages(errors, 'error', name) + formatMessages(warnings ?? [], 'warning', name);
+  return { error: 'compile_error', message };
+}

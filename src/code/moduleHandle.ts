@@ -1,0 +1,121 @@
+// Module handles: the TypeScript spelling of Erlang's remote call `?MODULE:fn(...)`.
+//
+//   const M = moduleHandle<typeof import('./code_reload')>('code_reload');
+//   return M.server_loop(count + 1);
+//
+// `M.fn` looks `fn` up in the module's *current* version at each call, so a process looping
+// through the handle moves to new code at its next call, while a plain local call
+// (`server_loop(n)`) stays in the version that made it. Each call records on the calling
+// process which version it entered, which is how the code server finds processes still
+// running old code when it purges. A module on the code path that is not loaded yet is
+// loaded at its first call, as in Erlang's interactive mode.
+import { codeServer } from './codeServer';
+import { addPath, getPath } from './codePath';
+import { isFailure } from './failure';
+import { currentProcess, ErlangException, type Process } from './runtimeLinks';
+
+/** Where spawn and the printer find the module name of a handle. */
+export const MODULE_NAME_KEY = Symbol.for('eshell-ts.module');
+
+const handles = new Map<string, object>();
+
+/** A handle on module `name`; `T` is usually `typeof import('./name')`. Cached per name. */
+export function moduleHandle<T = Record<string, (...args: any[]) => any>>(name: string): T {
+  let handle = handles.get(name);
+  if (!handle) {
+    handle = createHandle(name);
+    handles.set(name, handle);
+  }
+  return handle as T;
+}
+
+function createHandle(name: string): object {
+  const functions = new Map<string, Function>();
+  const target = { [MODULE_NAME_KEY]: name };
+  return new Proxy(target, {
+    get(target, key) {
+      // Symbols are host protocols (inspection, iteration); `then` would make every handle look
+      // like a promise to `await` and Promise.resolve. Neither can name a module function.
+      if (typeof key === 'symbol' || key === 'then') return Reflect.get(target, key);
+      let fn = functions.get(key);
+      if (!fn) {
+        fn = remoteFunction(name, key);
+        functions.set(key, fn);
+      }
+      return fn;
+    },
+    set: () => false,
+  });
+}
+
+/** `name:fn/N` for every arity it is called with, built once per arity. */
+function remoteFunction(module: string, fn: string): (...args: unknown[]) => unknown {
+  const labels: string[] = [];
+  return function remoteCall(...args: unknown[]): unknown {
+    const version = codeServer.current(module) ?? codeServer.ensureLoaded(module);
+    const target = version?.exports[fn];
+    const label = (labels[args.length] ??= `${module}:${fn}/${args.length}`);
+    if (typeof target !== 'function') {
+      throw new ErlangException('error', ['undef', [module, fn, args.length]], `undefined function ${label}`);
+    }
+    const process = currentProcess();
+    if (!process) return target(...args);
+    return callAs(process, module, version!.version, label, target, args);
+  };
+}
+
+/**
+ * Runs `target` with the process marked as running `version` of `module`. A call that
+ * returns a suspension (a receive to wait in, a promise) leaves the process in that code: it
+ * will run the handlers that version created. A call that returns a value or throws has left
+ * the module, and the process is put back where it was, so a shell that once called
+ * `code_reload:start_server()` is not taken for a process still running that version.
+ */
+function callAs(
+  process: Process, module: string, version: number, label: string,
+  target: Function, args: unknown[],
+): unknown {
+  const previousVersion = process.codeVersion(module) ?? NOT_IN_MODULE;
+  const previousFunction = process.currentFunction;
+  process.enterCode(module, version, label);
+  let result: unknown;
+  try {
+    result = target(...args);
+  } catch (thrown) {
+    leave(process, module, previousVersion, previousFunction);
+    throw thrown;
+  }
+  if (!isSuspension(result)) leave(process, module, previousVersion, previousFunction);
+  return result;
+}
+
+/** Versions count from 1: a process marked with 0 runs no version of the module. */
+const NOT_IN_MODULE = 0;
+
+function leave(process: Process, module: string, version: number, currentFunction: string | undefined): void {
+  process.enterCode(module, version, currentFunction ?? '');
+  process.currentFunction = currentFunction;
+}
+
+function isSuspension(value: unknown): boolean {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+/** Erlang's `code` module, for module code and the shell (`code.which('m')`). */
+export const code = {
+  which: (module: string): string => codeServer.which(module),
+  soft_purge: (module: string): boolean => codeServer.softPurge(module),
+  purge: (module: string): boolean => codeServer.purge(module),
+  delete: (module: string): boolean => codeServer.deleteModule(module),
+  all_loaded: (): [string, string][] => codeServer.loadedModules().map((m) => [m.module, m.path]),
+  add_path: (dir: string): true | ['error', 'bad_directory'] => {
+    const added = addPath(dir);
+    return isFailure(added) ? ['error', 'bad_directory'] : true;
+  },
+  get_path: (): string[] => getPath(),
+  is_loaded: (module: string): ['file', string] | false => {
+    const loaded = codeServer.current(module);
+    return loaded ? ['file', loaded.file] : false;
+  },
+  load_file: (module: string) => codeServer.loadFile(module),
+};

@@ -1,0 +1,11 @@
+// The few pieces of the runtime and of io that the code server uses, gathered in one place so
+// the code server's dependency on the rest of the system is visible at a glance.
+export { currentProcess, allProcesses, exitProcess } from '../runtime/scheduler';
+export type { Process } from '../runtime/process';
+export { wrapTimers } from '../runtime/timers';
+export { writeOutput } from '../io/output';
+export { ErlangException } from '../runtime/errors';
+
+/** The public API object: what a loaded module gets for `import ... from 'eshell-ts'`. */
+import * as api from '../index';
+export { api };

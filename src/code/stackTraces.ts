@@ -1,0 +1,82 @@
+// Stack traces that point into the module's .ts file. Node applies source maps only to code it
+// loads itself, never to `vm.compileFunction` code, so the code server maps frames of loaded
+// modules itself with the inline map esbuild emits. Each loaded version is compiled under its
+// own name (`/dir/m.ts?v=3`) because old and current code of one file have different maps; a
+// mapped frame shows the plain file name again: `at server_loop (/dir/m.ts:25:13)`.
+import { SourceMap } from 'node:module';
+
+interface LoadedCode {
+  file: string;
+  code: string;
+  /** Parsed on the first stack trace that needs it (null: the code carries no usable map). */
+  map?: SourceMap | null;
+}
+
+const loaded = new Map<string, LoadedCode>();
+let installed = false;
+
+/** The name a version is compiled under, and frames of it are mapped from. */
+export function versionedFileName(file: string, version: number): string {
+  return `${file}?v=${version}`;
+}
+
+export function registerCode(compiledName: string, file: string, code: string): void {
+  loaded.set(compiledName, { file, code });
+  if (!installed) installStackMapper();
+}
+
+/** Called when a version is purged, so its code and map can be garbage collected. */
+export function unregisterCode(compiledName: string): void {
+  loaded.delete(compiledName);
+}
+
+function installStackMapper(): void {
+  installed = true;
+  const previous = Error.prepareStackTrace;
+  Error.prepareStackTrace = (error, frames) => {
+    if (previous && !frames.some((f) => loaded.has(f.getFileName() ?? ''))) return previous(error, frames);
+    return errorHeader(error) + frames.map((frame) => `\n    at ${mappedFrame(frame)}`).join('');
+  };
+}
+
+function mappedFrame(frame: NodeJS.CallSite): string {
+  const text = frame.toString();
+  const compiledName = frame.getFileName();
+  const code = compiledName ? loaded.get(compiledName) : undefined;
+  const line = frame.getLineNumber();
+  const column = frame.getColumnNumber();
+  if (!code || line === null || column === null) return text;
+  const entry = sourceMapOf(code)?.findEntry(line - 1, column - 1);
+  if (!entry || !('originalLine' in entry)) return text.replace(compiledName!, code.file);
+  return text.replace(
+    `${compiledName}:${line}:${column}`,
+    `${code.file}:${entry.originalLine + 1}:${entry.originalColumn + 1}`,
+  );
+}
+
+function sourceMapOf(code: LoadedCode): SourceMap | null {
+  if (code.map === undefined) code.map = parseInlineMap(code.code);
+  return code.map;
+}
+
+const INLINE_MAP = '//# sourceMappingURL=data:application/json;base64,';
+
+function parseInlineMap(code: string): SourceMap | null {
+  const start = code.lastIndexOf(INLINE_MAP);
+  if (start < 0) return null;
+  try {
+    const base64 = code.slice(start + INLINE_MAP.length).trim();
+    return new SourceMap(JSON.parse(Buffer.from(base64, 'base64').toString('utf8')));
+  } catch {
+    return null;
+  }
+}
+
+/** What V8 puts before the frames: `Name: message`. */
+function errorHeader(error: Error): string {
+  try {
+    return Error.prototype.toString.call(error);
+  } catch {
+    return '<error>';
+  }
+}

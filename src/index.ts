@@ -1,0 +1,30 @@
+// The public API: what modules get from `import { ... } from 'eshell-ts'`.
+export { Pid, pid, isPid, Ref } from './runtime/pid';
+export {
+  spawn,
+  spawn_link,
+  spawn_monitor,
+  self,
+  send,
+  exit,
+  link,
+  unlink,
+  monitor,
+  demonitor,
+  process_flag,
+  is_process_alive,
+  process_info,
+  processes,
+  register,
+  unregister,
+  whereis,
+  registered,
+  erlang,
+  timer,
+} from './runtime/api';
+export { receive, after, _, Receive } from './runtime/receive';
+export type { Clause, Pattern } from './runtime/receive';
+export type { ProcessInfo } from './runtime/introspection';
+export { ErlangException, error } from './runtime/errors';
+export { io } from './io/format';
+export { moduleHandle, code } from './code/moduleHandle';

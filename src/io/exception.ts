@@ -1,0 +1,269 @@
+// Exceptions and crash reports as Eshell prints them:
+//   ** exception error: no match of right hand side value 2
+//   =ERROR REPORT==== 25-Nov-2026::11:14:56.123456 ===
+// Known Erlang reasons are explained in words (the wording follows OTP's erl_error), anything
+// else is printed as a value in TypeScript notation, and a JavaScript Error shows its
+// `Name: message` plus the first stack frames that belong to the user's code.
+
+import path from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { Chalk } from 'chalk';
+import { ErlangException, classify, type ExceptionClass } from '../runtime/errors';
+import { errorHeadline, formatValue } from './print';
+
+export interface ExceptionOptions {
+  color?: boolean;
+  /** A human explanation given when the exception was raised (ErlangException's message). */
+  message?: string;
+  /** Line length for wrapping long terms. Default 80. */
+  width?: number;
+}
+
+const PREFIX = '** exception ';
+/** Erlang indents the lines under an exception by five spaces (`     in function ...`). */
+const DETAIL_INDENT = '     ';
+const MAX_USER_FRAMES = 3;
+
+/** True for a string Erlang would print as a bare atom: `ok`, `code_reload`, `unexpected_message`. */
+export function atomText(value: unknown): value is string {
+  return typeof value === 'string' && /^[a-z][A-Za-z0-9_@]*$/.test(value);
+}
+
+/** The lines Eshell prints for an exception of `kind` with `reason` (no trailing newline). */
+export function formatException(kind: ExceptionClass, reason: unknown, opts: ExceptionOptions = {}): string {
+  let message = opts.message;
+  if (reason instanceof ErlangException) {
+    // An exit signal or crash can carry the exception object itself; its reason is the term.
+    message ??= explicitMessage(reason);
+    reason = reason.reason;
+  }
+  const paint = new Chalk({ level: opts.color ? 1 : 0 });
+  const head = `${PREFIX}${kind}: `;
+  const body = message ?? describeReason(kind, reason, head.length, opts);
+  const lines = [paint.red(head) + body];
+  if (reason instanceof Error && message === undefined) {
+    for (const frame of userFrames(reason)) lines.push(paint.gray(DETAIL_INDENT + frame));
+  }
+  return lines.join('\n');
+}
+
+/** formatException for anything caught from user code (an ErlangException, Error or value). */
+export function formatThrown(thrown: unknown, opts: Omit<ExceptionOptions, 'message'> = {}): string {
+  const { kind, reason } = classify(thrown);
+  const message = thrown instanceof ErlangException ? explicitMessage(thrown) : undefined;
+  return formatException(kind, reason, { ...opts, message });
+}
+
+/**
+ * The report Erlang's logger prints when a process dies of an abnormal reason, ending with a
+ * newline. `when` defaults to now, with microseconds as Erlang shows them.
+ */
+export function formatCrashReport(pidText: string, reason: unknown, when?: Date): string {
+  const stamp = when ? reportTimestamp(when, when.getMilliseconds() * 1000) : reportTimestampNow();
+  return (
+    `=ERROR REPORT==== ${stamp} ===\n` +
+    `Error in process ${pidText} with exit value:\n` +
+    `${describeExitValue(reason)}\n`
+  );
+}
+
+/** `25-Nov-2026::11:14:56.123456` in local time, as Erlang's logger writes it. */
+export function reportTimestamp(when: Date, microseconds: number): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return (
+    `${two(when.getDate())}-${MONTHS[when.getMonth()]}-${when.getFullYear()}::` +
+    `${two(when.getHours())}:${two(when.getMinutes())}:${two(when.getSeconds())}.` +
+    String(Math.floor(microseconds)).padStart(6, '0')
+  );
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function reportTimestampNow(): string {
+  const nowMs = performance.timeOrigin + performance.now(); // sub-millisecond, unlike Date.now()
+  const when = new Date(Math.floor(nowMs));
+  return reportTimestamp(when, (nowMs % 1000) * 1000);
+}
+
+function describeExitValue(reason: unknown): string {
+  if (reason instanceof ErlangException) {
+    const message = explicitMessage(reason);
+    const term = formatValue(reason.reason);
+    return message ? `${term}\n${DETAIL_INDENT}${message}` : describeExitValue(reason.reason);
+  }
+  if (reason instanceof Error) {
+    return [errorHeadline(reason), ...userFrames(reason).map((f) => DETAIL_INDENT + f)].join('\n');
+  }
+  return formatValue(reason);
+}
+
+/**
+ * The message an ErlangException was raised with, unless it is the default the constructor
+ * derives from kind and reason (which says nothing the reason does not).
+ * TODO(runtime): an explicit flag on ErlangException would make this exact.
+ */
+export function explicitMessage(exception: ErlangException): string | undefined {
+  const { kind, reason, message } = exception;
+  if (!message) return undefined;
+  let derived: string;
+  if (typeof reason === 'string') derived = reason;
+  else {
+    try {
+      derived = JSON.stringify(reason) ?? String(reason);
+    } catch {
+      derived = String(reason);
+    }
+  }
+  return message === `${kind}: ${derived}` ? undefined : message;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reasons explained in words (erl_error's explain_reason). Only the `error` class has them;
+// exits and throws print their term.
+
+type Explainer = (detail: unknown, term: (value: unknown, prefix: string) => string) => string | undefined;
+
+const ATOM_REASONS: Record<string, string> = {
+  badarg: 'bad argument',
+  badarith: 'an error occurred when evaluating an arithmetic expression',
+  function_clause: 'no function clause matching',
+  if_clause: 'no true branch found when evaluating an if expression',
+  noproc: 'no such process or port',
+  notalive: 'the node cannot be part of a distributed system',
+  system_limit: 'a system limit has been reached',
+  timeout_value: 'bad receive timeout value',
+  undef: 'undefined function',
+};
+
+const TUPLE_REASONS: Record<string, Explainer> = {
+  badarg: (v, term) => term(v, 'bad argument: '),
+  badmatch: (v, term) => term(v, 'no match of right hand side value '),
+  case_clause: (v, term) => term(v, 'no case clause matching '),
+  try_clause: (v, term) => term(v, 'no try clause matching '),
+  badfun: (v, term) => term(v, 'bad function '),
+  badkey: (v, term) => term(v, 'bad key: '),
+  badmap: (v, term) => term(v, 'bad map: '),
+  badrecord: (v, term) => term(v, 'bad record '),
+  bad_generator: (v, term) => term(v, 'bad generator '),
+  bad_filter: (v, term) => term(v, 'bad filter '),
+  unbound: (v) => (typeof v === 'string' ? `variable ${v} is unbound` : undefined),
+  undef: (v) => {
+    const mfa = asMfa(v);
+    return mfa && `undefined function ${mfa}`;
+  },
+  function_clause: (v, term) => {
+    if (!Array.isArray(v) || v.length !== 3 || !Array.isArray(v[2])) return undefined;
+    const call = formatValue(v[2], { singleLine: true }).slice(1, -1);
+    return `no function clause matching ${v[0]}:${v[1]}(${call})`;
+  },
+  badarity: (v) => {
+    if (!Array.isArray(v) || v.length !== 2 || !Array.isArray(v[1])) return undefined;
+    const fn = typeof v[0] === 'function' ? formatValue(v[0]) : 'fun';
+    return `${fn} called with ${argumentCount(v[1].length)}`;
+  },
+};
+
+function describeReason(kind: ExceptionClass, reason: unknown, column: number, opts: ExceptionOptions): string {
+  const valueOptions = { color: opts.color, width: opts.width };
+  const term = (value: unknown, prefix: string) =>
+    prefix + formatValue(value, { ...valueOptions, indent: column + prefix.length });
+  if (reason instanceof Error) return errorHeadline(reason);
+  if (kind === 'error') {
+    const explained = explainErrorReason(reason, term);
+    if (explained !== undefined) return explained;
+  }
+  if (atomText(reason)) return reason;
+  return term(reason, '');
+}
+
+function explainErrorReason(reason: unknown, term: (value: unknown, prefix: string) => string): string | undefined {
+  if (typeof reason === 'string') return ATOM_REASONS[reason];
+  if (Array.isArray(reason) && reason.length === 2 && typeof reason[0] === 'string') {
+    return TUPLE_REASONS[reason[0]]?.(reason[1], term);
+  }
+  // Erlang's shell_undef carries three elements: ['shell_undef', f, arity].
+  if (Array.isArray(reason) && reason.length === 3 && reason[0] === 'shell_undef') {
+    return `undefined shell command ${String(reason[1])}/${arityOf(reason[2])}`;
+  }
+  return undefined;
+}
+
+/** `m:f/1` from `[m, f, arity]` or `[m, f, args]`. */
+function asMfa(value: unknown): string | undefined {
+  if (!Array.isArray(value) || value.length !== 3) return undefined;
+  const [module, fn, arity] = value;
+  if (typeof module !== 'string' || typeof fn !== 'string') return undefined;
+  return `${module}:${fn}/${arityOf(arity)}`;
+}
+
+function arityOf(value: unknown): string {
+  return Array.isArray(value) ? String(value.length) : String(value);
+}
+
+function argumentCount(count: number): string {
+  return count === 0 ? 'no arguments'
+    : count === 1 ? 'one argument'
+    : count === 2 ? 'two arguments'
+    : `${count} arguments`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stack frames worth showing: the user's, not Node's and not eshell-ts's own bundles.
+
+/** Up to three `at …` lines of `error.stack` that point into user code. */
+export function userFrames(error: Error, limit = MAX_USER_FRAMES): string[] {
+  let stack: unknown;
+  try {
+    stack = error.stack;
+  } catch {
+    return [];
+  }
+  if (typeof stack !== 'string') return [];
+  const frames: string[] = [];
+  for (const line of stack.split('\n')) {
+    const trimmed = line.trim();
+    if (!trimmed.startsWith('at ') || isInternalFrame(trimmed)) continue;
+    frames.push(trimmed);
+    if (frames.length === limit) break;
+  }
+  return frames;
+}
+
+/** A frame inside Node itself or inside eshell-ts's runtime (this bundle, or its dist/). */
+export function isInternalFrame(frame: string): boolean {
+  if (/\(node:|^at node:|\(internal\/|^at internal\//.test(frame)) return true;
+  const file = frameFile(frame);
+  if (!file) return false;
+  return file === thisBundle() || isPackageDist(path.dirname(file));
+}
+
+function frameFile(frame: string): string | undefined {
+  const located = /\(([^()]+?):\d+:\d+\)$/.exec(frame) ?? /^at ([^()]+?):\d+:\d+$/.exec(frame);
+  if (!located) return undefined;
+  const file = located[1];
+  return file.startsWith('file://') ? decodeURIComponent(file.slice('file://'.length)) : file;
+}
+
+function thisBundle(): string | undefined {
+  return typeof __filename === 'string' ? __filename : undefined;
+}
+
+const distVerdicts = new Map<string, boolean>();
+
+/** The dist/ directory of the eshell-ts package: all the runtime, scheduler and shell bundles. */
+function isPackageDist(dir: string): boolean {
+  let verdict = distVerdicts.get(dir);
+  if (verdict === undefined) {
+    verdict = false;
+    if (path.basename(dir) === 'dist') {
+      try {
+        const manifest = path.join(dir, '..', 'package.json');
+        verdict = existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'eshell-ts';
+      } catch {
+        verdict = false;
+      }
+    }
+    distVerdicts.set(dir, verdict);
+  }
+  return verdict;
+}

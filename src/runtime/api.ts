@@ -1,0 +1,70 @@
+// The process API that is not about spawning or linking: self, send, exit, process flags.
+import { ErlangException } from './errors';
+import { Pid } from './pid';
+import { callingProcess, raiseIfExiting } from './caller';
+import { sendExitSignal } from './exits';
+import { lookupName } from './registry';
+import { currentProcess, deliver } from './scheduler';
+import { lookupProcessById } from './table';
+
+export { spawn, spawn_link, spawn_monitor } from './spawn';
+export { link, unlink, monitor, demonitor } from './links';
+export { register, unregister, whereis, registered } from './registry';
+export { is_process_alive, process_info, processes } from './introspection';
+export { erlang, timer } from './erlang';
+
+export function self(): Pid {
+  return callingProcess('self()').pid;
+}
+
+/**
+ * Erlang's `dest ! message`: never blocks, and sending to a dead pid is not an error. A name
+ * nobody registered is (badarg), as in Erlang.
+ */
+export function send<T>(dest: Pid | string, message: T): T {
+  if (dest instanceof Pid) {
+    const proc = dest.proc ?? lookupProcessById(dest.id);
+    if (proc !== undefined) deliver(proc, message);
+    return message;
+  }
+  if (typeof dest === 'string') {
+    const proc = lookupName(dest);
+    if (proc === undefined) throw badarg(`send: no process is registered as '${dest}'`);
+    deliver(proc, message);
+    return message;
+  }
+  throw badarg(`send: the destination must be a pid or a registered name, got ${dest === null ? 'null' : typeof dest}`);
+}
+
+/**
+ * `exit(reason)` ends the calling process with `reason`; `exit(pid, reason)` sends `pid` an
+ * exit signal ('kill' cannot be trapped; 'normal' is ignored by others unless they trap exits).
+ */
+export function exit(reason: unknown): never;
+export function exit(pid: Pid, reason: unknown): true;
+export function exit(...args: unknown[]): true {
+  if (args.length === 1) throw new ErlangException('exit', args[0]);
+  const [pid, reason] = args;
+  if (args.length !== 2 || !(pid instanceof Pid)) {
+    throw badarg('exit: call exit(reason) to end the calling process, or exit(pid, reason) to send an exit signal');
+  }
+  const sender = currentProcess();
+  const target = pid.proc ?? lookupProcessById(pid.id);
+  if (target !== undefined) sendExitSignal(target, sender?.pid, reason, false);
+  if (sender !== undefined) raiseIfExiting(sender);
+  return true;
+}
+
+/** process_flag('trap_exit', on): returns the previous value. */
+export function process_flag(flag: 'trap_exit', value: boolean): boolean {
+  const proc = callingProcess('process_flag()');
+  if (flag !== 'trap_exit') throw badarg(`process_flag: unknown flag '${String(flag)}' (supported: 'trap_exit')`);
+  if (typeof value !== 'boolean') throw badarg(`process_flag: 'trap_exit' takes true or false, got ${typeof value}`);
+  const previous = proc.trapExit;
+  if (value !== previous) proc.extras().trapExit = value;
+  return previous;
+}
+
+function badarg(message: string): ErlangException {
+  return new ErlangException('error', 'badarg', message);
+}

@@ -1,0 +1,69 @@
+// What the shell's i() and process_info/1 show about processes.
+import { Pid } from './pid';
+import { type Process, type ProcessStatus, EXITED } from './process';
+import { allProcesses, lookupProcessById } from './table';
+
+export interface ProcessInfo {
+  registered_name?: string;
+  /** `module:fn/arity` last entered through a module handle, else the initial call. */
+  current_function: string;
+  initial_call: string;
+  status: ProcessStatus;
+  message_queue_len: number;
+  messages: unknown[];
+  links: Pid[];
+  /** The processes this one monitors. */
+  monitors: ['process', Pid][];
+  trap_exit: boolean;
+  reductions: number;
+}
+
+export function processes(): Pid[] {
+  const pids: Pid[] = [];
+  for (const proc of allProcesses()) pids.push(proc.pid);
+  return pids;
+}
+
+export function is_process_alive(pid: Pid): boolean {
+  return liveProcess(pid) !== undefined;
+}
+
+/** The process's info, or undefined when it is not alive. With `item`: `[item, value]`. */
+export function process_info(pid: Pid): ProcessInfo | undefined;
+export function process_info<K extends keyof ProcessInfo>(pid: Pid, item: K): [K, ProcessInfo[K]] | undefined;
+export function process_info(pid: Pid, item?: keyof ProcessInfo): unknown {
+  const proc = liveProcess(pid);
+  if (proc === undefined) return undefined;
+  const info = describeProcess(proc);
+  return item === undefined ? info : [item, info[item]];
+}
+
+export function describeProcess(proc: Process): ProcessInfo {
+  const ext = proc.ext;
+  const info: ProcessInfo = {
+    current_function: proc.currentFunction ?? proc.initialCall,
+    initial_call: proc.initialCall,
+    status: proc.status,
+    message_queue_len: proc.mailbox.length,
+    messages: [...proc.mailbox],
+    links: [...proc.links].map((other) => other.pid),
+    monitors: [...(ext?.monitors?.values() ?? [])].map((m): ['process', Pid] => ['process', m.target.pid]),
+    trap_exit: proc.trapExit,
+    reductions: proc.reductions,
+  };
+  if (proc.registeredName !== undefined) return { registered_name: proc.registeredName, ...info };
+  return info;
+}
+
+function liveProcess(pid: Pid): Process | undefined {
+  if (!(pid instanceof Pid)) return undefined;
+  const proc = pid.proc ?? lookupProcessById(pid.id);
+  return proc === undefined || proc.state === EXITED ? undefined : proc;
+}
+
+/** The live process for a pid or pid number. */
+export function lookupProcess(pidOrId: Pid | number): Process | undefined {
+  const id = typeof pidOrId === 'number' ? pidOrId : pidOrId.id;
+  const proc = (typeof pidOrId === 'number' ? undefined : pidOrId.proc) ?? lookupProcessById(id);
+  return proc === undefined || proc.state === EXITED ? undefined : proc;
+}

@@ -1,0 +1,90 @@
+// Links (bidirectional: an abnormal exit kills the other side unless it traps exits) and
+// monitors (one way: the watcher gets ['DOWN', ref, 'process', pid, reason]).
+import { ErlangException } from './errors';
+import { Pid, Ref } from './pid';
+import { type Monitor, type Process, EXITED } from './process';
+import { callingProcess, raiseIfExiting } from './caller';
+import { deliver } from './scheduler';
+import { sendExitSignal } from './exits';
+import { lookupName } from './registry';
+import { lookupProcessById } from './table';
+
+export function link(pid: Pid): true {
+  const self = callingProcess('link()');
+  const other = livePid(pid, 'link');
+  if (other === undefined) {
+    // Erlang: the caller gets an exit signal with reason noproc.
+    sendExitSignal(self, pid, 'noproc', true);
+    raiseIfExiting(self);
+    return true;
+  }
+  if (other !== self) linkProcesses(self, other);
+  return true;
+}
+
+export function unlink(pid: Pid): true {
+  const self = callingProcess('unlink()');
+  if (!(pid instanceof Pid)) throw badarg(`unlink: expected a pid, got ${typeof pid}`);
+  const other = pid.proc ?? lookupProcessById(pid.id);
+  if (other !== undefined) {
+    self.ext?.links?.delete(other);
+    other.ext?.links?.delete(self);
+  }
+  return true;
+}
+
+export function linkProcesses(a: Process, b: Process): void {
+  (a.extras().links ??= new Set()).add(b);
+  (b.extras().links ??= new Set()).add(a);
+}
+
+/** Erlang's monitor(process, Pid | Name). A dead target gives an immediate 'noproc' DOWN. */
+export function monitor(type: 'process', target: Pid | string): Ref {
+  const watcher = callingProcess('monitor()');
+  if (type !== 'process') throw badarg(`monitor: only 'process' monitors exist, got ${String(type)}`);
+  const ref = new Ref();
+  const proc = typeof target === 'string' ? lookupName(target) : livePid(target, 'monitor');
+  if (proc === undefined || proc.state === EXITED) {
+    deliver(watcher, ['DOWN', ref, 'process', target, 'noproc']);
+  } else {
+    monitorProcess(watcher, proc, ref);
+  }
+  return ref;
+}
+
+export function monitorProcess(watcher: Process, target: Process, ref: Ref = new Ref()): Ref {
+  const record: Monitor = { ref, watcher, target };
+  (watcher.extras().monitors ??= new Map()).set(ref.id, record);
+  (target.extras().monitoredBy ??= new Map()).set(ref.id, record);
+  return ref;
+}
+
+/** Stops a monitor; with 'flush', also drops a DOWN message it already delivered. */
+export function demonitor(ref: Ref, options: readonly 'flush'[] = []): true {
+  const watcher = callingProcess('demonitor()');
+  if (!(ref instanceof Ref)) throw badarg(`demonitor: expected a monitor reference, got ${typeof ref}`);
+  const record = watcher.ext?.monitors?.get(ref.id);
+  if (record !== undefined) {
+    watcher.ext!.monitors!.delete(ref.id);
+    record.target.ext?.monitoredBy?.delete(ref.id);
+  }
+  if (options.includes('flush')) {
+    const mailbox = watcher.mailbox;
+    const kept = mailbox.filter((m) => !(Array.isArray(m) && m[0] === 'DOWN' && m[1] instanceof Ref && m[1].id === ref.id));
+    if (kept.length !== mailbox.length) {
+      watcher.mailbox = kept;
+      if (watcher.receive !== null) watcher.receive.scanned = 0;
+    }
+  }
+  return true;
+}
+
+function livePid(pid: Pid, what: string): Process | undefined {
+  if (!(pid instanceof Pid)) throw badarg(`${what}: expected a pid, got ${typeof pid}`);
+  const proc = pid.proc ?? lookupProcessById(pid.id);
+  return proc === undefined || proc.state === EXITED ? undefined : proc;
+}
+
+function badarg(message: string): ErlangException {
+  return new ErlangException('error', 'badarg', message);
+}

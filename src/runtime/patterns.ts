@@ -1,0 +1,92 @@
+// Erlang-style patterns over TypeScript values, interpreted: patterns are usually literals
+// written inside the receive call, so compiling them would cost more than matching them.
+import { Pid, Ref } from './pid';
+
+/** The wildcard: matches anything, at any position. */
+export const _: unique symbol = Symbol('_') as never;
+export type Wildcard = typeof _;
+
+/** A predicate at some position of a pattern, called with the value found there. */
+export type Guard = (value: any) => boolean;
+
+export type Pattern =
+  | Wildcard
+  | string
+  | number
+  | boolean
+  | bigint
+  | symbol
+  | null
+  | undefined
+  | Pid
+  | Ref
+  | Guard
+  | readonly Pattern[]
+  | { readonly [key: string]: Pattern };
+
+/** What a message that matched `P` is known to look like. */
+export type Matched<P> = P extends Wildcard
+  ? unknown
+  : P extends (value: any) => value is infer T
+    ? T
+    : P extends (value: any) => boolean
+      ? unknown
+      : P extends Pid
+        ? Pid
+        : P extends Ref
+          ? Ref
+          : P extends readonly unknown[]
+            ? { -readonly [K in keyof P]: Matched<P[K]> }
+            : P extends object
+              ? { -readonly [K in keyof P]: Matched<P[K]> }
+              : P;
+
+/**
+ * Literals match by `===` (NaN matches NaN), arrays by length and element, plain objects by
+ * the keys the pattern gives (like Erlang maps), pids and refs by id, functions are guards.
+ */
+export function matches(pattern: unknown, value: unknown): boolean {
+  if (pattern === _ || pattern === value) return true;
+  switch (typeof pattern) {
+    case 'function':
+      return passesGuard(pattern as Guard, value);
+    case 'object':
+      return pattern !== null && matchesObject(pattern, value);
+    case 'number':
+      return pattern !== pattern && value !== value;
+    default:
+      return false;
+  }
+}
+
+function matchesObject(pattern: object, value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(pattern)) {
+    if (!Array.isArray(value) || value.length !== pattern.length) return false;
+    for (let i = 0; i < pattern.length; i++) {
+      if (!matches(pattern[i], value[i])) return false;
+    }
+    return true;
+  }
+  if (pattern instanceof Pid) return value instanceof Pid && value.id === pattern.id;
+  if (pattern instanceof Ref) return value instanceof Ref && value.id === pattern.id;
+  if (!isPlainObject(pattern) || Array.isArray(value)) return false;
+  for (const key in pattern) {
+    if (!(key in value) || !matches((pattern as any)[key], (value as any)[key])) return false;
+  }
+  return true;
+}
+
+/** As in Erlang, a guard that raises simply does not match. */
+function passesGuard(guard: Guard, value: unknown): boolean {
+  try {
+    return !!guard(value);
+  } catch {
+    return false;
+  }
+}
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}

@@ -1,0 +1,158 @@
+// A process is a plain object: pid, mailbox, the continuation it waits in, and the rarely used
+// parts (links, monitors, flags, timers) in a side record allocated on first use. A waiting
+// process must stay small: a million of them is an ordinary workload.
+import { Pid } from './pid';
+import type { Receive } from './receive';
+import type { Ref } from './pid';
+import { allocatePidId } from './table';
+
+/** Queued to run. */
+export const RUNNABLE = 1;
+/** Running a step right now (it is the scheduler's current process). */
+export const RUNNING = 2;
+/** Suspended in a receive until a message matches or its timeout fires. */
+export const WAITING = 3;
+/** An async function that is awaiting something other than a receive. */
+export const ASYNC = 4;
+/** Hit by an exit signal while running; it ends as soon as its code returns control. */
+export const EXITING = 5;
+export const EXITED = 6;
+export type ProcessState = 1 | 2 | 3 | 4 | 5 | 6;
+
+export type ProcessStatus = 'running' | 'runnable' | 'waiting' | 'exiting';
+
+/** Every process starts with this one; the first message gives it its own array. */
+export const EMPTY_MAILBOX: unknown[] = Object.freeze([]) as unknown as unknown[];
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
+/** Stand-ins that keep only the arity of started processes' arguments, shared per arity. */
+const ARITY_ONLY: (readonly unknown[])[] = [];
+
+const MODULE_NAME_KEY = Symbol.for('eshell-ts.module');
+
+export interface Monitor {
+  readonly ref: Ref;
+  readonly watcher: Process;
+  readonly target: Process;
+}
+
+/** A timer started for module code (wrapTimers), with how to cancel it. */
+export type TimerCancel = () => void;
+
+/** The parts of a process most processes never use. */
+export class ProcessExtras {
+  /** `module:fn/arity` last entered through a module handle. */
+  currentFunction: string | undefined = undefined;
+  /** Module name → version this process last entered through a module handle. */
+  versions: Map<string, number> | null = null;
+  links: Set<Process> | null = null;
+  /** Monitors this process holds on others, by ref id. */
+  monitors: Map<number, Monitor> | null = null;
+  /** Monitors others hold on this process, by ref id. */
+  monitoredBy: Map<number, Monitor> | null = null;
+  trapExit = false;
+  registeredName: string | undefined = undefined;
+  /** The receive timeout running, for the receive it belongs to. */
+  afterTimer: NodeJS.Timeout | null = null;
+  afterTimerFor: Receive | null = null;
+  timedOut = false;
+  /** Timers module code started on behalf of this process, cancelled when it exits. */
+  timers: Map<object, TimerCancel> | null = null;
+  /** The reason of an exit signal that arrived while the process was running. */
+  pendingExitReason: unknown = undefined;
+}
+
+export class Process {
+  readonly pid: Pid;
+  mailbox: unknown[] = EMPTY_MAILBOX;
+  state: ProcessState = RUNNABLE;
+  /** The receive the process waits in; null before it starts and while not in a receive. */
+  receive: Receive | null = null;
+  /** A function, or a module object whose `entryName` function starts the process. */
+  readonly entry: object;
+  readonly entryName: string | undefined;
+  /** Arguments for the first call; once started, a shared stand-in of the same length. */
+  private entryArgs: readonly unknown[];
+  reductions = 0;
+  ext: ProcessExtras | null = null;
+
+  constructor(entry: object, entryName: string | undefined, args: readonly unknown[]) {
+    this.pid = new Pid(allocatePidId(), this);
+    this.entry = entry;
+    this.entryName = entryName;
+    this.entryArgs = args.length === 0 ? NO_ARGS : args;
+  }
+
+  get arity(): number {
+    return this.entryArgs.length;
+  }
+
+  extras(): ProcessExtras {
+    return (this.ext ??= new ProcessExtras());
+  }
+
+  /** Calls the spawn target; after this the arguments are no longer retained. */
+  callEntry(): unknown {
+    const args = this.entryArgs;
+    if (args.length !== 0) this.entryArgs = (ARITY_ONLY[args.length] ??= Object.freeze(new Array(args.length)));
+    const entry = this.entry as any;
+    return this.entryName === undefined ? entry(...args) : entry[this.entryName](...args);
+  }
+
+  /** Recorded by module handles on every remote call. */
+  enterCode(module: string, version: number, fnLabel: string): void {
+    const ext = (this.ext ??= new ProcessExtras());
+    ext.currentFunction = fnLabel;
+    (ext.versions ??= new Map()).set(module, version);
+  }
+
+  codeVersion(module: string): number | undefined {
+    return this.ext?.versions?.get(module);
+  }
+
+  get currentFunction(): string | undefined {
+    return this.ext?.currentFunction;
+  }
+
+  get initialCall(): string {
+    const entry = this.entry as { [MODULE_NAME_KEY]?: unknown; name?: unknown };
+    if (this.entryName === undefined) {
+      const name = typeof entry.name === 'string' && entry.name !== '' ? entry.name : 'anonymous';
+      return `${name}/${this.arity}`;
+    }
+    const module = entry[MODULE_NAME_KEY];
+    const prefix = typeof module === 'string' ? `${module}:` : '';
+    return `${prefix}${this.entryName}/${this.arity}`;
+  }
+
+  get status(): ProcessStatus {
+    switch (this.state) {
+      case RUNNING:
+        return 'running';
+      case RUNNABLE:
+        return 'runnable';
+      case WAITING:
+      case ASYNC:
+        return 'waiting';
+      default:
+        return 'exiting';
+    }
+  }
+
+  get alive(): boolean {
+    return this.state !== EXITED;
+  }
+
+  get links(): ReadonlySet<Process> {
+    return this.ext?.links ?? NO_LINKS;
+  }
+
+  get trapExit(): boolean {
+    return this.ext?.trapExit ?? false;
+  }
+
+  get registeredName(): string | undefined {
+    return this.ext?.registeredName;
+  }
+}
+
+const NO_LINKS: ReadonlySet<Process> = new Set();

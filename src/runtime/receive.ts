@@ -1,0 +1,110 @@
+// Selective receive. `receive(...)` neither blocks nor creates a promise: it returns a
+// `Receive` descriptor. A process function (or handler) that *returns* one is suspended by the
+// scheduler until a message matches — a trampoline, so `return loop(n + 1)` from a handler
+// runs forever in constant stack and heap. `await receive(...)` works too (Receive is a
+// thenable): the scheduler still runs the handler inside a batch, and its result settles
+// the await.
+import { ErlangException } from './errors';
+import { _, matches, type Matched, type Pattern } from './patterns';
+import type { Process } from './process';
+import { currentProcess, suspendAwaiting } from './scheduler';
+
+export { _, matches };
+export type { Pattern, Matched };
+
+/**
+ * `[pattern, handler]`. Handlers are typed as returning `void` on purpose: TypeScript then
+ * never needs a handler's return type to check a receive, so the canonical
+ * `function loop(n) { return receive([_, () => loop(n + 1)]) }` compiles without annotations.
+ */
+export type Clause<P extends Pattern = Pattern> = readonly [P, (message: Matched<P>) => void];
+
+type ClausesFor<Ps extends readonly Pattern[]> = {
+  [K in keyof Ps]: readonly [Ps[K], (message: Matched<Ps[K]>) => void];
+};
+
+/** `after(ms, handler)`: runs `handler` when nothing matched within `ms` milliseconds. */
+export class After {
+  constructor(
+    readonly ms: number,
+    readonly handler: () => unknown,
+  ) {}
+}
+
+export function after(ms: number, handler: () => void): After {
+  if (typeof ms !== 'number' || !(ms >= 0)) {
+    throw new ErlangException('error', 'badarg', `after(): the timeout must be a number of milliseconds >= 0 or Infinity, got ${String(ms)}`);
+  }
+  if (typeof handler !== 'function') {
+    throw new ErlangException('error', 'badarg', 'after(): the second argument must be a handler function');
+  }
+  return new After(ms, handler as () => unknown);
+}
+
+interface Settle {
+  resolve(value: unknown): void;
+  reject(reason: unknown): void;
+}
+
+export class Receive<T = unknown> implements PromiseLike<T> {
+  /** @internal How many mailbox messages this receive has already tried (and kept). */
+  scanned = 0;
+  /** @internal Set when the receive is awaited: the handler's result settles the await. */
+  settle: Settle | null = null;
+
+  /** @internal */
+  constructor(
+    /** `[pattern, handler]` pairs, then the After if there is one. */
+    readonly clauses: readonly unknown[],
+    readonly after: After | null,
+    readonly owner: Process,
+  ) {}
+
+  then<A = T, B = never>(
+    onFulfilled?: ((value: T) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return new Promise<T>((resolve, reject) => {
+      this.settle = { resolve: resolve as (value: unknown) => void, reject };
+      suspendAwaiting(this);
+    }).then(onFulfilled, onRejected);
+  }
+}
+
+export function receive<const Ps extends readonly Pattern[]>(...clauses: [...ClausesFor<Ps>, After]): Receive;
+export function receive<const Ps extends readonly Pattern[]>(...clauses: ClausesFor<Ps>): Receive;
+export function receive(...clauses: unknown[]): Receive {
+  const owner = currentProcess();
+  if (owner === undefined) {
+    throw new ErlangException('error', 'not_a_process', 'receive() called outside a process');
+  }
+  const last = clauses.length - 1;
+  if (last < 0) throw badClauses('receive() needs at least one clause');
+  for (let i = 0; i < last; i++) {
+    if (!isClause(clauses[i])) throw badClause(clauses[i], i);
+  }
+  const final = clauses[last];
+  if (final instanceof After) return new Receive(clauses, final, owner);
+  if (!isClause(final)) throw badClause(final, last);
+  return new Receive(clauses, null, owner);
+}
+
+function isClause(clause: unknown): boolean {
+  return Array.isArray(clause) && clause.length === 2 && typeof clause[1] === 'function';
+}
+
+function badClause(clause: unknown, index: number): ErlangException {
+  if (clause instanceof After) return badClauses('after() must be the last clause of a receive');
+  return badClauses(
+    `receive() clause ${index + 1} must be a [pattern, handler] pair (handler a function), got ${describe(clause)}`,
+  );
+}
+
+function badClauses(message: string): ErlangException {
+  return new ErlangException('error', 'badarg', message);
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  return value === null ? 'null' : typeof value;
+}

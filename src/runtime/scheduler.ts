@@ -1,0 +1,318 @@
+// The driver. Ready processes wait in a run queue; a batch runs them one step at a time,
+// each step being "try the mailbox against the receive the process waits in, run the
+// handler, adopt the Receive it returns" — in a loop, so a process looping through its
+// handlers never grows the stack or the heap. A process gets a reduction budget per turn and
+// a batch a time budget, then the batch yields to the event loop with setImmediate.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
+import { writeOutput } from '../io/output';
+import { SHARED_SLOTS } from '../shell/protocol';
+import { die, exitSignalled, terminate } from './exits';
+import { matches } from './patterns';
+import { type Process, ASYNC, EMPTY_MAILBOX, EXITED, EXITING, RUNNABLE, RUNNING, WAITING } from './process';
+import { Receive } from './receive';
+import { armAfterTimer, clearAfterTimer, timeoutDue } from './receiveTimer';
+import { installRejectionTracking } from './rejections';
+import { RunQueue } from './runQueue';
+import { runGuarded } from './interrupt';
+
+export { allProcesses } from './table';
+export { exitProcess } from './exits';
+
+/** Handler calls a process may make before the others get a turn. */
+const REDUCTIONS_PER_TURN = 2000;
+/** How long a batch runs before it lets timers, I/O and worker messages in. */
+const BATCH_MILLISECONDS = 5;
+/** Steps between two looks at the clock (reading it costs as much as a short step). */
+const STEPS_PER_CLOCK_CHECK = 16;
+
+const queue = new RunQueue<Process>();
+const asyncOwner = new AsyncLocalStorage<Process>();
+
+let current: Process | null = null;
+let batchPending = false;
+let inBatch = false;
+let guarded = false;
+let flags: Int32Array | null = null;
+/** When the code running now last yielded, roughly: for the runaway report. */
+let runningSince = 0;
+
+/**
+ * The process whose code is running: the scheduler's current process during a step or a
+ * runAs callback, and after an `await` inside an async process the process that was current
+ * when the awaited continuation was created.
+ */
+export function currentProcess(): Process | undefined {
+  return current ?? asyncOwner.getStore();
+}
+
+/** The process in a step or runAs callback right now (not an async continuation). */
+export function runningProcess(): Process | null {
+  return current;
+}
+
+export interface SchedulerOptions {
+  /** Enter batches through a breakOnSigint script so Ctrl-C can stop runaway code. */
+  interruptible?: boolean;
+  /** Slots of protocol SHARED_SLOTS: busy while a batch runs, and the running pid number. */
+  shared?: Int32Array;
+}
+
+export function configureScheduler(options: SchedulerOptions): void {
+  if (options.interruptible !== undefined) {
+    guarded = options.interruptible;
+    if (guarded) installRejectionTracking();
+  }
+  if (options.shared !== undefined) flags = options.shared;
+}
+
+/** Puts a message in a mailbox and wakes the process if it waits in a receive. */
+export function deliver(proc: Process, message: unknown): void {
+  const state = proc.state;
+  if (state === EXITED) return;
+  const mailbox = proc.mailbox;
+  if (mailbox === EMPTY_MAILBOX) proc.mailbox = [message];
+  else mailbox.push(message);
+  if (state === WAITING) makeRunnable(proc);
+}
+
+export function makeRunnable(proc: Process): void {
+  proc.state = RUNNABLE;
+  queue.push(proc);
+  if (!inBatch && !batchPending) scheduleBatch();
+}
+
+function scheduleBatch(): void {
+  batchPending = true;
+  setImmediate(enterBatch);
+}
+
+function enterBatch(): void {
+  batchPending = false;
+  if (!guarded) return runBatch();
+  if (!runGuarded(runBatch)) recoverFromInterrupt();
+}
+
+function runBatch(): void {
+  inBatch = true;
+  if (flags !== null) Atomics.store(flags, SHARED_SLOTS.busy, 1);
+  runningSince = performance.now();
+  const deadline = runningSince + BATCH_MILLISECONDS;
+  let steps = 0;
+  while (queue.length !== 0) {
+    const proc = queue.shift();
+    if (proc.state !== RUNNABLE) continue; // exited while queued
+    step(proc);
+    if (++steps === STEPS_PER_CLOCK_CHECK) {
+      steps = 0;
+      runningSince = performance.now();
+      if (runningSince >= deadline) break;
+    }
+  }
+  endBatch();
+}
+
+function endBatch(): void {
+  inBatch = false;
+  current = null;
+  if (flags !== null) {
+    Atomics.store(flags, SHARED_SLOTS.runningPid, 0);
+    Atomics.store(flags, SHARED_SLOTS.busy, 0);
+  }
+  if (queue.length !== 0 && !batchPending) scheduleBatch();
+}
+
+/** SIGINT stopped the batch mid-step: only the process that was running pays for it. */
+function recoverFromInterrupt(): void {
+  const victim = current;
+  endBatch();
+  if (victim !== null) stopRunaway(victim);
+}
+
+function stopRunaway(victim: Process): void {
+  if (victim.state === EXITED) return;
+  const ms = Math.round(performance.now() - runningSince);
+  writeOutput(`process ${victim.pid} was stopped by the user: it ran ${ms} ms without yielding\n`);
+  terminate(victim, 'killed', 'signal');
+}
+
+function step(proc: Process): void {
+  current = proc;
+  proc.state = RUNNING;
+  asyncOwner.enterWith(proc);
+  if (flags !== null) Atomics.store(flags, SHARED_SLOTS.runningPid, proc.pid.id);
+  try {
+    let r = proc.receive;
+    if (r === null) {
+      const result = proc.callEntry();
+      if (!(result instanceof Receive)) return finishStep(proc, result);
+      r = adopt(proc, result);
+    }
+    let budget = REDUCTIONS_PER_TURN;
+    for (;;) {
+      if (proc.state !== RUNNING) return exitSignalled(proc);
+      const mailbox = proc.mailbox;
+      const count = mailbox.length;
+      const clauses = r.clauses;
+      const patterns = r.after === null ? clauses.length : clauses.length - 1;
+      let index = r.scanned;
+      let handler: ((message?: unknown) => unknown) | undefined;
+      let message: unknown;
+      search: for (; index < count; index++) {
+        message = mailbox[index];
+        for (let c = 0; c < patterns; c++) {
+          const clause = clauses[c] as readonly [unknown, (message: unknown) => unknown];
+          if (matches(clause[0], message)) {
+            handler = clause[1];
+            break search;
+          }
+        }
+      }
+      if (handler === undefined) {
+        r.scanned = count;
+        if (!timeoutDue(proc, r)) return wait(proc, r);
+        handler = r.after!.handler;
+        message = undefined;
+      } else if (index === 0) {
+        mailbox.shift();
+      } else {
+        mailbox.splice(index, 1);
+      }
+      if (proc.ext !== null) clearAfterTimer(proc.ext);
+      proc.reductions++;
+      proc.receive = null;
+      if (r.settle !== null) return settleAwait(proc, r, handler, message);
+      const result = handler(message);
+      if (!(result instanceof Receive)) return finishStep(proc, result);
+      r = adopt(proc, result);
+      if (--budget === 0) {
+        if (proc.state !== RUNNING) return exitSignalled(proc);
+        proc.state = RUNNABLE;
+        queue.push(proc);
+        return;
+      }
+    }
+  } catch (thrown) {
+    die(proc, thrown);
+  } finally {
+    current = null;
+  }
+}
+
+function adopt(proc: Process, r: Receive): Receive {
+  r.scanned = 0;
+  proc.receive = r;
+  return r;
+}
+
+function wait(proc: Process, r: Receive): void {
+  proc.state = WAITING;
+  if (r.after !== null && r.after.ms !== Infinity) armAfterTimer(proc, r);
+}
+
+/** The process's code returned something other than a Receive. */
+function finishStep(proc: Process, result: unknown): void {
+  if (proc.state === EXITING) return exitSignalled(proc);
+  if (!isThenable(result)) return terminate(proc, 'normal', 'own');
+  proc.state = ASYNC;
+  result.then(
+    () => terminate(proc, 'normal', 'own'),
+    (reason) => die(proc, reason),
+  );
+  if (proc.receive !== null) resumeAwaiting(proc, proc.receive);
+}
+
+/** An awaited receive matched: its handler runs here, in the batch; the result settles the await. */
+function settleAwait(proc: Process, r: Receive, handler: (message?: unknown) => unknown, message: unknown): void {
+  const settle = r.settle!;
+  r.settle = null;
+  let result: unknown;
+  try {
+    result = handler(message);
+  } catch (thrown) {
+    if (proc.state === EXITING) return exitSignalled(proc);
+    proc.state = ASYNC;
+    settle.reject(thrown);
+    return;
+  }
+  if (proc.state === EXITING) return exitSignalled(proc);
+  proc.state = ASYNC;
+  settle.resolve(result);
+  if (proc.receive !== null) resumeAwaiting(proc, proc.receive);
+}
+
+/** Called from Receive#then: the owner now waits in `r` on behalf of an `await`. */
+export function suspendAwaiting(r: Receive): void {
+  const proc = r.owner;
+  if (proc.state === EXITED) return; // a dead process's await never settles
+  if (proc.receive !== null && proc.receive !== r) {
+    const settle = r.settle!;
+    r.settle = null;
+    settle.reject(new Error(`process ${proc.pid} already waits in another receive`));
+    return;
+  }
+  r.scanned = 0;
+  proc.receive = r;
+  if (proc.state === ASYNC) resumeAwaiting(proc, r);
+}
+
+function resumeAwaiting(proc: Process, r: Receive): void {
+  if (proc.mailbox.length !== 0 || timeoutDue(proc, r)) makeRunnable(proc);
+  else wait(proc, r);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/** Adds a new process to the run queue. */
+export function enqueueNew(proc: Process): void {
+  queue.push(proc);
+  if (!inBatch && !batchPending) scheduleBatch();
+}
+
+/**
+ * Runs `fn` as process `proc` (a timer callback module code started, for example), where
+ * Ctrl-C can stop it; if it throws, the process exits with what it threw.
+ */
+export function runAs<T>(proc: Process, fn: () => T): T | undefined {
+  if (proc.state === EXITED) return undefined;
+  const outer = current;
+  let result: T | undefined;
+  try {
+    asyncOwner.run(proc, () => {
+      current = proc;
+      if (!guarded) {
+        result = callAs(proc, fn);
+        return;
+      }
+      const since = runningSince;
+      runningSince = performance.now();
+      const completed = runGuarded(() => {
+        result = callAs(proc, fn);
+      });
+      if (!completed) stopRunaway(proc);
+      runningSince = since;
+    });
+  } finally {
+    current = outer;
+  }
+  return result;
+}
+
+function callAs<T>(proc: Process, fn: () => T): T | undefined {
+  let result: T;
+  try {
+    result = fn();
+  } catch (thrown) {
+    die(proc, thrown);
+    return undefined;
+  }
+  if (proc.state === EXITING) exitSignalled(proc);
+  else if (isThenable(result)) result.then(undefined, (reason) => die(proc, reason));
+  return result;
+}

@@ -1,0 +1,28 @@
+// Worker entry: the sigint anchor (docs/DESIGN.md, "Runaway code"). It sits in Atomics.wait
+// inside a breakOnSigint script for the whole session, so Node's SIGINT watchdog count never
+// drops to zero: SIGINT never falls back to "exit the process", and a SIGINT that arrives
+// while no batch runs lands here harmlessly.
+//
+// workerData: { buffer: SharedArrayBuffer } viewed as Int32 slots (see ./anchor.ts):
+// [0] set to 1 (and notified) to stop; [1] counts entries into the wait.
+import vm from 'node:vm';
+import { workerData } from 'node:worker_threads';
+import { isInterruption } from './interrupt';
+import { ANCHOR_SLOTS } from './anchorSlots';
+
+const cell = new Int32Array((workerData as { buffer?: SharedArrayBuffer } | null)?.buffer ?? new SharedArrayBuffer(8));
+(globalThis as unknown as { __eshellTsAnchorCell: Int32Array }).__eshellTsAnchorCell = cell;
+
+const wait = new vm.Script(
+  `Atomics.add(globalThis.__eshellTsAnchorCell, ${ANCHOR_SLOTS.entered}, 1);` +
+    `Atomics.wait(globalThis.__eshellTsAnchorCell, ${ANCHOR_SLOTS.stop}, 0);`,
+  { filename: 'eshell-ts:sigint-anchor' },
+);
+
+while (Atomics.load(cell, ANCHOR_SLOTS.stop) === 0) {
+  try {
+    wait.runInThisContext({ breakOnSigint: true });
+  } catch (error) {
+    if (!isInterruption(error)) throw error;
+  }
+}

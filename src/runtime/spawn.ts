@@ -1,0 +1,91 @@
+// Starting processes: spawn, spawn_link, spawn_monitor. A new process runs its first step in
+// the scheduler's next batch, never inside the spawn call.
+import { ErlangException } from './errors';
+import type { Pid, Ref } from './pid';
+import { Process } from './process';
+import { callingProcess } from './caller';
+import { linkProcesses, monitorProcess } from './links';
+import { enqueueNew } from './scheduler';
+import { addProcess } from './table';
+
+type AnyFunction = (...args: any[]) => unknown;
+type FunctionKeys<M> = { [K in keyof M]: M[K] extends AnyFunction ? K : never }[keyof M] & string;
+type ArgsOf<F> = F extends (...args: infer A) => unknown ? A : never;
+
+const MODULE_NAME_KEY = Symbol.for('eshell-ts.module');
+
+/**
+ * `spawn(fn, args?)` runs `fn(...args)` in a new process; `spawn(module, 'name', args?)` runs
+ * `module.name(...args)` — through a module handle, that call enters the module's current
+ * version and records it on the process.
+ */
+export function spawn(fn: () => unknown): Pid;
+export function spawn<A extends readonly unknown[]>(fn: (...args: A) => unknown, args: A): Pid;
+export function spawn<M extends object, K extends FunctionKeys<M>>(module: M, fnName: K, args?: ArgsOf<M[K]>): Pid;
+export function spawn(target: unknown, fnNameOrArgs?: unknown, args?: unknown): Pid {
+  return spawnProcess(newProcess('spawn', target, fnNameOrArgs, args)).pid;
+}
+
+/** spawn, plus a link to the caller made before the new process runs. */
+export function spawn_link(fn: () => unknown): Pid;
+export function spawn_link<A extends readonly unknown[]>(fn: (...args: A) => unknown, args: A): Pid;
+export function spawn_link<M extends object, K extends FunctionKeys<M>>(module: M, fnName: K, args?: ArgsOf<M[K]>): Pid;
+export function spawn_link(target: unknown, fnNameOrArgs?: unknown, args?: unknown): Pid {
+  const parent = callingProcess('spawn_link()');
+  const child = newProcess('spawn_link', target, fnNameOrArgs, args);
+  linkProcesses(parent, child);
+  return spawnProcess(child).pid;
+}
+
+/** spawn, plus a monitor held by the caller: returns `[pid, ref]`. */
+export function spawn_monitor(fn: () => unknown): [Pid, Ref];
+export function spawn_monitor<A extends readonly unknown[]>(fn: (...args: A) => unknown, args: A): [Pid, Ref];
+export function spawn_monitor<M extends object, K extends FunctionKeys<M>>(module: M, fnName: K, args?: ArgsOf<M[K]>): [Pid, Ref];
+export function spawn_monitor(target: unknown, fnNameOrArgs?: unknown, args?: unknown): [Pid, Ref] {
+  const parent = callingProcess('spawn_monitor()');
+  const child = newProcess('spawn_monitor', target, fnNameOrArgs, args);
+  const ref = monitorProcess(parent, child);
+  return [spawnProcess(child).pid, ref];
+}
+
+/** Makes a process from the arguments of one of the spawn functions, checking them. */
+export function newProcess(what: string, target: unknown, fnNameOrArgs?: unknown, args?: unknown): Process {
+  if (typeof fnNameOrArgs === 'string') {
+    const module = target as Record<string, unknown> | null;
+    if ((typeof module !== 'object' && typeof module !== 'function') || module === null) {
+      throw badarg(`${what}: expected a module before the function name '${fnNameOrArgs}', got ${describe(target)}`);
+    }
+    if (typeof module[fnNameOrArgs] !== 'function') {
+      const name = module[MODULE_NAME_KEY as unknown as string];
+      throw badarg(`${what}: ${typeof name === 'string' ? `module ${name}` : 'the module'} has no function '${fnNameOrArgs}'`);
+    }
+    return new Process(module, fnNameOrArgs, checkArgs(what, args));
+  }
+  if (typeof target !== 'function') {
+    throw badarg(`${what}: expected a function (or a module and a function name), got ${describe(target)}`);
+  }
+  if (args !== undefined) throw badarg(`${what}: too many arguments; pass the function's arguments as one array`);
+  return new Process(target, undefined, checkArgs(what, fnNameOrArgs));
+}
+
+export function spawnProcess(proc: Process): Process {
+  addProcess(proc);
+  enqueueNew(proc);
+  return proc;
+}
+
+function checkArgs(what: string, args: unknown): readonly unknown[] {
+  if (args === undefined) return [];
+  if (!Array.isArray(args)) throw badarg(`${what}: the arguments must be an array, got ${describe(args)}`);
+  return args;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'string' ? `the string '${value}'` : `a value of type ${typeof value}`;
+}
+
+function badarg(message: string): ErlangException {
+  return new ErlangException('error', 'badarg', message);
+}

@@ -1,0 +1,29 @@
+// The process table: every live process by pid number, in spawn order.
+import type { Process } from './process';
+
+const live = new Map<number, Process>();
+let lastPidId = 0;
+
+export function allocatePidId(): number {
+  return ++lastPidId;
+}
+
+export function addProcess(proc: Process): void {
+  live.set(proc.pid.id, proc);
+}
+
+export function removeProcess(proc: Process): void {
+  live.delete(proc.pid.id);
+}
+
+export function lookupProcessById(id: number): Process | undefined {
+  return live.get(id);
+}
+
+export function allProcesses(): Iterable<Process> {
+  return live.values();
+}
+
+export function liveProcessCount(): number {
+  return live.size;
+}

@@ -1,0 +1,130 @@
+// Eshell's variables: `X = expr` binds X when it is unbound and checks equality when it is
+// bound (single assignment). The forms layer turns a pattern like `['ok', Pid]` into a value
+// in which each variable is a VariableMarker; `matchPattern` then binds or compares.
+//
+// Bound variables live as properties of globalThis so that any later input (compiled as a
+// plain script) reads them by name. Each shell job keeps its own map; the active job's
+// variables are the ones installed on globalThis.
+
+import { ErlangException } from '../runtime/errors';
+import { isPid } from '../runtime/pid';
+import { _ } from '../runtime/patterns';
+
+export class VariableMarker {
+  constructor(readonly name: string) {}
+}
+
+/** `...T` at the end of an array pattern: binds (or checks) T to the remaining elements. */
+export class RestMarker {
+  constructor(readonly pattern: unknown) {}
+}
+
+export class Bindings {
+  private readonly values = new Map<string, unknown>();
+  private installed = false;
+
+  has(name: string): boolean {
+    return this.values.has(name);
+  }
+
+  get(name: string): unknown {
+    return this.values.get(name);
+  }
+
+  entries(): [string, unknown][] {
+    return [...this.values.entries()].sort(([a], [b]) => a.localeCompare(b));
+  }
+
+  /** Matches `value` against `pattern`, binding unbound variables; throws badmatch on failure. */
+  match(pattern: unknown, value: unknown): unknown {
+    const fresh = new Map<string, unknown>();
+    if (!this.matchInto(pattern, value, fresh)) {
+      throw new ErlangException('error', ['badmatch', value]);
+    }
+    for (const [name, bound] of fresh) this.bind(name, bound);
+    return value;
+  }
+
+  forget(name?: string): void {
+    const names = name === undefined ? [...this.values.keys()] : [name];
+    for (const n of names) {
+      this.values.delete(n);
+      if (this.installed) delete (globalThis as Record<string, unknown>)[n];
+    }
+  }
+
+  /** Makes these variables the ones visible to evaluated code (the job became active). */
+  install(): void {
+    this.installed = true;
+    for (const [name, value] of this.values) defineGlobal(name, value);
+  }
+
+  uninstall(): void {
+    this.installed = false;
+    for (const name of this.values.keys()) delete (globalThis as Record<string, unknown>)[name];
+  }
+
+  private bind(name: string, value: unknown): void {
+    this.values.set(name, value);
+    if (this.installed) defineGlobal(name, value);
+  }
+
+  private matchInto(pattern: unknown, value: unknown, fresh: Map<string, unknown>): boolean {
+    if (pattern === _) return true;
+    if (pattern instanceof VariableMarker) {
+      if (this.values.has(pattern.name)) return termsEqual(this.values.get(pattern.name), value);
+      if (fresh.has(pattern.name)) return termsEqual(fresh.get(pattern.name), value);
+      fresh.set(pattern.name, value);
+      return true;
+    }
+    if (Array.isArray(pattern)) {
+      const last = pattern[pattern.length - 1];
+      if (last instanceof RestMarker) {
+        const head = pattern.length - 1;
+        return (
+          Array.isArray(value) &&
+          value.length >= head &&
+          pattern.slice(0, head).every((element, i) => this.matchInto(element, value[i], fresh)) &&
+          this.matchInto(last.pattern, value.slice(head), fresh)
+        );
+      }
+      return (
+        Array.isArray(value) &&
+        value.length === pattern.length &&
+        pattern.every((element, i) => this.matchInto(element, value[i], fresh))
+      );
+    }
+    if (isPlainObject(pattern)) {
+      if (typeof value !== 'object' || value === null) return false;
+      const record = value as Record<string, unknown>;
+      return Object.keys(pattern).every(
+        (key) => key in record && this.matchInto(pattern[key], record[key], fresh),
+      );
+    }
+    return termsEqual(pattern, value);
+  }
+}
+
+/** Erlang's exact equality (=:=) over TypeScript values: structural for arrays and plain objects. */
+export function termsEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b) || a === b) return true;
+  if (isPid(a) && isPid(b)) return a.id === b.id;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((element, i) => termsEqual(element, b[i]));
+  }
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => k in b && termsEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function defineGlobal(name: string, value: unknown): void {
+  Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+}

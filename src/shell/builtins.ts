@@ -1,0 +1,160 @@
+// Eshell's built-in commands (Erlang's c.erl and shell.erl), as global functions of the
+// evaluator thread. Commands that print go through the shared output and return 'ok', as in
+// Eshell. Bare module names (`c(code_reload)`) are quoted by the forms layer.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { formatValue } from '../io/print';
+import { writeOutput } from '../io/output';
+import { ErlangException } from '../runtime/errors';
+import { pid as makePid, isPid, type Pid } from '../runtime/pid';
+import { currentProcess } from '../runtime/scheduler';
+import { EMPTY_MAILBOX } from '../runtime/process';
+import { codeServer } from '../code/codeServer';
+import { shellDirectory } from './directory';
+import { awaitedByShell } from './evaluatorProcess';
+import type { ShellJob } from './job';
+import { processTable, processDetails, registeredTable, loadedModulesTable, moduleDetails, memorySummary } from './reports';
+
+export interface BuiltinHost {
+  job(): ShellJob;
+  color(): boolean;
+  columns(): number;
+  halt(code: number): void;
+  changeDirectory(dir: string): string;
+  /** `h(mod)`, `h(mod, fun)`: documentation from TSDoc. */
+  docs(module: string, fn?: string): Promise<string>;
+}
+
+export const HELP_TEXT = `Eshell-TS built-in commands:
+  c(mod)        compile and load mod.ts (hot: running processes keep going)
+  c(mod, opts)  same, with options: ['strict'] refuses to load on a type error
+  l(mod)        load mod again, without compiling if its source is unchanged
+  lm()          load all modules whose source changed
+  mm()          list modules whose source changed since they were loaded
+  m()           list loaded modules;   m(mod)  information about mod
+  h(mod)        documentation of mod;  h(mod, fun)  of one function
+  cd(dir)       change directory;  pwd()  print it;  ls()  ls(dir)  list files
+  i()           information about processes;  i(pid)  about one
+  regs()        registered processes
+  flush()       print and drop the messages in the shell's mailbox
+  f()  f(X)     forget all variables, or X
+  b()           show all variable bindings
+  v(N)          the value of query N (negative N counts back)
+  h()           history of commands and results;  e(N)  evaluate command N again
+  history(N)    keep N previous commands;  results(N)  keep N previous results
+  pid(0, N, 0)  the pid <0.N.0>;  self()  the shell's pid
+  memory()      memory use in bytes
+  q()  halt()   quit the shell
+  help()        this text
+Forms: X = expr (single assignment), [A, B] = expr (pattern match), Pid ! Msg (send),
+mod:fun(args) (remote call to the newest version), a trailing '.' ends an expression.
+`;
+
+export function builtins(host: BuiltinHost): Record<string, unknown> {
+  const print = (text: string): 'ok' => {
+    writeOutput(text.endsWith('\n') ? text : `${text}\n`);
+    return 'ok';
+  };
+  const show = (value: unknown): string => formatValue(value, { color: host.color(), width: host.columns() });
+
+  return {
+    c: (module: unknown, options: unknown = []) => {
+      const strict = Array.isArray(options) && options.includes('strict');
+      return awaitedByShell(codeServer.c(moduleSpec(module, 'c'), { strict }));
+    },
+    l: (module: unknown) => codeServer.l(moduleSpec(module, 'l')),
+    lm: () => codeServer.loadModified(),
+    mm: () => codeServer.modifiedModules(),
+    m: (module?: unknown) => print(module === undefined ? loadedModulesTable() : moduleDetails(moduleSpec(module, 'm'))),
+    cd: (dir: unknown) => {
+      if (typeof dir !== 'string') throw new ErlangException('error', 'badarg', 'cd(dir): dir must be a string');
+      return print(host.changeDirectory(dir));
+    },
+    pwd: () => print(shellDirectory()),
+    ls: (dir: unknown = '.') => print(listDirectory(String(dir))),
+    i: (...args: unknown[]) => print(args.length === 0 ? processTable() : processDetails(pidArgument(args, 'i'))),
+    ni: () => print(processTable()),
+    regs: () => print(registeredTable()),
+    flush: () => {
+      const proc = currentProcess();
+      if (!proc) return 'ok';
+      const messages = proc.mailbox;
+      proc.mailbox = EMPTY_MAILBOX;
+      for (const message of messages) print(`Shell got ${show(message)}`);
+      return 'ok';
+    },
+    f: (name?: unknown) => {
+      if (name !== undefined && typeof name !== 'string') {
+        throw new ErlangException('error', 'badarg', 'f(X): name the variable to forget, as in f(X)');
+      }
+      host.job().bindings.forget(name);
+      return 'ok';
+    },
+    b: () => {
+      const lines = host.job().bindings.entries().map(([name, value]) => `${name} = ${show(value)}`);
+      return print(lines.length > 0 ? lines.join('\n') : '(no bindings)');
+    },
+    v: (n: unknown) => host.job().inputs.value(Number(n), host.job().promptNumber),
+    e: (n: unknown) => {
+      const job = host.job();
+      return job.rerun(job.inputs.command(Number(n), job.promptNumber));
+    },
+    h: (module?: unknown, fn?: unknown) => {
+      if (module === undefined) return print(historyText(host.job(), show));
+      const spec = moduleSpec(module, 'h');
+      return awaitedByShell(host.docs(spec, fn === undefined ? undefined : String(fn)).then(print));
+    },
+    history: (n: unknown) => host.job().inputs.setCommandLimit(Number(n)),
+    results: (n: unknown) => host.job().inputs.setResultLimit(Number(n)),
+    pid: (node: unknown, id: unknown, serial: unknown) => {
+      if (![node, id, serial].every((x) => Number.isInteger(x))) {
+        throw new ErlangException('error', 'badarg', 'pid(0, N, 0): three integers');
+      }
+      return makePid(node as number, id as number, serial as number);
+    },
+    memory: () => memorySummary(),
+    q: () => {
+      host.halt(0);
+      return 'ok';
+    },
+    halt: (code: unknown = 0) => {
+      host.halt(typeof code === 'number' ? code : 0);
+      return 'ok';
+    },
+    help: () => print(HELP_TEXT),
+  };
+}
+
+function moduleSpec(module: unknown, fn: string): string {
+  if (typeof module === 'string') return module;
+  if (typeof module === 'object' && module !== null) {
+    const name = (module as Record<symbol, unknown>)[Symbol.for('eshell-ts.module')];
+    if (typeof name === 'string') return name;
+  }
+  throw new ErlangException('error', 'badarg', `${fn}(Module): name a module, as in ${fn}(code_reload)`);
+}
+
+function pidArgument(args: unknown[], fn: string): Pid {
+  if (args.length === 1 && isPid(args[0])) return args[0];
+  if (args.length === 3 && args.every((x) => Number.isInteger(x))) return makePid(args[0] as number, args[1] as number, args[2] as number);
+  throw new ErlangException('error', 'badarg', `${fn}(Pid) or ${fn}(0, N, 0)`);
+}
+
+function listDirectory(dir: string): string {
+  const full = path.resolve(shellDirectory(), dir);
+  let names: string[];
+  try {
+    names = fs.readdirSync(full).sort();
+  } catch (e) {
+    throw new ErlangException('error', ['enoent', dir], `ls: cannot read ${dir}: ${(e as Error).message}`);
+  }
+  return names.length > 0 ? names.join('  ') : '';
+}
+
+function historyText(job: ShellJob, show: (v: unknown) => string): string {
+  return job.inputs
+    .list()
+    .map((e) => `${e.number}: ${e.source}${e.hasResult ? `\n-> ${show(e.result)}` : ''}`)
+    .join('\n');
+}

@@ -1,0 +1,415 @@
+// Writes a level back out as JavaScript/TypeScript with Eshell's forms replaced by calls on
+// the evaluator's `__eshell` object. Text between the tokens (spacing, comments) is copied from
+// the source, so whatever is not an Eshell form comes out exactly as typed.
+//
+// Within one comma-separated segment, `Pattern = Expr` (top level only) and `Pid ! Msg` are
+// Erlang's lowest-precedence, right-associative operators: the segment is cut at each of them
+// from left to right and the pieces are folded back from the right, so `X = P ! m` becomes
+// match(X, send(P, m)) without recursion per operator.
+
+import { classifyGroup, isStatementHead, looksLikeObjectLiteral, type LevelRole } from './groupRoles.js';
+import { emitPattern, type PatternContext } from './patterns.js';
+import { splitSegments, splitStatements } from './segments.js';
+import { syntaxErrorBefore } from './syntaxError.js';
+import type { Token } from './tokenizer.js';
+import { firstToken, isGroup, isPunct, isWord, tokenOf, type GroupItem, type Item, type TemplateItem } from './tree.js';
+import {
+  RESERVED_WORDS, STATEMENT_KEYWORDS, TYPE_DECLARATION_WORDS, adjacent, isModuleName,
+  isOperandEndToken, isVariableName,
+} from './vocabulary.js';
+
+export interface FormContext {
+  /** Whether a capitalised name can be a shell variable (false for `Math`, user classes…). */
+  isVariable(name: string): boolean;
+  /** Whether a lowercase name is a module the code server knows. */
+  isModule(name: string): boolean;
+}
+
+/** Shell built-ins whose arguments at these positions are Erlang atoms written bare:
+ *  `c(code_reload)` means `c('code_reload')`. */
+const ATOM_ARGUMENTS: Readonly<Record<string, readonly number[]>> = {
+  c: [0], l: [0], m: [0], nl: [0], h: [0, 1],
+  'code.which': [0], 'code.load_file': [0], 'code.ensure_loaded': [0], 'code.is_loaded': [0],
+  'code.purge': [0], 'code.soft_purge': [0], 'code.delete': [0],
+};
+/** `f(X)` forgets the variable X: its argument is the variable's name, not its value. */
+const VARIABLE_NAME_ARGUMENTS: Readonly<Record<string, readonly number[]>> = { f: [0] };
+
+/** Tokens after which a new operand starts: the left side of a `!` cannot reach past them. */
+const BOUNDARY_PUNCTUATORS = new Set([
+  '+=', '-=', '*=', '/=', '%=', '**=', '<<=', '>>=', '>>>=', '&=', '|=', '^=', '&&=', '||=',
+  '??=', '=>', ':', '...',
+]);
+const BOUNDARY_WORDS = new Set(['return', 'throw', 'yield', 'case', 'else', 'do']);
+/** After `x!` these make the `!` TypeScript's non-null assertion, not a send. */
+const NON_NULL_FOLLOWING_WORDS = new Set(['as', 'satisfies', 'in', 'instanceof']);
+/** Prefix operators that may start a message: `Pid ! !flag`, `Pid ! ~mask`. */
+const PREFIX_PUNCTUATORS = new Set(['!', '~', '++', '--']);
+
+interface Quote {
+  positions: readonly number[];
+  accepts(name: string): boolean;
+}
+
+interface SegmentOptions {
+  levelRole: LevelRole;
+  statementFrom: number;
+  inFunction: boolean;
+  /** `Pattern = Expr` is a match here (top-level expression statements only) */
+  patterns: boolean;
+  /** the segment is an object literal entry: its first `:` separates key and value */
+  objectEntry: boolean;
+  /** index of the name a `const`/`let`/`var` declares: a `:` after it is a type annotation */
+  declaredNameAt: number;
+  /** the token after the segment, for "syntax error before: …" */
+  follow: Token | undefined;
+}
+
+interface Segment extends SegmentOptions {
+  items: readonly Item[];
+  /** the first `=>` at this depth: what follows is a function body */
+  arrowAt: number;
+  /** `?` index → index of its `:` */
+  ternaryColons: Map<number, number>;
+  /** indices of the module names that start a `mod:fun` */
+  remoteCalls: Set<number>;
+}
+
+type Frame =
+  | { kind: 'match'; pattern: string }
+  | { kind: 'send'; prefixFrom: number; operandFrom: number; operandTo: number };
+
+export class FormEmitter {
+  usesAwait = false;
+  readonly freeModules = new Set<string>();
+  private readonly patternContext: PatternContext;
+
+  constructor(private readonly source: string, private readonly context: FormContext) {
+    this.patternContext = { source, isVariable: (name) => context.isVariable(name) };
+  }
+
+  /** The level's text from its first to its last item, transformed. */
+  emitLevel(items: readonly Item[], role: LevelRole, inFunction: boolean, follow: Token | undefined, quote?: Quote): string {
+    const last = items[items.length - 1];
+    if (!last) return '';
+    if (role === 'verbatim') return this.slice(items[0]!.start, last.end);
+    let out = '';
+    let cursor = items[0]!.start;
+    splitStatements(items, role).forEach(([from, to], index) => {
+      const after = items[to];
+      const statementFollow = after ? firstToken(after) : follow;
+      out += this.slice(cursor, items[from]!.start)
+        + this.emitStatement(items, from, to, role, inFunction, statementFollow, quote, index > 0);
+      cursor = items[to - 1]!.end;
+    });
+    return out + this.slice(cursor, last.end);
+  }
+
+  private emitStatement(
+    items: readonly Item[], from: number, to: number, role: LevelRole, inFunction: boolean,
+    follow: Token | undefined, quote: Quote | undefined, afterAnother: boolean,
+  ): string {
+    const first = tokenOf(items[from]);
+    const firstWord = first?.kind === 'identifier' ? first.text : undefined;
+    const statementLevel = role === 'top' || role === 'block';
+    if (statementLevel && isLeftAsTyped(items, from)) return this.slice(items[from]!.start, items[to - 1]!.end);
+
+    const declaration = firstWord !== undefined
+      && (STATEMENT_KEYWORDS.has(firstWord) || (firstWord === 'async' && isWord(items[from + 1], 'function')));
+    const declaresNames = firstWord === 'const' || firstWord === 'let' || firstWord === 'var' || firstWord === 'using';
+    const segments = splitSegments(items, from, to);
+    let matched = false;
+    let out = '';
+    let cursor = items[from]!.start;
+    segments.forEach(([a, b], index) => {
+      if (a === b) return;
+      let code = quote?.positions.includes(index) ? this.quotedName(items, a, b, quote) : undefined;
+      if (code === undefined) {
+        const segment = this.emitSegment(items, a, b, {
+          levelRole: role,
+          statementFrom: from,
+          inFunction,
+          patterns: role === 'top' && !declaration,
+          objectEntry: role === 'object',
+          declaredNameAt: declaresNames ? (index === 0 ? a + 1 : a) : -1,
+          follow: b < to ? firstToken(items[b]!) : follow,
+        });
+        code = segment.code;
+        matched ||= segment.matched;
+      }
+      out += this.slice(cursor, items[a]!.start) + code;
+      cursor = items[b - 1]!.end;
+    });
+    out += this.slice(cursor, items[to - 1]!.end);
+
+    const loneObject = to - from === 1 && isGroup(items[from], '{') && looksLikeObjectLiteral(items[from] as GroupItem);
+    if (role === 'top' && ((matched && segments.length > 1) || loneObject)) {
+      // An Eshell sequence is one comma expression; a lone `{ a: 1 }` is an object, as in
+      // Node's REPL. The `;` keeps a previous line without one from calling the parenthesis.
+      return `${afterAnother ? ';' : ''}(${out})`;
+    }
+    return out;
+  }
+
+  private emitSegment(items: readonly Item[], from: number, to: number, options: SegmentOptions): { code: string; matched: boolean } {
+    const segment = this.scanSegment(items, from, to, options);
+    const frames: Frame[] = [];
+    let partFrom = from;
+    let operandFrom = from;
+    for (let k = from; k < to; k++) {
+      if (segment.remoteCalls.has(k)) {
+        k += 2;
+        continue;
+      }
+      const token = tokenOf(items[k]);
+      if (!token) {
+        if (isStatementHead(items, k)) operandFrom = k + 1;
+        continue;
+      }
+      if (token.kind === 'identifier') {
+        if (BOUNDARY_WORDS.has(token.text) && !isPunct(items[k - 1], '.')) operandFrom = k + 1;
+        continue;
+      }
+      if (token.kind !== 'punctuator') continue;
+      if (token.text === '?') {
+        const colon = segment.ternaryColons.get(k);
+        if (colon !== undefined) k = colon;
+        operandFrom = k + 1;
+      } else if (token.text === '=') {
+        const pattern = options.patterns && operandFrom === partFrom
+          ? emitPattern(items, partFrom, k, this.patternContext)
+          : null;
+        if (pattern !== null) {
+          if (k + 1 >= to) throw syntaxErrorBefore(options.follow, this.source.length);
+          frames.push({ kind: 'match', pattern });
+          partFrom = k + 1;
+        }
+        operandFrom = k + 1;
+      } else if (token.text === '!' && k > operandFrom) {
+        const verdict = sendVerdict(items, k, to);
+        if (verdict === 'missing-message') throw syntaxErrorBefore(options.follow, this.source.length);
+        if (verdict === 'send') {
+          frames.push({ kind: 'send', prefixFrom: partFrom, operandFrom, operandTo: k });
+          partFrom = operandFrom = k + 1;
+        }
+      } else if (BOUNDARY_PUNCTUATORS.has(token.text)) {
+        operandFrom = k + 1;
+      }
+    }
+
+    let code = this.emitRange(segment, partFrom, to);
+    for (let f = frames.length - 1; f >= 0; f--) {
+      const frame = frames[f]!;
+      if (frame.kind === 'match') {
+        code = `__eshell.match(${frame.pattern}, (${code}))`;
+        continue;
+      }
+      const prefix = frame.operandFrom > frame.prefixFrom
+        ? this.emitRange(segment, frame.prefixFrom, frame.operandFrom)
+          + this.slice(items[frame.operandFrom - 1]!.end, items[frame.operandFrom]!.start)
+        : '';
+      code = `${prefix}__eshell.send(${this.emitRange(segment, frame.operandFrom, frame.operandTo)}, ${code})`;
+    }
+    return { code, matched: frames.some((frame) => frame.kind === 'match') };
+  }
+
+  /** Finds the segment's ternaries, remote calls and arrow in one pass. */
+  private scanSegment(items: readonly Item[], from: number, to: number, options: SegmentOptions): Segment {
+    const segment: Segment = {
+      ...options, items, arrowAt: Infinity, ternaryColons: new Map(), remoteCalls: new Set(),
+    };
+    const openQuestions: number[] = [];
+    let colonsSeen = 0;
+    let caseLabelPending = false;
+    for (let k = from; k < to; k++) {
+      const token = tokenOf(items[k]);
+      if (token?.kind === 'identifier' && (token.text === 'case' || token.text === 'default') && !isPunct(items[k - 1], '.')) {
+        caseLabelPending = true;
+      }
+      if (token?.kind !== 'punctuator') continue;
+      if (token.text === '=>' && segment.arrowAt === Infinity) segment.arrowAt = k;
+      else if (token.text === '?') openQuestions.push(k);
+      else if (token.text === ':') {
+        const isRemote = openQuestions.length === 0 && !caseLabelPending
+          && !(options.objectEntry && colonsSeen === 0)
+          && k - 1 !== options.declaredNameAt
+          && k - 1 >= from
+          && this.isRemoteCall(items, k);
+        if (isRemote) {
+          segment.remoteCalls.add(k - 1);
+          continue;
+        }
+        colonsSeen++;
+        if (openQuestions.length > 0) segment.ternaryColons.set(openQuestions.pop()!, k);
+        else caseLabelPending = false;
+      }
+    }
+    return segment;
+  }
+
+  /** `mod:fun(…)`, or `mod:fun` naming a function of a known module; no spaces around `:`. */
+  private isRemoteCall(items: readonly Item[], colon: number): boolean {
+    const module = tokenOf(items[colon - 1]);
+    const fun = tokenOf(items[colon + 1]);
+    if (module?.kind !== 'identifier' || !isModuleName(module.text)) return false;
+    if (fun?.kind !== 'identifier' || RESERVED_WORDS.has(fun.text)) return false;
+    if (!adjacent(module, tokenOf(items[colon])!) || !adjacent(tokenOf(items[colon])!, fun)) return false;
+    if (isPunct(items[colon - 2], '.') || isPunct(items[colon - 2], '?.')) return false;
+    return isGroup(items[colon + 2], '(') || this.context.isModule(module.text);
+  }
+
+  private emitRange(segment: Segment, from: number, to: number): string {
+    const { items } = segment;
+    let out = '';
+    let k = from;
+    while (k < to) {
+      if (k > from) out += this.slice(items[k - 1]!.end, items[k]!.start);
+      const { code, next } = this.emitItem(segment, k, to);
+      out += code;
+      k = next;
+    }
+    return out;
+  }
+
+  private emitItem(segment: Segment, k: number, to: number): { code: string; next: number } {
+    const { items } = segment;
+    const item = items[k]!;
+    if (item.type === 'group') return { code: this.emitGroup(segment, k), next: k + 1 };
+    if (item.type === 'template') return { code: this.emitTemplate(segment, k), next: k + 1 };
+    const token = item.token;
+    const inFunction = segment.inFunction || k > segment.arrowAt;
+
+    if (segment.remoteCalls.has(k)) {
+      if (this.context.isModule(token.text)) this.freeModules.add(token.text);
+      const fun = tokenOf(items[k + 2])!.text;
+      return { code: `__eshell.mod(${JSON.stringify(token.text)}).${fun}`, next: k + 3 };
+    }
+    if (isPunct(item, '?')) {
+      const colon = segment.ternaryColons.get(k);
+      if (colon !== undefined && colon > k + 1 && colon <= to) {
+        const middle = this.emitSegment(items, k + 1, colon, {
+          ...segment, inFunction, patterns: false, objectEntry: false, declaredNameAt: -1, follow: tokenOf(items[colon]),
+        });
+        return { code: token.text + this.slice(token.end, items[k + 1]!.start) + middle.code, next: colon };
+      }
+    }
+    if (token.kind === 'identifier' && !isPunct(items[k - 1], '.') && !isPunct(items[k - 1], '?.')) {
+      if (token.text === 'await' && !inFunction) this.usesAwait = true;
+      const next = items[k + 1];
+      if (isModuleName(token.text) && (isPunct(next, '.') || isPunct(next, '?.') || isGroup(next, '['))
+        && this.context.isModule(token.text)) {
+        this.freeModules.add(token.text);
+      }
+    }
+    return { code: token.text, next: k + 1 };
+  }
+
+  private emitGroup(segment: Segment, k: number): string {
+    const group = segment.items[k] as GroupItem;
+    const first = group.items[0];
+    const last = group.items[group.items.length - 1];
+    if (!first || !last) return this.slice(group.start, group.end);
+    const { role, functionBody, statementHead } = classifyGroup(segment.items, k, segment.levelRole, k === segment.statementFrom);
+    const inFunction = segment.inFunction || k > segment.arrowAt || functionBody;
+    const quote = group.open.text === '(' && role === 'expression' && !statementHead ? this.builtinQuote(segment, k) : undefined;
+    return group.open.text + this.slice(group.open.end, first.start)
+      + this.emitLevel(group.items, role, inFunction, group.close, quote)
+      + this.slice(last.end, group.close.start) + group.close.text;
+  }
+
+  private emitTemplate(segment: Segment, k: number): string {
+    const template = segment.items[k] as TemplateItem;
+    const inFunction = segment.inFunction || k > segment.arrowAt;
+    let out = template.parts[0]!.text;
+    template.holes.forEach((hole, index) => {
+      const before = template.parts[index]!;
+      const after = template.parts[index + 1]!;
+      const first = hole[0];
+      const last = hole[hole.length - 1];
+      out += first && last
+        ? this.slice(before.end, first.start) + this.emitLevel(hole, 'expression', inFunction, after) + this.slice(last.end, after.start)
+        : this.slice(before.end, after.start);
+      out += after.text;
+    });
+    return out;
+  }
+
+  /** For a call of a shell built-in, which bare names among its arguments to quote. */
+  private builtinQuote(segment: Segment, k: number): Quote | undefined {
+    const { items } = segment;
+    const name = tokenOf(items[k - 1]);
+    if (name?.kind !== 'identifier') return undefined;
+    const joiner = items[k - 2];
+    let callee = name.text;
+    if (isPunct(joiner, '.') || (isPunct(joiner, ':') && segment.remoteCalls.has(k - 3))) {
+      const module = tokenOf(items[k - 3]);
+      if (module?.kind !== 'identifier' || isPunct(items[k - 4], '.') || isPunct(items[k - 4], '?.')) return undefined;
+      callee = `${module.text}.${name.text}`;
+    } else if (isPunct(joiner, '?.') || isWord(joiner, 'function') || isWord(joiner, 'new')) {
+      return undefined;
+    }
+    const atoms = ATOM_ARGUMENTS[callee];
+    if (atoms) return { positions: atoms, accepts: isModuleName };
+    const variables = VARIABLE_NAME_ARGUMENTS[callee];
+    if (variables) return { positions: variables, accepts: isVariableName };
+    return undefined;
+  }
+
+  /** `'name'` when items[from, to) is exactly one bare name the quote accepts. */
+  private quotedName(items: readonly Item[], from: number, to: number, quote: Quote): string | undefined {
+    const token = tokenOf(items[from]);
+    if (to - from !== 1 || token?.kind !== 'identifier' || !quote.accepts(token.text)) return undefined;
+    return `'${token.text}'`;
+  }
+
+  private slice(from: number, to: number): string {
+    return this.source.slice(from, to);
+  }
+}
+
+/** Type declarations, imports and exports: nothing in them is an Eshell form. */
+function isLeftAsTyped(items: readonly Item[], from: number): boolean {
+  const first = tokenOf(items[from]);
+  if (first?.kind !== 'identifier') return false;
+  const second = items[from + 1];
+  if (first.text === 'import' || first.text === 'export') {
+    // `import(…)` and `import.meta` are expressions.
+    return !isGroup(second, '(') && !isPunct(second, '.');
+  }
+  if (first.text === 'const' && isWord(second, 'enum')) return true;
+  return TYPE_DECLARATION_WORDS.has(first.text) && isWord(second);
+}
+
+type SendVerdict = 'send' | 'none' | 'missing-message';
+
+/** Is the `!` at items[k] Eshell's send? Binary when an operand ends before it and something
+ *  that can start a message follows; `x!.y`, `x!)`, `x! as T`, `f!(a)` are TypeScript's
+ *  non-null assertion. A spaced `Pid !` with nothing after it is a send missing its message. */
+function sendVerdict(items: readonly Item[], k: number, to: number): SendVerdict {
+  const bang = tokenOf(items[k])!;
+  const before = items[k - 1]!;
+  if (!isOperandEnd(items, k - 1)) return 'none';
+  const next = k + 1 < to ? items[k + 1]! : undefined;
+  if (!next) return adjacent(before, bang) ? 'none' : 'missing-message';
+  const nextToken = tokenOf(next);
+  if (nextToken?.kind === 'punctuator') {
+    if (nextToken.text === '+' || nextToken.text === '-') {
+      // `Pid ! -1` sends; `x! - 1` subtracts from a non-null x.
+      const after = k + 2 < to ? items[k + 2] : undefined;
+      return after && adjacent(nextToken, after) ? 'send' : 'none';
+    }
+    return PREFIX_PUNCTUATORS.has(nextToken.text) ? 'send' : 'none';
+  }
+  if (nextToken?.kind === 'identifier' && NON_NULL_FOLLOWING_WORDS.has(nextToken.text)) return 'none';
+  const callsOrIndexes = isGroup(next, '(') || isGroup(next, '[') || next.type === 'template' || nextToken?.kind === 'template';
+  if (callsOrIndexes && adjacent(before, bang) && adjacent(bang, next)) return 'none';
+  return 'send';
+}
+
+function isOperandEnd(items: readonly Item[], index: number): boolean {
+  const item = items[index];
+  if (!item) return false;
+  if (item.type === 'token') return isOperandEndToken(item.token);
+  if (item.type === 'template') return true;
+  return !isStatementHead(items, index);
+}

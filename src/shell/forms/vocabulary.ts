@@ -1,0 +1,79 @@
+// Word lists and small predicates shared by the completeness check, the transform and the
+// completer: what counts as a keyword, an operand, an Eshell variable.
+
+import type { Token } from './tokenizer.js';
+
+/** Reserved words: never a variable, a module name or the end of an operand. `this`, `super`,
+ *  `true`, `false`, `null` are reserved too but *are* operands, see `isOperandEnd`. */
+export const RESERVED_WORDS = new Set([
+  'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete',
+  'do', 'else', 'enum', 'export', 'extends', 'finally', 'for', 'function', 'if', 'import',
+  'in', 'instanceof', 'new', 'return', 'switch', 'throw', 'try', 'typeof', 'var', 'void',
+  'while', 'with', 'yield', 'let', 'static', 'await', 'this', 'super', 'true', 'false', 'null',
+]);
+
+const OPERAND_WORDS = new Set(['this', 'super', 'true', 'false', 'null']);
+
+/** Keywords whose parenthesised group is a statement head, not a call: `if (…)`. */
+export const HEAD_KEYWORDS = new Set(['if', 'for', 'while', 'with', 'switch', 'catch']);
+
+/** Words that start a statement (or declaration) rather than an expression. Such inputs are
+ *  not Eshell sequences: no pattern matching, no comma splitting. */
+export const STATEMENT_KEYWORDS = new Set([
+  'const', 'let', 'var', 'using', 'function', 'class', 'if', 'for', 'while', 'do', 'switch',
+  'try', 'return', 'throw', 'break', 'continue', 'import', 'export', 'debugger', 'with',
+]);
+
+/** TypeScript declarations with no runtime expression worth transforming; contextual, so only
+ *  when followed by a name (`type = 1` is an ordinary assignment). */
+export const TYPE_DECLARATION_WORDS = new Set([
+  'type', 'interface', 'enum', 'namespace', 'module', 'declare', 'abstract',
+]);
+
+export function isPunctuator(token: Token | undefined, text?: string): boolean {
+  return token !== undefined && token.kind === 'punctuator' && (text === undefined || token.text === text);
+}
+
+export function isIdentifier(token: Token | undefined, text?: string): boolean {
+  return token !== undefined && token.kind === 'identifier' && (text === undefined || token.text === text);
+}
+
+/** A name that is not a reserved word. */
+export function isPlainName(token: Token | undefined): boolean {
+  return isIdentifier(token) && !RESERVED_WORDS.has(token!.text);
+}
+
+/** Could `token` be the last token of an operand (so a following `!` is binary)? */
+export function isOperandEndToken(token: Token): boolean {
+  switch (token.kind) {
+    case 'identifier':
+      return !RESERVED_WORDS.has(token.text) || OPERAND_WORDS.has(token.text);
+    case 'private':
+    case 'number':
+    case 'string':
+    case 'regex':
+      return true;
+    case 'template':
+      return token.templatePart === 'full' || token.templatePart === 'tail';
+    case 'punctuator':
+      return token.text === ')' || token.text === ']' || token.text === '}';
+    default:
+      return false;
+  }
+}
+
+/** Eshell variables start with a capital letter, or an underscore and a capital letter
+ *  (`_Ignored`). A lone `_` is the wildcard, not a variable. */
+export function isVariableName(name: string): boolean {
+  return /^_?\p{Lu}[\p{ID_Continue}$\u200C\u200D]*$/u.test(name);
+}
+
+/** Module names are Erlang atoms written bare: lowercase first letter. */
+export function isModuleName(name: string): boolean {
+  return /^[a-z][\w$]*$/.test(name) && !RESERVED_WORDS.has(name);
+}
+
+/** True when the two tokens touch: not even a space between them. */
+export function adjacent(left: { end: number }, right: { start: number }): boolean {
+  return left.end === right.start;
+}

@@ -1,0 +1,172 @@
+// One shell job (Eshell's "shell"): its variables, its numbered inputs and results, and two
+// processes. The controller traps exits and is linked to the evaluator, as in Erlang's
+// shell: when an evaluation crashes or is interrupted the evaluator dies, the controller
+// reports the exit if nobody has yet, and starts a new evaluator with a new pid. Variables
+// bound before the failing input survive; those bound by it are dropped, as in Eshell.
+
+import { spawn, spawn_link, process_flag, receive, send, _, type Pid } from '../index';
+import { exitProcess } from '../runtime/scheduler';
+import { lookupProcessById } from '../runtime/table';
+import { formatValue } from '../io/print';
+import { formatException, formatThrown } from '../io/exception';
+import { Bindings } from './bindings';
+import { InputHistory, type Entry } from './inputHistory';
+import { evaluatorLoop, EVAL_REQUEST, type EvalRequest } from './evaluatorProcess';
+import { compileInput } from './inputCompiler';
+import type { Script } from 'node:vm';
+
+export interface Reply {
+  text: string;
+  ok: boolean;
+  prompt: number;
+}
+
+export interface JobOptions {
+  color: () => boolean;
+  columns: () => number;
+}
+
+/** What the job needs from the shell around it to turn input into a script. */
+export interface InputTranslator {
+  translate(source: string, job: ShellJob): { kind: 'empty' } | { kind: 'syntax-error'; message: string } | { kind: 'code'; code: string; usesAwait: boolean };
+}
+
+interface Running {
+  readonly entry: Entry;
+  readonly reply: (r: Reply) => void;
+  readonly bindingsBefore: Set<string>;
+  reported: boolean;
+}
+
+export class ShellJob {
+  readonly bindings = new Bindings();
+  readonly inputs = new InputHistory();
+  promptNumber = 1;
+  controller: Pid | undefined;
+  evaluator: Pid | undefined;
+  private running: Running | undefined;
+  /** An evaluation that arrived while the evaluator was being replaced. */
+  private waiting: { script: Script; running: Running; awaitsPromise: boolean } | undefined;
+
+  constructor(
+    readonly id: number,
+    private readonly options: JobOptions,
+  ) {}
+
+  start(): void {
+    this.controller = spawn(() => {
+      process_flag('trap_exit', true);
+      this.startEvaluator();
+      return controllerLoop(this);
+    });
+  }
+
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  async evaluate(source: string, translator: InputTranslator, reply: (r: Reply) => void): Promise<void> {
+    const translated = translator.translate(source, this);
+    if (translated.kind === 'empty') return reply({ text: '', ok: true, prompt: this.promptNumber });
+    if (translated.kind === 'syntax-error') {
+      return reply({ text: `* ${translated.message}`, ok: false, prompt: this.promptNumber });
+    }
+    const compiled = await compileInput(translated.code, translated.usesAwait, `shell:${this.promptNumber}`);
+    if (!compiled.ok) return reply({ text: `* ${compiled.message}`, ok: false, prompt: this.promptNumber });
+    const entry = this.inputs.record(this.promptNumber, source.trim(), compiled.script);
+    this.dispatch(compiled.script, compiled.awaitsPromise, {
+      entry,
+      reply,
+      bindingsBefore: new Set(this.bindings.entries().map(([name]) => name)),
+      reported: false,
+    });
+  }
+
+  /** `e(N)`: runs command N again inside the current evaluation. */
+  rerun(entry: Entry): unknown {
+    return entry.script.runInThisContext();
+  }
+
+  /** Ctrl-C or Ctrl-G `i`: stop the evaluation that runs now; false when there is none. */
+  interrupt(reason: unknown = 'interrupted'): boolean {
+    const proc = this.evaluator && lookupProcessById(this.evaluator.id);
+    if (!this.running || !proc) return false;
+    exitProcess(proc, reason);
+    return true;
+  }
+
+  /** Ctrl-G `k`: the job's processes die. */
+  kill(): void {
+    for (const pid of [this.evaluator, this.controller]) {
+      const proc = pid && lookupProcessById(pid.id);
+      if (proc) exitProcess(proc, 'kill');
+    }
+    this.bindings.uninstall();
+  }
+
+  /** Called by the controller when the evaluator it linked to exits. */
+  evaluatorExited(pid: Pid, reason: unknown): void {
+    if (pid.id !== this.evaluator?.id) return;
+    this.evaluator = undefined;
+    const running = this.running;
+    if (running && !running.reported) {
+      this.finishWithException(running, formatException('exit', reason, { color: this.options.color() }));
+    }
+    this.startEvaluator();
+  }
+
+  private startEvaluator(): void {
+    this.evaluator = spawn_link(evaluatorLoop);
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (waiting) this.dispatch(waiting.script, waiting.awaitsPromise, waiting.running);
+  }
+
+  private dispatch(script: Script, awaitsPromise: boolean, running: Running): void {
+    const proc = this.evaluator && lookupProcessById(this.evaluator.id);
+    if (!proc || this.running) {
+      this.waiting = { script, awaitsPromise, running };
+      return;
+    }
+    this.running = running;
+    const request: EvalRequest = {
+      script,
+      awaitsPromise,
+      onValue: (value) => this.finishWithValue(running, value),
+      onException: (thrown) => this.finishWithException(running, formatThrown(thrown, { color: this.options.color() })),
+    };
+    send(this.evaluator!, [EVAL_REQUEST, request]);
+  }
+
+  private finishWithValue(running: Running, value: unknown): void {
+    if (running.reported) return;
+    this.inputs.setResult(running.entry, value);
+    const text = formatValue(value, { color: this.options.color(), width: this.options.columns() });
+    this.finish(running, text, true);
+  }
+
+  private finishWithException(running: Running, text: string): void {
+    if (running.reported) return;
+    for (const [name] of this.bindings.entries()) {
+      if (!running.bindingsBefore.has(name)) this.bindings.forget(name);
+    }
+    this.finish(running, text, false);
+  }
+
+  private finish(running: Running, text: string, ok: boolean): void {
+    running.reported = true;
+    if (this.running === running) this.running = undefined;
+    this.promptNumber++;
+    running.reply({ text, ok, prompt: this.promptNumber });
+  }
+}
+
+function controllerLoop(job: ShellJob): unknown {
+  return receive(
+    [['EXIT', _, _], ([, pid, reason]) => {
+      job.evaluatorExited(pid as Pid, reason);
+      return controllerLoop(job);
+    }],
+    [_, () => controllerLoop(job)],
+  );
+}

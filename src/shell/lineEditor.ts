@@ -1,0 +1,183 @@
+// The text being typed at a prompt and the editing operations on it. The buffer holds the
+// whole input, continuation lines included (joined with '\n'), so a multi-line entry recalled
+// from history edits like any other; Home/End and the kill commands act on the cursor's line.
+// Drawing is not done here: src/io/interleave.ts draws a `PromptView` built from this state.
+
+/** Columns a code point takes on a terminal: 0 for combining marks, 2 for CJK and emoji. */
+export function charWidth(cp: number): number {
+  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
+  if (cp < 0x300) return 1;
+  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
+  if (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0x303e) ||
+    (cp >= 0x3041 && cp <= 0x33ff) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0xa000 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1f64f) ||
+    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  ) return 2;
+  return 1;
+}
+
+/** Columns a string takes, ignoring ANSI colour sequences. */
+export function displayWidth(s: string): number {
+  let width = 0;
+  for (const ch of stripAnsi(s)) width += charWidth(ch.codePointAt(0)!);
+  return width;
+}
+
+export function stripAnsi(s: string): string {
+  return s.replace(/\x1b\[[0-9;?]*[ -\/]*[@-~]/g, '');
+}
+
+const WORD_CHAR = /[\p{L}\p{N}_$]/u;
+
+export class LineEditor {
+  text = '';
+  /** Index into `text` (UTF-16 units, always on a code point boundary). */
+  cursor = 0;
+  private killed = '';
+
+  set(text: string, cursor = text.length): void {
+    this.text = text;
+    this.cursor = cursor;
+  }
+
+  clear(): void {
+    this.set('');
+  }
+
+  insert(s: string): void {
+    this.text = this.text.slice(0, this.cursor) + s + this.text.slice(this.cursor);
+    this.cursor += s.length;
+  }
+
+  /** Replaces text[from, cursor) with `s` (used by completion). */
+  replaceBeforeCursor(from: number, s: string): void {
+    this.text = this.text.slice(0, from) + s + this.text.slice(this.cursor);
+    this.cursor = from + s.length;
+  }
+
+  backspace(): void {
+    if (this.cursor === 0) return;
+    const from = prevBoundary(this.text, this.cursor);
+    this.text = this.text.slice(0, from) + this.text.slice(this.cursor);
+    this.cursor = from;
+  }
+
+  deleteForward(): void {
+    if (this.cursor >= this.text.length) return;
+    this.text = this.text.slice(0, this.cursor) + this.text.slice(nextBoundary(this.text, this.cursor));
+  }
+
+  left(): void {
+    this.cursor = prevBoundary(this.text, this.cursor);
+  }
+
+  right(): void {
+    this.cursor = nextBoundary(this.text, this.cursor);
+  }
+
+  home(): void {
+    this.cursor = this.lineStart();
+  }
+
+  end(): void {
+    this.cursor = this.lineEnd();
+  }
+
+  wordLeft(): void {
+    this.cursor = wordStartBefore(this.text, this.cursor);
+  }
+
+  wordRight(): void {
+    this.cursor = wordEndAfter(this.text, this.cursor);
+  }
+
+  /** Ctrl-K: kill to the end of the cursor's line. */
+  killToEnd(): void {
+    this.kill(this.cursor, this.lineEnd());
+  }
+
+  /** Ctrl-U: kill to the start of the cursor's line. */
+  killToStart(): void {
+    this.kill(this.lineStart(), this.cursor);
+  }
+
+  /** Ctrl-W: kill the whitespace-delimited word before the cursor (bash's unix-word-rubout). */
+  killBigWordBack(): void {
+    let from = this.cursor;
+    while (from > this.lineStart() && /\s/.test(this.text[from - 1])) from--;
+    while (from > this.lineStart() && !/\s/.test(this.text[from - 1])) from--;
+    this.kill(from, this.cursor);
+  }
+
+  /** Alt-Backspace: kill the identifier-like word before the cursor. */
+  killWordBack(): void {
+    this.kill(wordStartBefore(this.text, this.cursor), this.cursor);
+  }
+
+  /** Alt-D: kill the word after the cursor. */
+  killWordForward(): void {
+    this.kill(this.cursor, wordEndAfter(this.text, this.cursor));
+  }
+
+  /** Ctrl-Y: insert the last killed text. */
+  yank(): void {
+    this.insert(this.killed);
+  }
+
+  /** The cursor's line and the cursor's offset in it (what completion works on). */
+  currentLine(): { line: string; cursor: number; start: number } {
+    const start = this.lineStart();
+    return { line: this.text.slice(start, this.lineEnd()), cursor: this.cursor - start, start };
+  }
+
+  private kill(from: number, to: number): void {
+    if (to <= from) return;
+    this.killed = this.text.slice(from, to);
+    this.text = this.text.slice(0, from) + this.text.slice(to);
+    this.cursor = from;
+  }
+
+  private lineStart(): number {
+    return this.text.lastIndexOf('\n', this.cursor - 1) + 1;
+  }
+
+  private lineEnd(): number {
+    const nl = this.text.indexOf('\n', this.cursor);
+    return nl < 0 ? this.text.length : nl;
+  }
+}
+
+function prevBoundary(s: string, i: number): number {
+  if (i <= 0) return 0;
+  const low = s.charCodeAt(i - 1);
+  return low >= 0xdc00 && low <= 0xdfff && i >= 2 ? i - 2 : i - 1;
+}
+
+function nextBoundary(s: string, i: number): number {
+  if (i >= s.length) return s.length;
+  const high = s.charCodeAt(i);
+  return high >= 0xd800 && high <= 0xdbff && i + 1 < s.length ? i + 2 : i + 1;
+}
+
+function wordStartBefore(s: string, i: number): number {
+  while (i > 0 && !WORD_CHAR.test(s[i - 1])) i--;
+  while (i > 0 && WORD_CHAR.test(s[i - 1])) i--;
+  return i;
+}
+
+function wordEndAfter(s: string, i: number): number {
+  while (i < s.length && !WORD_CHAR.test(s[i])) i++;
+  while (i < s.length && WORD_CHAR.test(s[i])) i++;
+  return i;
+}

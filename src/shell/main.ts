@@ -1,0 +1,182 @@
+// The terminal thread: `eshell-ts`. Parses the command line, prints the banner and the first
+// prompt at once, and only then starts the evaluator thread (docs/DESIGN.md, "Threads").
+// Without a terminal it runs the forms on stdin (or -e) in order and exits.
+
+import { BatchSession, FormSplitter } from './batchSession';
+import { packageVersion, parseArgs, USAGE, useColor, type ShellOptions } from './cli';
+import { distFile, EvaluatorConnection, type ConnectionHandlers } from './evaluatorConnection';
+import { defaultHistoryFile, History } from './history';
+import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON } from './keys';
+import { TerminalSession } from './terminalSession';
+
+const out = process.stdout;
+const stdin = process.stdin;
+const write = (text: string): void => {
+  out.write(text);
+};
+
+// TODO: replace with `isComplete` from src/shell/forms.ts once it exists.
+/** Temporary stand-in for forms.isComplete: brackets, strings and comments balanced, and the
+ *  input ends with Erlang's full stop. */
+function temporaryIsComplete(source: string): boolean {
+  const closers: string[] = [];
+  const pairs: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === '"' || ch === "'" || ch === '`') {
+      const end = closingQuote(source, i);
+      if (end < 0) return false;
+      i = end;
+    } else if (ch === '/' && source[i + 1] === '/') {
+      const nl = source.indexOf('\n', i);
+      if (nl < 0) return false;
+      i = nl;
+    } else if (ch === '/' && source[i + 1] === '*') {
+      const end = source.indexOf('*/', i + 2);
+      if (end < 0) return false;
+      i = end + 1;
+    } else if (pairs[ch]) {
+      closers.push(pairs[ch]);
+    } else if (ch === ')' || ch === ']' || ch === '}') {
+      // a stray closer is a syntax error: evaluate, and let the evaluator say so
+      if (closers.pop() !== ch) return true;
+    }
+  }
+  return closers.length === 0 && source.trimEnd().endsWith('.');
+}
+
+function closingQuote(source: string, open: number): number {
+  for (let i = open + 1; i < source.length; i++) {
+    if (source[i] === '\\') i++;
+    else if (source[i] === source[open]) return i;
+  }
+  return -1;
+}
+
+const isComplete = temporaryIsComplete;
+
+function banner(): string {
+  return `Eshell-TS V${packageVersion(__dirname)} (Node ${process.version}) (abort with ^G)\n`;
+}
+
+function columns(): number {
+  return out.columns || 80;
+}
+
+function connect(options: ShellOptions, tty: boolean, handlers: ConnectionHandlers): EvaluatorConnection {
+  // ESHELL_TS_EVALUATOR swaps the worker entry: the terminal tests run against a fake one.
+  const entry = process.env.ESHELL_TS_EVALUATOR || distFile('evaluator.js');
+  return new EvaluatorConnection(entry, distFile('sigint-anchor.js'), {
+    pathDirs: options.pathDirs,
+    color: useColor(options, !!out.isTTY, process.env),
+    cwd: process.cwd(),
+    tty,
+    columns: columns(),
+  }, handlers);
+}
+
+let terminalRestored = true;
+
+/** Leaves raw mode, turns bracketed paste off, shows the cursor. Safe to call twice. */
+function restoreTerminal(): void {
+  if (terminalRestored) return;
+  terminalRestored = true;
+  try {
+    out.write(BRACKETED_PASTE_OFF + '\x1b[?25h');
+    if (stdin.isTTY) stdin.setRawMode(false);
+  } catch {
+    // the terminal may already be gone (SIGHUP)
+  }
+}
+
+function exitAfter(connection: EvaluatorConnection, code: number): void {
+  restoreTerminal();
+  // Never hang on the way out: a worker deaf to terminate() must not keep us here.
+  setTimeout(() => process.exit(code), 1000).unref();
+  void connection.stop().finally(() => out.write('', () => process.exit(code)));
+}
+
+function runInteractive(options: ShellOptions): void {
+  const history = new History(defaultHistoryFile());
+  let connection: EvaluatorConnection | undefined;
+  const session = new TerminalSession({
+    history,
+    isComplete,
+    write,
+    columns,
+    exit: (code) => (connection ? exitAfter(connection, code) : (restoreTerminal(), process.exit(code))),
+  });
+  stdin.setRawMode(true);
+  terminalRestored = false;
+  write(BRACKETED_PASTE_ON + banner());
+  session.start();
+
+  connection = connect(options, true, session);
+  session.attach(connection);
+  connection.start();
+  history.load();
+
+  stdin.on('data', (chunk: Buffer) => session.input(chunk));
+  stdin.on('end', () => session.quit(0));
+  out.on('resize', () => session.resized());
+  process.on('SIGTERM', () => session.quit(143));
+  process.on('SIGHUP', () => session.quit(129));
+}
+
+function runBatch(options: ShellOptions): void {
+  const evalExpr = options.evalExpr;
+  let connection: EvaluatorConnection | undefined;
+  const session = new BatchSession({
+    write,
+    writeError: (text) => process.stderr.write(text),
+    send: (msg) => connection!.send(msg),
+    nextId: () => connection!.nextId(),
+    exit: (code) => exitAfter(connection!, code),
+  }, { showPrompts: evalExpr === undefined, exitStatusFromResult: evalExpr !== undefined });
+  connection = connect(options, false, session);
+  connection.start();
+  process.on('SIGTERM', () => exitAfter(connection!, 143));
+
+  if (evalExpr !== undefined) {
+    // Erlang's -eval takes an expression without the full stop; accept both.
+    const source = !isComplete(evalExpr) && isComplete(evalExpr + '.') ? evalExpr + '.' : evalExpr;
+    session.evaluate(source);
+    session.endOfInput();
+    return;
+  }
+  write(banner());
+  const forms = new FormSplitter(isComplete, (source) => session.evaluate(source));
+  stdin.setEncoding('utf8');
+  stdin.on('data', (text: string) => forms.push(text));
+  stdin.on('end', () => {
+    forms.end();
+    session.endOfInput();
+  });
+}
+
+function main(): void {
+  const parsed = parseArgs(process.argv.slice(2));
+  if (!parsed.ok) {
+    process.stderr.write(`eshell-ts: ${parsed.error}\nTry 'eshell-ts --help' for the options.\n`);
+    process.exit(2);
+  }
+  const options = parsed.options;
+  if (options.help) return void write(USAGE);
+  if (options.version) return void write(`eshell-ts ${packageVersion(__dirname)}\n`);
+
+  // Runaway code is stopped with a real SIGINT to ourselves (see evaluatorConnection.ts); it
+  // must never end the process, whether or not a breakOnSigint watchdog is listening.
+  process.on('SIGINT', () => {});
+  process.on('exit', restoreTerminal);
+  process.on('uncaughtException', (err) => {
+    restoreTerminal();
+    process.stderr.write(`\n*** eshell-ts internal error: ${err?.stack ?? err}\n`);
+    process.exit(70);
+  });
+  out.on('error', () => {}); // a closed terminal or pipe: nothing left to tell anyone
+
+  if (stdin.isTTY && options.evalExpr === undefined) runInteractive(options);
+  else runBatch(options);
+}
+
+main();

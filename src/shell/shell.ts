@@ -1,0 +1,179 @@
+// The shell as the evaluator thread sees it: its jobs (Eshell's Ctrl-G "shells"), the
+// translation of typed input into JavaScript, and the globals evaluated code sees — the
+// `__eshell` helpers the forms layer calls, the built-ins, and the public API (spawn,
+// receive, ...) so that no import is needed at the prompt, as Erlang auto-imports its BIFs.
+
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import * as api from '../index';
+import { moduleHandle } from '../code/moduleHandle';
+import { codeServer } from '../code/codeServer';
+import { findModule } from '../code/codePath';
+import { shellDirectory } from './directory';
+import { isFailure } from '../code/failure';
+import { currentProcess } from '../runtime/scheduler';
+import { _ } from '../runtime/patterns';
+import { splitForms, transformInput } from './forms';
+import { RestMarker, VariableMarker } from './bindings';
+import { ShellJob, type InputTranslator, type Reply } from './job';
+import { builtins, type BuiltinHost } from './builtins';
+import { significantTokens, tokenize } from './forms/tokenizer';
+
+export interface ShellHost {
+  color(): boolean;
+  columns(): number;
+  halt(code: number): void;
+  changeDirectory(dir: string): string;
+  docs(module: string, fn?: string): Promise<string>;
+}
+
+const DECLARING_WORDS = new Set(['const', 'let', 'var', 'class', 'function', 'enum', 'namespace']);
+
+export class Shell implements InputTranslator {
+  private readonly jobs = new Map<number, ShellJob>();
+  private nextJobId = 1;
+  private active!: ShellJob;
+  /** Names the user declared with const/let/class/function: not shell variables. */
+  private readonly declaredNames = new Set<string>();
+
+  constructor(private readonly host: ShellHost) {
+    this.installGlobals();
+    this.connect(this.startJob().id);
+  }
+
+  get activeJob(): ShellJob {
+    return this.active;
+  }
+
+  /** The job whose evaluator is running now (built-ins act on it), else the connected one. */
+  currentJob(): ShellJob {
+    const proc = currentProcess();
+    if (proc) {
+      for (const job of this.jobs.values()) if (job.evaluator?.id === proc.pid.id) return job;
+    }
+    return this.active;
+  }
+
+  /** Evaluates typed input; several forms on one line (`1. 2.`) run one after another. */
+  async evaluate(source: string, reply: (r: Reply) => void): Promise<void> {
+    const job = this.active;
+    const forms = splitForms(source);
+    if (forms.length <= 1) return job.evaluate(source, this, reply);
+    const texts: string[] = [];
+    let last: Reply = { text: '', ok: true, prompt: job.promptNumber };
+    for (const form of forms) {
+      const numberBefore = job.promptNumber;
+      last = await new Promise<Reply>((resolve) => void job.evaluate(form, this, resolve));
+      if (last.text !== '') texts.push(last.text);
+      if (last.prompt === numberBefore && !last.ok) break; // a syntax error ends the line, as in Eshell
+    }
+    reply({ ...last, text: texts.join('\n') });
+  }
+
+  translate(source: string, job: ShellJob) {
+    const result = transformInput(source, {
+      isVariable: (name: string) => job.bindings.has(name) || (!(name in globalThis) && !this.declaredNames.has(name)),
+      isModule: (name: string) => this.isModule(name),
+    });
+    if (result.kind !== 'code') return result;
+    for (const name of result.freeModules) {
+      if (!(name in globalThis) && !this.declaredNames.has(name)) {
+        Object.defineProperty(globalThis, name, { value: moduleHandle(name), configurable: true, writable: true });
+      }
+    }
+    this.noteDeclarations(result.code);
+    return result;
+  }
+
+  isModule(name: string): boolean {
+    return codeServer.current(name) !== undefined || !isFailure(findModule(name));
+  }
+
+  // ---- jobs (Ctrl-G) ----
+
+  startJob(): ShellJob {
+    const job = new ShellJob(this.nextJobId++, { color: this.host.color, columns: this.host.columns });
+    this.jobs.set(job.id, job);
+    job.start();
+    return job;
+  }
+
+  connect(id: number): boolean {
+    const job = this.jobs.get(id);
+    if (!job) return false;
+    if (this.active && this.active !== job) this.active.bindings.uninstall();
+    this.active = job;
+    job.bindings.install();
+    return true;
+  }
+
+  killJob(id: number): boolean {
+    const job = this.jobs.get(id);
+    if (!job) return false;
+    job.kill();
+    this.jobs.delete(id);
+    if (job === this.active) {
+      const next = this.jobs.values().next().value ?? this.startJob();
+      this.connect(next.id);
+    }
+    return true;
+  }
+
+  interruptJob(id: number): boolean {
+    return this.jobs.get(id)?.interrupt() ?? false;
+  }
+
+  listJobs(): string {
+    return [...this.jobs.values()]
+      .map((job) => `  ${job.id}${job === this.active ? '*' : ' '} {shell,start,[]}${job.busy ? ' (evaluating)' : ''}`)
+      .join('\n');
+  }
+
+  // ---- globals ----
+
+  private installGlobals(): void {
+    const helpers = {
+      match: (pattern: unknown, value: unknown) => this.currentJob().bindings.match(pattern, value),
+      v: (name: string) => new VariableMarker(name),
+      rest: (pattern: unknown) => new RestMarker(pattern),
+      wildcard: _,
+      send: (dest: unknown, message: unknown) => api.send(dest as api.Pid, message),
+      mod: (name: string) => moduleHandle(name),
+    };
+    const host: BuiltinHost = {
+      job: () => this.currentJob(),
+      color: this.host.color,
+      columns: this.host.columns,
+      halt: this.host.halt,
+      changeDirectory: this.host.changeDirectory,
+      docs: this.host.docs,
+    };
+    const shellRequire = (spec: string): unknown => {
+      if (spec === 'eshell-ts') return api;
+      return createRequire(path.join(shellDirectory(), 'shell.js'))(spec);
+    };
+    const globals: Record<string, unknown> = {
+      ...api,
+      ...builtins(host),
+      __eshell: helpers,
+      require: shellRequire,
+    };
+    for (const [name, value] of Object.entries(globals)) {
+      Object.defineProperty(globalThis, name, { value, configurable: true, writable: true, enumerable: false });
+    }
+  }
+
+  private noteDeclarations(code: string): void {
+    const tokens = significantTokens(tokenize(code));
+    for (let i = 0; i + 1 < tokens.length; i++) {
+      if (tokens[i].kind === 'identifier' && DECLARING_WORDS.has(tokens[i].text) && tokens[i + 1].kind === 'identifier') {
+        this.declaredNames.add(tokens[i + 1].text);
+      }
+    }
+  }
+
+  /** Names visible at the prompt (for completion). */
+  globalNames(): string[] {
+    return [...new Set([...Object.getOwnPropertyNames(globalThis), ...this.declaredNames, ...this.currentJob().bindings.entries().map(([n]) => n)])];
+  }
+}

@@ -1,0 +1,155 @@
+// Eshell's two escape hatches: the BREAK menu (Ctrl-C on an empty prompt) and the User switch
+// command mode (Ctrl-G). Both take over the keyboard until the user goes back to the prompt.
+
+import type { PromptView } from '../io/interleave';
+import type { KeyEvent } from './keys';
+import { LineEditor } from './lineEditor';
+
+/** What a menu needs from the terminal session. */
+export interface MenuHost {
+  /** Prints text above the menu's input line. */
+  print(text: string): void;
+  /**
+   * Sends a menu query and resolves with the answer. If the worker is stuck in runaway code,
+   * `rescue` stops that code first; without it the query gives up and says the worker is busy.
+   */
+  ask(command: string, arg: number | undefined, rescue: boolean): Promise<string>;
+  /** Leaves the menu: back to the prompt (or to the evaluation that was running). */
+  resume(): void;
+  quit(code: number): void;
+  /** The menu's input line changed: redraw it. */
+  redraw(): void;
+}
+
+/** A keyboard mode of the terminal: the prompt's editor, a search, a menu. */
+export interface TerminalMode {
+  key(ev: KeyEvent): void;
+  view(): PromptView;
+}
+
+export const BREAK_MENU_TEXT =
+  'BREAK: (a)bort (c)ontinue (p)roc info (i)nfo (l)oaded\n' +
+  '       (v)ersion (k)ill runaway\n';
+
+/** Waits for one key: a, c, p, i, l, v or k. */
+export class BreakMenu implements TerminalMode {
+  private waiting = false;
+
+  constructor(private readonly host: MenuHost) {}
+
+  key(ev: KeyEvent): void {
+    if (this.waiting) return;
+    if (ev.kind === 'key' && ev.name === 'ctrl-c') return this.host.quit(0);
+    if (ev.kind !== 'text') return;
+    const choice = ev.text[0];
+    switch (choice) {
+      case 'a':
+        return this.host.quit(0);
+      case 'c':
+        return this.host.resume();
+      case 'p':
+      case 'i':
+      case 'l':
+      case 'v':
+      case 'k':
+        this.waiting = true;
+        this.host.redraw();
+        void this.host.ask(choice, undefined, true).then((answer) => {
+          this.host.print(answer);
+          this.host.resume();
+        });
+        return;
+      default:
+        // Erlang ignores anything else and keeps waiting for a choice.
+        return;
+    }
+  }
+
+  view(): PromptView {
+    return { lines: [''], cursorLine: 0, cursorIndex: 0 };
+  }
+}
+
+export const USER_SWITCH_HEADER = "User switch command (enter 'h' for help)\n";
+const USER_SWITCH_PROMPT = ' --> ';
+
+export const USER_SWITCH_HELP =
+  '  c [nn]            - connect to job\n' +
+  '  i [nn]            - interrupt job\n' +
+  '  k [nn]            - kill job\n' +
+  '  j                 - list all jobs\n' +
+  '  s [shell]         - start local shell\n' +
+  '  q                 - quit erlang\n' +
+  '  ? | h             - this message\n';
+
+/** The ` --> ` line: j, s, c [nn], i [nn], k [nn], q, h / ?. */
+export class UserSwitchMenu implements TerminalMode {
+  private readonly editor = new LineEditor();
+  private waiting = false;
+
+  constructor(private readonly host: MenuHost) {}
+
+  key(ev: KeyEvent): void {
+    if (this.waiting) return;
+    if (ev.kind === 'text' || ev.kind === 'paste') {
+      this.editor.insert(ev.text.replace(/[\r\n\t]/g, ' '));
+      return this.host.redraw();
+    }
+    switch (ev.name) {
+      case 'enter':
+        return this.run(this.editor.text.trim());
+      case 'backspace': this.editor.backspace(); break;
+      case 'delete': case 'ctrl-d': this.editor.deleteForward(); break;
+      case 'left': case 'ctrl-b': this.editor.left(); break;
+      case 'right': case 'ctrl-f': this.editor.right(); break;
+      case 'home': case 'ctrl-a': this.editor.home(); break;
+      case 'end': case 'ctrl-e': this.editor.end(); break;
+      case 'ctrl-u': this.editor.killToStart(); break;
+      case 'ctrl-k': this.editor.killToEnd(); break;
+      case 'ctrl-w': this.editor.killBigWordBack(); break;
+      default: return;
+    }
+    this.host.redraw();
+  }
+
+  view(): PromptView {
+    return {
+      lines: [USER_SWITCH_PROMPT + this.editor.text],
+      cursorLine: 0,
+      cursorIndex: USER_SWITCH_PROMPT.length + this.editor.cursor,
+    };
+  }
+
+  /** Runs a command line; its text stays on screen above the answer, as in Erlang. */
+  private run(line: string): void {
+    const match = /^([a-z?])(?:\s+(\d+))?$/.exec(line);
+    const command = match?.[1];
+    const arg = match?.[2] === undefined ? undefined : Number(match[2]);
+    const answerWith = (text: string) => {
+      this.editor.clear();
+      this.host.print(text);
+    };
+    if (!line) return answerWith('');
+    switch (command) {
+      case 'h':
+      case '?':
+        return answerWith(USER_SWITCH_HELP);
+      case 'q':
+        return this.host.quit(0);
+      case 'j':
+      case 's':
+      case 'c':
+      case 'i':
+      case 'k':
+        this.waiting = true;
+        void this.host.ask(command, arg, command === 'i' || command === 'k').then((answer) => {
+          this.waiting = false;
+          answerWith(answer);
+          if (command === 'c') this.host.resume();
+        });
+        return;
+      default:
+        return answerWith('Unknown command\n');
+    }
+  }
+}

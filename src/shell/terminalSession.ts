@@ -1,0 +1,304 @@
+// The interactive terminal: routes keys to the current mode (prompt, BREAK menu, User switch
+// menu), evaluator messages to the screen, and keeps the one invariant of the terminal
+// thread: at any moment either a prompt block is drawn (and output is written above it) or an
+// evaluation runs (and output is written straight out).
+
+import { OutputInterleaver, PromptDisplay } from '../io/interleave';
+import type { ConnectionHandlers, EvaluatorConnection } from './evaluatorConnection';
+import type { History } from './history';
+import { KeyDecoder, ESCAPE_TIMEOUT_MS, pasteAsKeys, type KeyEvent } from './keys';
+import { PromptMode, type PromptHost } from './promptMode';
+import type { FromEvaluator } from './protocol';
+import {
+  BREAK_MENU_TEXT, BreakMenu, USER_SWITCH_HEADER, UserSwitchMenu,
+  type MenuHost, type TerminalMode,
+} from './terminalMenus';
+
+export interface TerminalSessionOptions {
+  history: History;
+  isComplete(source: string): boolean;
+  write(text: string): void;
+  columns(): number;
+  /** Restores the terminal, stops the threads and exits. */
+  exit(code: number): void;
+}
+
+type Pending = { resolve(msg: FromEvaluator | undefined): void };
+
+export class TerminalSession implements ConnectionHandlers {
+  private connection!: EvaluatorConnection;
+  private readonly display: PromptDisplay;
+  private readonly output: OutputInterleaver;
+  private readonly prompt: PromptMode;
+  private readonly decoder = new KeyDecoder();
+  private escapeTimer: NodeJS.Timeout | undefined;
+  /** Keys typed while an evaluation runs (type-ahead), replayed at the next prompt. */
+  private readonly typeAhead: KeyEvent[] = [];
+  private menu: TerminalMode | undefined;
+  private promptNumber = 1;
+  private evaluating: number | undefined;
+  private stopRunawayWatch: (() => void) | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private closing = false;
+
+  constructor(private readonly options: TerminalSessionOptions) {
+    this.display = new PromptDisplay(options.write, options.columns);
+    this.output = new OutputInterleaver(this.display);
+    this.prompt = new PromptMode(this.promptHost(), options.history);
+  }
+
+  attach(connection: EvaluatorConnection): void {
+    this.connection = connection;
+  }
+
+  /** Draws the first prompt (the banner is already out). */
+  start(): void {
+    this.showPrompt();
+  }
+
+  // ---- keyboard ------------------------------------------------------------------------------
+
+  input(chunk: Buffer | string): void {
+    this.handleKeys(this.decoder.feed(chunk));
+    if (this.escapeTimer) clearTimeout(this.escapeTimer);
+    this.escapeTimer = undefined;
+    if (this.decoder.hasPending()) {
+      this.escapeTimer = setTimeout(() => this.handleKeys(this.decoder.flush()), ESCAPE_TIMEOUT_MS);
+    }
+  }
+
+  private handleKeys(events: KeyEvent[]): void {
+    for (const ev of events) {
+      const keys = ev.kind === 'paste' && !this.menu ? pasteAsKeys(ev.text) : [ev];
+      for (const key of keys) {
+        // Ctrl-C and Ctrl-G act at once, even with type-ahead waiting.
+        if (this.evaluating !== undefined && !this.menu && key.kind === 'key' && key.name === 'ctrl-c') {
+          this.interrupt();
+        } else if (this.evaluating !== undefined && !this.menu && key.kind === 'key' && key.name === 'ctrl-g') {
+          this.openUserSwitch();
+        } else {
+          this.typeAhead.push(key);
+        }
+      }
+    }
+    this.drainKeys();
+  }
+
+  private drainKeys(): void {
+    while (this.typeAhead.length && !this.closing && (this.menu || this.evaluating === undefined)) {
+      const key = this.typeAhead.shift()!;
+      (this.menu ?? this.prompt).key(key);
+    }
+  }
+
+  // ---- evaluator messages --------------------------------------------------------------------
+
+  message(msg: FromEvaluator): void {
+    switch (msg.t) {
+      case 'ready':
+        if (this.evaluating === undefined && msg.prompt !== this.promptNumber) {
+          this.promptNumber = msg.prompt;
+          this.redraw();
+        }
+        return;
+      case 'output':
+        return this.output.output(msg.text);
+      case 'result':
+        return this.result(msg);
+      case 'completion':
+      case 'menu-answer': {
+        const waiting = this.pending.get(msg.id);
+        this.pending.delete(msg.id);
+        return waiting?.resolve(msg);
+      }
+      case 'halt':
+        return this.quit(msg.code);
+    }
+  }
+
+  strayOutput(text: string): void {
+    this.output.output(text);
+  }
+
+  died(reason: string, wasReady: boolean): void {
+    this.output.flush();
+    this.stopRunawayWatch?.();
+    for (const waiting of this.pending.values()) waiting.resolve(undefined);
+    this.pending.clear();
+    if (!wasReady) {
+      this.printLine(`*** evaluator thread failed to start: ${reason}\n`);
+      return this.quit(1);
+    }
+    // Restart rather than exit: the session (history, screen) survives; the bindings and
+    // processes, which lived in the worker, do not, and the user must know that.
+    this.printLine(`*** evaluator thread died: ${reason}\n*** restarting it: variable bindings and processes are lost\n`);
+    if (this.evaluating !== undefined) this.prompt.reset();
+    this.evaluating = undefined;
+    this.connection.start();
+    if (!this.menu) this.showPrompt();
+    this.drainKeys();
+  }
+
+  private result(msg: Extract<FromEvaluator, { t: 'result' }>): void {
+    if (msg.id !== this.evaluating) return;
+    this.evaluating = undefined;
+    this.stopRunawayWatch?.();
+    this.stopRunawayWatch = undefined;
+    this.promptNumber = msg.prompt;
+    this.output.flush();
+    const text = msg.text && !msg.text.endsWith('\n') ? msg.text + '\n' : msg.text;
+    this.prompt.reset();
+    if (this.menu) {
+      // The menu keeps the keyboard; the prompt comes back when it closes.
+      if (text) this.display.writeAbove(text);
+      return;
+    }
+    this.display.ensureLineStart();
+    this.display.writeDirect(text);
+    this.showPrompt();
+    this.drainKeys();
+  }
+
+  // ---- actions -------------------------------------------------------------------------------
+
+  private submit(source: string): void {
+    this.output.flush();
+    this.display.leave();
+    const id = this.connection.nextId();
+    this.evaluating = id;
+    this.connection.send({ t: 'eval', id, source });
+  }
+
+  private interrupt(): void {
+    this.connection.send({ t: 'interrupt' });
+    // The evaluator answers an interrupt at once unless user code holds its thread: then the
+    // watch stops that code with a real SIGINT.
+    this.stopRunawayWatch ??= this.connection.watchRunaway(() => {});
+  }
+
+  private request(msg: { t: 'complete'; line: string; cursor: number } | { t: 'menu'; command: string; arg?: number }): Promise<FromEvaluator | undefined> {
+    const id = this.connection.nextId();
+    return new Promise((resolve) => {
+      this.pending.set(id, { resolve });
+      this.connection.send({ ...msg, id });
+    });
+  }
+
+  private ask(command: string, arg: number | undefined, rescue: boolean): Promise<string> {
+    return new Promise((resolve) => {
+      let stopWatch = (): void => {};
+      void this.request({ t: 'menu', command, ...(arg === undefined ? {} : { arg }) }).then((answer) => {
+        stopWatch();
+        resolve(answer?.t === 'menu-answer' ? answer.text : '*** no answer: the evaluator thread restarted\n');
+      });
+      stopWatch = this.connection.watchRunaway((pid) => {
+        const who = `<0.${pid}.0>`;
+        if (rescue) return this.printAbove(`*** runaway process ${who} stopped\n`);
+        stopWatch();
+        resolve(`*** the evaluator is busy running ${who}; use 'i' or 'k' to stop it\n`);
+      }, rescue);
+    });
+  }
+
+  quit(code: number): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.output.flush();
+    this.display.leave({ dropIfBlank: true });
+    this.options.exit(code);
+  }
+
+  /** Resize: redraw the block for the new width and tell the evaluator. */
+  resized(): void {
+    this.display.redraw();
+    this.connection.send({ t: 'resize', columns: this.options.columns() });
+  }
+
+  private showPrompt(): void {
+    this.display.show(this.prompt.view());
+  }
+
+  private redraw(): void {
+    if (this.closing) return;
+    if (this.menu) return this.display.show(this.menu.view());
+    if (this.evaluating === undefined) this.showPrompt();
+  }
+
+  private printAbove(text: string): void {
+    this.output.flush();
+    this.display.writeAbove(text);
+  }
+
+  /** Prints a message on its own line whether or not a prompt is drawn. */
+  private printLine(text: string): void {
+    if (this.display.shown) return this.display.writeAbove(text);
+    this.display.ensureLineStart();
+    this.display.writeDirect(text);
+  }
+
+  private openBreakMenu(): void {
+    this.output.flush();
+    this.display.leave();
+    this.display.writeDirect(BREAK_MENU_TEXT);
+    this.menu = new BreakMenu(this.menuHost());
+    this.redraw();
+  }
+
+  private openUserSwitch(): void {
+    this.output.flush();
+    if (this.display.shown) this.display.leave();
+    else this.display.ensureLineStart();
+    this.display.writeDirect(USER_SWITCH_HEADER);
+    this.menu = new UserSwitchMenu(this.menuHost());
+    this.redraw();
+  }
+
+  private closeMenu(): void {
+    this.output.flush();
+    this.display.hide();
+    this.menu = undefined;
+    this.redraw();
+    this.drainKeys();
+  }
+
+  private menuHost(): MenuHost {
+    return {
+      print: (text) => {
+        this.output.flush();
+        this.display.leave({ dropIfBlank: true });
+        this.display.writeDirect(text);
+        this.redraw();
+      },
+      ask: (command, arg, rescue) => this.ask(command, arg, rescue),
+      resume: () => this.closeMenu(),
+      quit: (code) => this.quit(code),
+      redraw: () => this.redraw(),
+    };
+  }
+
+  private promptHost(): PromptHost {
+    return {
+      promptNumber: () => this.promptNumber,
+      isComplete: (source) => this.options.isComplete(source),
+      submit: (source) => this.submit(source),
+      complete: async (line, cursor) => {
+        const answer = await this.request({ t: 'complete', line, cursor });
+        return answer?.t === 'completion' ? answer : { replaceFrom: cursor, candidates: [] };
+      },
+      discardInput: () => {
+        this.output.flush();
+        this.display.leave();
+        this.prompt.reset();
+        this.showPrompt();
+      },
+      openBreakMenu: () => this.openBreakMenu(),
+      openUserSwitch: () => this.openUserSwitch(),
+      quit: (code) => this.quit(code),
+      redraw: () => this.redraw(),
+      printAbove: (text) => this.printAbove(text),
+      clearScreen: () => this.display.clearScreen(),
+      columns: () => this.options.columns(),
+      bell: () => this.options.write('\x07'),
+    };
+  }
+}
