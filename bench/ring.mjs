@@ -79,7 +79,6 @@ async function eshellRing(n, m) {
         send(next, ['token', k - 1]);
         return ring.node(next);
       }],
-      [['stop', undefined], () => 'ok'],
     );
   }
 
@@ -121,8 +120,12 @@ async function naiveRing(n, m) {
       return new Promise((resolve) => (this.waiter = resolve));
     }
   }
+  // Messages have the same shape as in the eshell ring: ['token', k].
   async function node(mailbox, next) {
-    for (;;) next.put((await mailbox.take()) - 1);
+    for (;;) {
+      const [, k] = await mailbox.take();
+      next.put(['token', k - 1]);
+    }
   }
   const started = performance.now();
   const headBox = new Mailbox();
@@ -132,11 +135,11 @@ async function naiveRing(n, m) {
     node(box, next);
     next = box;
   }
-  next.put(n * m);
+  next.put(['token', n * m]);
   for (;;) {
-    const k = await headBox.take();
+    const [, k] = await headBox.take();
     if (k <= 0) break;
-    next.put(k - 1);
+    next.put(['token', k - 1]);
   }
   const ms = performance.now() - started;
   return { impl: 'naive', hops: n * m, ms, hopsPerSec: (n * m * 1000) / ms };

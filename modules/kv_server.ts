@@ -8,7 +8,7 @@
 //   ... add a `size` request to loop() below, then:
 //   4> c(kv_server).
 //   5> kv_server:get(Kv, 'lang').        % still there
-import { spawn, receive, send, self, after, _, type Pid } from 'eshell-ts';
+import { spawn, receive, send, self, after, _, type Pid, type Receive } from 'eshell-ts';
 import { moduleHandle } from 'eshell-ts';
 
 const M = moduleHandle<typeof import('./kv_server')>('kv_server');
@@ -21,7 +21,7 @@ export function start(): Pid {
 }
 
 /** The server: answers `['put', from, key, value]`, `['get', from, key]`, `['keys', from]`. */
-export function loop(store: Store) {
+export function loop(store: Store): Receive {
   return receive(
     [['put', _, _, _], ([, from, key, value]) => {
       send(from as Pid, ['ok', key]);

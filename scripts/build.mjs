@@ -14,6 +14,7 @@ const entryPoints = {
   main: 'src/shell/main.ts',                   // the terminal thread: line editing, history, keys
   evaluator: 'src/shell/evaluatorThread.ts',   // the worker thread: runtime, code server, evaluator
   'sigint-anchor': 'src/runtime/sigintAnchor.ts',
+  typecheck: 'src/code/typeCheckThread.ts',     // the type checker thread: warnings for c/1, docs for h/1
 };
 
 await build({

@@ -13,3 +13,5 @@ export { startSigintAnchor, type SigintAnchor } from './runtime/anchor';
 export { matches } from './runtime/patterns';
 export { isRef } from './runtime/pid';
 export { writeOutput, setOutputSink } from './io/output';
+export { codeServer, CodeServer, type ModuleVersion, type LoadResult } from './code/codeServer';
+export { initCodePath, findModule, listModules, getPath, addPath } from './code/codePath';

@@ -10,7 +10,7 @@ import path from 'node:path';
 const internal = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'internal.js');
 
 const child = `
-const { mkdtempSync, writeFileSync } = require('node:fs');
+const { mkdtempSync, writeFileSync, rmSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const rt = require(${JSON.stringify(internal)});
@@ -41,6 +41,7 @@ const settle = () => new Promise((r) => setImmediate(r));
   gc(); gc();
   const after = process.memoryUsage().heapUsed;
   const alive = rt.is_process_alive(pid);
+  rmSync(dir, { recursive: true, force: true });
   process.stdout.write(JSON.stringify({ growth: after - before, alive, version: rt.codeServer.current('churn').version }));
 })();
 `;

@@ -1,7 +1,7 @@
 // The code path: where c(mod) and auto-loading look for a module's source file.
-import { test, beforeEach } from 'node:test';
+import { test, beforeEach, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync, realpathSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { initCodePath, findModule, listModules, getPath, code, codeServer, setOutputSink } from '../dist/internal.js';
@@ -10,9 +10,13 @@ let printed = '';
 setOutputSink((text) => { printed += text; });
 beforeEach(() => { printed = ''; });
 
+const workspaces = [];
+after(() => { for (const dir of workspaces) rmSync(dir, { recursive: true, force: true }); });
+
 /** A fresh directory tree: { 'a.ts': 'source', 'modules/b.ts': '...' }. */
 function workspace(files) {
   const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'eshell-code-path-')));
+  workspaces.push(dir);
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), text);

@@ -1,7 +1,7 @@
 // The code server on real files: compiling, loading, the two-version rule, purging, handles.
-import { test, beforeEach } from 'node:test';
+import { test, beforeEach, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, realpathSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, realpathSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,8 +15,12 @@ let printed = '';
 setOutputSink((text) => { printed += text; });
 beforeEach(() => { printed = ''; });
 
+const workspaces = [];
+after(() => { for (const dir of workspaces) rmSync(dir, { recursive: true, force: true }); });
+
 function workspace(files = {}) {
   const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'eshell-code-server-')));
+  workspaces.push(dir);
   writeFiles(dir, files);
   initCodePath({ cwd: dir });
   return dir;
@@ -172,12 +176,15 @@ test('the shell calling a module does not count as running it once the call retu
   assert.equal(alive(caller), false); // it simply finished
 });
 
-test('soft_purge refuses while a process runs old code; purge kills it', async () => {
-  const dir = workspace({ 'purge_a.ts': serverSource('purge_a', 1) });
+test('soft_purge refuses while a process runs old code; purge kills it, even when it traps exits', async () => {
+  const trapping = `import { process_flag } from 'eshell-ts';
+export function trapping_loop(log: unknown[]) { process_flag('trap_exit', true); return local_loop(log); }`;
+  const dir = workspace({ 'purge_a.ts': serverSource('purge_a', 1, trapping) });
   await codeServer.c('purge_a');
-  const pid = spawn(moduleHandle('purge_a'), 'local_loop', [[]]);
+  const log = [];
+  const pid = spawn(moduleHandle('purge_a'), 'trapping_loop', [log]);
   await settle();
-  writeFiles(dir, { 'purge_a.ts': serverSource('purge_a', 2) });
+  writeFiles(dir, { 'purge_a.ts': serverSource('purge_a', 2, trapping) });
   await codeServer.c('purge_a');
   assert.equal(code.soft_purge('purge_a'), false);
   assert.ok(alive(pid));
@@ -185,6 +192,7 @@ test('soft_purge refuses while a process runs old code; purge kills it', async (
   assert.equal(code.purge('purge_a'), true);
   await settle();
   assert.equal(alive(pid), false);
+  assert.deepEqual(log, [], 'no exit message was delivered: the kill cannot be trapped');
   assert.match(printed, /purge_a: killed <0\.\d+\.0>, it was still running old code/);
   assert.equal(codeServer.old('purge_a'), undefined);
   assert.equal(code.soft_purge('purge_a'), true);
@@ -271,6 +279,22 @@ export const run = (n: number) => [double(n), triple(n), path.basename('/a/b.ts'
   assert.deepEqual(moduleHandle('imp_main').run(5), [10, 15, 'b.ts', 'function', 'function']);
   assert.equal(codeServer.current('imp_helper').version, 1, 'imported modules are loaded by the code server');
   assert.equal(codeServer.current('imp_other').version, 1);
+});
+
+test('modules that import each other load once each; a module calling itself while loading gets undef', async () => {
+  workspace({
+    'cyc_a.ts': `import { b } from './cyc_b';\nexport const a = () => 'a';\nexport const both = () => a() + b();`,
+    'cyc_b.ts': `import { a } from './cyc_a';\nexport const b = () => 'b';\nexport const viaA = () => a();`,
+    'early_a.ts': `import { moduleHandle } from 'eshell-ts';\nexport const f = () => 1;\nmoduleHandle('early_a').f();`,
+  });
+  assert.deepEqual(await codeServer.c('cyc_a'), ['ok', 'cyc_a']);
+  assert.equal(moduleHandle('cyc_a').both(), 'ab');
+  assert.equal(moduleHandle('cyc_b').viaA(), 'a');
+  assert.equal(codeServer.current('cyc_a').version, 1);
+  assert.equal(codeServer.current('cyc_b').version, 1);
+  const result = await codeServer.c('early_a');
+  assert.equal(result[1][0], 'load_failed');
+  assert.match(printed, /undefined function early_a:f\/0/);
 });
 
 test('l/1 reloads from the cached compile while the source is unchanged', async () => {

@@ -170,3 +170,18 @@ test('a paste of several forms evaluates them one after another', async (t) => {
   await sh.type('\x1b[200~one.\ntwo.\n\x1b[201~');
   await sh.waitForScreen((lines) => lines.slice(-5).join('|') === '1> one.|one|2> two.|two|3>');
 });
+
+test('after a resize the input is redrawn for the new width; Ctrl-L clears the screen', async (t) => {
+  const sh = await shell(t, { cols: 40 });
+  await sh.type('abcdefghijklmnopqrstuvwxyz');
+  await sh.waitForScreen((lines) => lastLine(lines) === '1> abcdefghijklmnopqrstuvwxyz');
+  sh.resize(20);
+  await sh.waitForScreen((lines) => lines.slice(-2).join('|') === '1> abcdefghijklmnopq|rstuvwxyz');
+  sh.key('left');
+  await sh.type('_');
+  await sh.waitForScreen((lines) => lines.slice(-2).join('|') === '1> abcdefghijklmnopq|rstuvwxy_z');
+  assert.equal(sh.cursor().x, 9);
+  sh.key('ctrl-l');
+  await sh.waitForScreen((lines) => lines.join('|') === '1> abcdefghijklmnopq|rstuvwxy_z');
+  assert.deepEqual(sh.cursor(), { x: 9, y: 1 });
+});

@@ -99,19 +99,18 @@ export class CodeServer {
     const location = findModule(name);
     if (isFailure(location)) return undefined;
     const version = this.loadSync(location, { purge: false });
-    if (isFailure(version)) {
-      this.fail(version);
-      return undefined;
-    }
-    return version;
+    if (!isFailure(version)) return version;
+    this.report(version);
+    return undefined;
   }
 
   /** Erlang's `mm()`: loaded modules whose source file changed since they were loaded. */
   modifiedModules(): string[] {
     const modified: string[] = [];
     for (const [name, { current }] of this.table) {
-      const hash = current && currentHash(current.file);
-      if (hash !== undefined && hash !== current!.hash) modified.push(name);
+      if (!current) continue;
+      const hash = currentHash(current.file); // undefined: the file is gone, nothing to reload
+      if (hash !== undefined && hash !== current.hash) modified.push(name);
     }
     return modified.sort();
   }
@@ -247,12 +246,12 @@ export class CodeServer {
   }
 
   private readonly requireHooks = {
-    api,
+    api: () => api,
     loadedExports: (name: string) => this.loading.get(name)?.exports ?? this.current(name)?.exports,
     loadExports: (location: ModuleLocation) => {
       const loaded = this.loadSync(location, { purge: false });
       if (isFailure(loaded)) {
-        writeOutput(loaded.message);
+        this.report(loaded);
         throw new Error(`cannot load module ${location.name} (${String(loaded.error)})`);
       }
       return loaded.exports;
@@ -266,7 +265,7 @@ export class CodeServer {
   private killLingering(version: ModuleVersion): number {
     const lingering = this.processesIn(version);
     for (const process of lingering) {
-      exitProcess(process, 'killed');
+      exitProcess(process, 'kill'); // untrappable, as Erlang's purge: the process ends 'killed'
       writeOutput(`${version.module}: killed ${String(process.pid)}, it was still running old code\n`);
     }
     return lingering.length;
@@ -277,9 +276,14 @@ export class CodeServer {
     entry.old = undefined;
   }
 
+  /** Prints the failure and returns it as Erlang's `{error, Reason}`. */
   private fail(failure: Failure): ['error', unknown] {
-    writeOutput(failure.message.endsWith('\n') ? failure.message : `${failure.message}\n`);
+    this.report(failure);
     return ['error', failure.error];
+  }
+
+  private report(failure: Failure): void {
+    writeOutput(failure.message.endsWith('\n') ? failure.message : `${failure.message}\n`);
   }
 }
 

@@ -1,39 +1,29 @@
-// `h(mod)` and `h(mod, fun)`: a module's exported functions with their signatures and TSDoc,
-// read with TypeScript's own compiler API. TypeScript is loaded on the first h() call only:
-// it never sits on the path to the prompt.
-
-import path from 'node:path';
+// `h(mod)` and `h(mod, fun)`, Erlang's h/1,2 for TypeScript: a module's exported functions
+// with their signatures and TSDoc. The type checker thread reads them with TypeScript's
+// compiler API from its warm program, so TypeScript is never loaded on the evaluator thread
+// (loading it there would stall every running process for a quarter of a second).
 import { codeServer } from './codeServer';
-import { findModule } from './codePath';
+import { displayName, findModule } from './codePath';
 import { isFailure } from './failure';
-
-interface FunctionDoc {
-  name: string;
-  signature: string;
-  summary: string;
-  full: string;
-}
-
-const PACKAGE_ROOT = path.resolve(__dirname, '..');
+import { exportedFunctionDocs, type FunctionDoc, type SignatureDoc } from './typeCheck';
 
 export async function moduleDocs(module: string, fn?: string): Promise<string> {
   const file = sourceOf(module);
   if (!file) return `No module named ${module} on the code path.`;
-  const docs = await exportedFunctions(file);
-  if (fn !== undefined) {
-    const doc = docs.find((d) => d.name === fn);
-    if (!doc) return `${module} has no exported function ${fn}.`;
-    return [`${module}:${doc.signature}`, '', doc.full || '(no documentation)'].join('\n');
+  let docs: FunctionDoc[] | null;
+  try {
+    docs = await exportedFunctionDocs(file);
+  } catch (e) {
+    return `Cannot read the documentation of ${module}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
   }
-  if (docs.length === 0) return `${module} exports no functions.`;
-  const lines = [`Module ${module} (${file})`, ''];
-  for (const d of docs) {
-    lines.push(`  ${d.signature}`);
-    if (d.summary) lines.push(`      ${d.summary}`);
-  }
-  return lines.join('\n');
+  if (docs === null) return `Cannot read ${displayName(file)}.`;
+  if (fn === undefined) return moduleSummary(module, file, docs);
+  const doc = docs.find((d) => d.name === fn);
+  if (!doc) return `${module} has no exported function ${fn}.`;
+  return doc.signatures.map((s) => functionInFull(module, s)).join('\n\n');
 }
 
+/** The loaded version's file (what `h` documents is what runs), else the code path's. */
 function sourceOf(module: string): string | undefined {
   const loaded = codeServer.current(module);
   if (loaded) return loaded.file;
@@ -41,38 +31,41 @@ function sourceOf(module: string): string | undefined {
   return isFailure(found) ? undefined : found.file;
 }
 
-async function exportedFunctions(file: string): Promise<FunctionDoc[]> {
-  const ts = (await import('typescript')).default;
-  const program = ts.createProgram([file], {
-    strict: true,
-    noEmit: true,
-    allowJs: true,
-    skipLibCheck: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    paths: { 'eshell-ts': [path.join(PACKAGE_ROOT, 'src/index.ts')] },
-  });
-  const checker = program.getTypeChecker();
-  const source = program.getSourceFile(file);
-  const moduleSymbol = source && checker.getSymbolAtLocation(source);
-  if (!moduleSymbol) return [];
-  const docs: FunctionDoc[] = [];
-  for (const symbol of checker.getExportsOfModule(moduleSymbol)) {
-    const declaration = symbol.valueDeclaration ?? symbol.declarations?.[0];
-    if (!declaration) continue;
-    const type = checker.getTypeOfSymbolAtLocation(symbol, declaration);
-    const signatures = type.getCallSignatures();
-    if (signatures.length === 0) continue;
-    const full = ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();
-    for (const signature of signatures) {
-      docs.push({
-        name: symbol.getName(),
-        signature: `${symbol.getName()}${checker.signatureToString(signature)}`,
-        summary: full.split('\n')[0] ?? '',
-        full,
-      });
+/** Every exported function on one line, with the first line of its TSDoc beneath. */
+function moduleSummary(module: string, file: string, docs: FunctionDoc[]): string {
+  if (docs.length === 0) return `${module} (${displayName(file)}) exports no functions.`;
+  const lines = [`${module} (${displayName(file)})`, ''];
+  for (const doc of docs) {
+    for (const signature of doc.signatures) {
+      lines.push(`  ${signature.text}`);
+      const summary = firstLine(signature.doc);
+      if (summary) lines.push(`      ${summary}`);
     }
   }
-  return docs;
+  return lines.join('\n');
+}
+
+/** The signature, the whole TSDoc, then parameters, return value and other tags. */
+function functionInFull(module: string, signature: SignatureDoc): string {
+  const lines = [`  ${module}:${signature.text}`, ''];
+  lines.push(indent(signature.doc || '(no documentation)'));
+  const documented = signature.params.filter((p) => p.doc);
+  if (documented.length > 0) {
+    lines.push('', '  Parameters:');
+    const width = Math.max(...documented.map((p) => p.name.length));
+    for (const p of documented) lines.push(`    ${p.name.padEnd(width)}  ${p.doc}`);
+  }
+  if (signature.returns) lines.push('', `  Returns: ${signature.returns}`);
+  for (const [tag, text] of signature.tags) {
+    lines.push('', `  @${tag}`, ...(text ? [indent(text, '    ')] : []));
+  }
+  return lines.join('\n');
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]?.trim() ?? '';
+}
+
+function indent(text: string, prefix = '  '): string {
+  return text.split('\n').map((line) => (line ? prefix + line : line)).join('\n');
 }

@@ -29,23 +29,27 @@ export function moduleHandle<T = Record<string, (...args: any[]) => any>>(name: 
   return handle as T;
 }
 
+/**
+ * A plain object whose prototype is a Proxy: the first `M.fn` falls through to the Proxy,
+ * which makes the remote function and stores it on the handle, so later calls are ordinary
+ * property loads (a Proxy trap on every call would cost more than the call itself).
+ */
 function createHandle(name: string): object {
-  const functions = new Map<string, Function>();
-  const target = { [MODULE_NAME_KEY]: name };
-  return new Proxy(target, {
-    get(target, key) {
-      // Symbols are host protocols (inspection, iteration); `then` would make every handle look
-      // like a promise to `await` and Promise.resolve. Neither can name a module function.
-      if (typeof key === 'symbol' || key === 'then') return Reflect.get(target, key);
-      let fn = functions.get(key);
-      if (!fn) {
-        fn = remoteFunction(name, key);
-        functions.set(key, fn);
-      }
+  const functionsOnDemand = new Proxy({}, {
+    get(target, key, handle) {
+      // Symbols are host protocols (inspection, iteration), Object.prototype names are what
+      // every object has, and `then` would make a handle look like a promise to `await`.
+      // None of them names a module function.
+      if (typeof key === 'symbol' || key === 'then' || key in target) return Reflect.get(target, key, handle);
+      const fn = remoteFunction(name, key);
+      Object.defineProperty(handle, key, { value: fn, enumerable: true });
       return fn;
     },
     set: () => false,
   });
+  const handle = Object.create(functionsOnDemand);
+  Object.defineProperty(handle, MODULE_NAME_KEY, { value: name });
+  return handle;
 }
 
 /** `name:fn/N` for every arity it is called with, built once per arity. */
@@ -76,26 +80,21 @@ function callAs(
   target: Function, args: unknown[],
 ): unknown {
   const previousVersion = process.codeVersion(module) ?? NOT_IN_MODULE;
-  const previousFunction = process.currentFunction;
+  const previousFunction = process.currentFunction ?? label;
   process.enterCode(module, version, label);
   let result: unknown;
   try {
     result = target(...args);
   } catch (thrown) {
-    leave(process, module, previousVersion, previousFunction);
+    process.enterCode(module, previousVersion, previousFunction);
     throw thrown;
   }
-  if (!isSuspension(result)) leave(process, module, previousVersion, previousFunction);
+  if (!isSuspension(result)) process.enterCode(module, previousVersion, previousFunction);
   return result;
 }
 
 /** Versions count from 1: a process marked with 0 runs no version of the module. */
 const NOT_IN_MODULE = 0;
-
-function leave(process: Process, module: string, version: number, currentFunction: string | undefined): void {
-  process.enterCode(module, version, currentFunction ?? '');
-  process.currentFunction = currentFunction;
-}
 
 function isSuspension(value: unknown): boolean {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';

@@ -15,8 +15,8 @@ import { findModule, findRelative, isModuleName, type ModuleLocation } from './c
 import { isFailure } from './failure';
 
 export interface CodeModules {
-  /** The public API object modules get for 'eshell-ts'. */
-  api: unknown;
+  /** The public API object modules get for 'eshell-ts' (a function: see runtimeLinks.ts). */
+  api(): unknown;
   /** Exports of `name` if it is loaded or being loaded (a require cycle). */
   loadedExports(name: string): Record<string, unknown> | undefined;
   /** Loads the module at `location` now and returns its exports; throws if that fails. */
@@ -26,7 +26,7 @@ export interface CodeModules {
 export function moduleRequire(file: string, modules: CodeModules): (spec: string) => unknown {
   let nodeRequire: NodeJS.Require | undefined;
   return (spec: string) => {
-    if (spec === 'eshell-ts') return modules.api;
+    if (spec === 'eshell-ts') return modules.api();
     const codeModule = codeModuleExports(spec, path.dirname(file), modules);
     if (codeModule) return codeModule;
     nodeRequire ??= createRequire(file);

@@ -6,6 +6,10 @@ export { wrapTimers } from '../runtime/timers';
 export { writeOutput } from '../io/output';
 export { ErlangException } from '../runtime/errors';
 
-/** The public API object: what a loaded module gets for `import ... from 'eshell-ts'`. */
+/**
+ * The public API object: what a loaded module gets for `import ... from 'eshell-ts'`. The
+ * index imports the code server (for moduleHandle), so this import is a cycle: read `api`
+ * only when a module loads, never while the bundle initialises.
+ */
 import * as api from '../index';
 export { api };

@@ -42,7 +42,13 @@ export type TimerCancel = () => void;
 export class ProcessExtras {
   /** `module:fn/arity` last entered through a module handle. */
   currentFunction: string | undefined = undefined;
-  /** Module name → version this process last entered through a module handle. */
+  /**
+   * Module name → version this process last entered through a module handle. The first
+   * module it enters is kept in two plain fields: a loop through one module's handle then
+   * records its version without a map operation per call.
+   */
+  firstModule: string | undefined = undefined;
+  firstModuleVersion = 0;
   versions: Map<string, number> | null = null;
   links: Set<Process> | null = null;
   /** Monitors this process holds on others, by ref id. */
@@ -102,11 +108,18 @@ export class Process {
   enterCode(module: string, version: number, fnLabel: string): void {
     const ext = (this.ext ??= new ProcessExtras());
     ext.currentFunction = fnLabel;
-    (ext.versions ??= new Map()).set(module, version);
+    if (ext.firstModule === module || ext.firstModule === undefined) {
+      ext.firstModule = module;
+      ext.firstModuleVersion = version;
+    } else {
+      (ext.versions ??= new Map()).set(module, version);
+    }
   }
 
   codeVersion(module: string): number | undefined {
-    return this.ext?.versions?.get(module);
+    const ext = this.ext;
+    if (ext === null) return undefined;
+    return ext.firstModule === module ? ext.firstModuleVersion : ext.versions?.get(module);
   }
 
   get currentFunction(): string | undefined {

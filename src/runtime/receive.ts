@@ -19,6 +19,8 @@ export type { Pattern, Matched };
  */
 export type Clause<P extends Pattern = Pattern> = readonly [P, (message: Matched<P>) => void];
 
+type C<P extends Pattern> = readonly [P, (message: Matched<P>) => void];
+
 type ClausesFor<Ps extends readonly Pattern[]> = {
   [K in keyof Ps]: readonly [Ps[K], (message: Matched<Ps[K]>) => void];
 };
@@ -47,18 +49,27 @@ interface Settle {
 }
 
 export class Receive<T = unknown> implements PromiseLike<T> {
+  // Fields are assigned in the constructor, not declared with initializers: class-field
+  // definitions cost measurably on this hot path (one Receive per loop iteration).
+  /** @internal `[pattern, handler]` pairs, then the After if there is one. */
+  declare readonly clauses: readonly unknown[];
+  /** @internal */
+  declare readonly after: After | null;
+  /** @internal The process that called receive(): the one an `await` suspends. */
+  declare readonly owner: Process;
   /** @internal How many mailbox messages this receive has already tried (and kept). */
-  scanned = 0;
+  declare scanned: number;
   /** @internal Set when the receive is awaited: the handler's result settles the await. */
-  settle: Settle | null = null;
+  declare settle: Settle | null;
 
   /** @internal */
-  constructor(
-    /** `[pattern, handler]` pairs, then the After if there is one. */
-    readonly clauses: readonly unknown[],
-    readonly after: After | null,
-    readonly owner: Process,
-  ) {}
+  constructor(clauses: readonly unknown[], after: After | null, owner: Process) {
+    this.clauses = clauses;
+    this.after = after;
+    this.owner = owner;
+    this.scanned = 0;
+    this.settle = null;
+  }
 
   then<A = T, B = never>(
     onFulfilled?: ((value: T) => A | PromiseLike<A>) | null,
@@ -71,8 +82,18 @@ export class Receive<T = unknown> implements PromiseLike<T> {
   }
 }
 
-export function receive<const Ps extends readonly Pattern[]>(...clauses: [...ClausesFor<Ps>, After]): Receive;
+// A clause list ending in after() gets one overload per length: TypeScript cannot infer each
+// clause's pattern type through a variadic tuple with a trailing element.
+export function receive(timeout: After): Receive;
+export function receive<const P1 extends Pattern>(c1: C<P1>, timeout: After): Receive;
+export function receive<const P1 extends Pattern, const P2 extends Pattern>(c1: C<P1>, c2: C<P2>, timeout: After): Receive;
+export function receive<const P1 extends Pattern, const P2 extends Pattern, const P3 extends Pattern>(c1: C<P1>, c2: C<P2>, c3: C<P3>, timeout: After): Receive;
+export function receive<const P1 extends Pattern, const P2 extends Pattern, const P3 extends Pattern, const P4 extends Pattern>(c1: C<P1>, c2: C<P2>, c3: C<P3>, c4: C<P4>, timeout: After): Receive;
+export function receive<const P1 extends Pattern, const P2 extends Pattern, const P3 extends Pattern, const P4 extends Pattern, const P5 extends Pattern>(c1: C<P1>, c2: C<P2>, c3: C<P3>, c4: C<P4>, c5: C<P5>, timeout: After): Receive;
+export function receive<const P1 extends Pattern, const P2 extends Pattern, const P3 extends Pattern, const P4 extends Pattern, const P5 extends Pattern, const P6 extends Pattern>(c1: C<P1>, c2: C<P2>, c3: C<P3>, c4: C<P4>, c5: C<P5>, c6: C<P6>, timeout: After): Receive;
 export function receive<const Ps extends readonly Pattern[]>(...clauses: ClausesFor<Ps>): Receive;
+/** More than six clauses before an after(): handlers are not typed from their patterns. */
+export function receive(...clauses: readonly (readonly [Pattern, (message: any) => void] | After)[]): Receive;
 export function receive(...clauses: unknown[]): Receive {
   const owner = currentProcess();
   if (owner === undefined) {

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { startSigintAnchor, type SigintAnchor } from '../runtime/anchor';
 import { SHARED_BYTES, SHARED_SLOTS, type FromEvaluator, type ToEvaluator } from './protocol';
 
 /** The worker data the evaluator thread receives. */
@@ -32,7 +33,9 @@ export class EvaluatorConnection {
   readonly sharedBuffer = new SharedArrayBuffer(SHARED_BYTES);
   private readonly shared = new Int32Array(this.sharedBuffer);
   private worker: Worker | undefined;
-  private anchor: Worker | undefined;
+  private anchor: SigintAnchor | undefined;
+  /** Messages sent before the worker exists (it starts after the anchor). */
+  private readonly outbox: ToEvaluator[] = [];
   private ready = false;
   private stopping = false;
   private lastId = 0;
@@ -42,10 +45,28 @@ export class EvaluatorConnection {
     private readonly anchorEntry: string,
     private readonly data: Omit<EvaluatorWorkerData, 'shared'>,
     private readonly handlers: ConnectionHandlers,
+    /** Interactive sessions stop runaway code with SIGINT; batch runs let SIGINT end them. */
+    private readonly withAnchor = true,
   ) {}
 
+  /**
+   * Starts the evaluator thread. The first time, the sigint anchor starts first and the
+   * evaluator only once the anchor waits: Node hands a SIGINT to the most recently registered
+   * breakOnSigint watchdog only, so an anchor registered after a runaway batch had started
+   * would swallow every SIGINT meant for that batch. Messages sent meanwhile are queued.
+   */
   start(): void {
     this.ready = false;
+    if (this.anchor || !this.withAnchor || !fs.existsSync(this.anchorEntry)) return this.startWorker();
+    this.anchor = startSigintAnchor(this.anchorEntry);
+    this.anchor.ready.then(
+      () => this.startWorker(),
+      () => this.startWorker(),
+    );
+  }
+
+  private startWorker(): void {
+    if (this.stopping) return;
     const worker = new Worker(this.entry, {
       workerData: { ...this.data, shared: this.sharedBuffer } satisfies EvaluatorWorkerData,
       // Piped, not inherited: only the terminal thread writes to the terminal, so even a stray
@@ -71,11 +92,12 @@ export class EvaluatorConnection {
     };
     worker.on('error', (err) => died(err instanceof Error ? err.message : String(err)));
     worker.on('exit', (code) => died(`exit code ${code}`));
-    this.startAnchor();
+    for (const msg of this.outbox.splice(0)) worker.postMessage(msg);
   }
 
   send(msg: ToEvaluator): void {
-    this.worker?.postMessage(msg);
+    if (this.worker) this.worker.postMessage(msg);
+    else if (!this.stopping) this.outbox.push(msg);
   }
 
   nextId(): number {
@@ -127,21 +149,7 @@ export class EvaluatorConnection {
       ]);
       await worker.terminate();
     }
-    await this.anchor?.terminate();
-  }
-
-  /**
-   * The sigint anchor keeps a breakOnSigint watchdog registered for the whole session, so a
-   * SIGINT that arrives while the worker is idle never falls back to "exit the process".
-   */
-  private startAnchor(): void {
-    if (this.anchor || !fs.existsSync(this.anchorEntry)) return;
-    const anchor = new Worker(this.anchorEntry, { workerData: { shared: this.sharedBuffer } });
-    anchor.on('error', () => {
-      this.anchor = undefined;
-    });
-    anchor.unref();
-    this.anchor = anchor;
+    await this.anchor?.stop();
   }
 }
 

@@ -58,9 +58,8 @@ for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
 }
 
 configureScheduler({ interruptible: true, shared: new Int32Array(data.shared) });
-const envPath = (process.env.ESHELL_TS_PATH ?? '').split(':').filter(Boolean);
 initShellDirectory(data.cwd);
-initCodePath({ cwd: data.cwd, extraDirs: [...data.pathDirs, ...envPath] });
+initCodePath({ cwd: data.cwd, extraDirs: data.pathDirs });
 
 const shell = new Shell({
   color: () => data.color,
@@ -68,7 +67,7 @@ const shell = new Shell({
   halt: (code) => post({ t: 'halt', code }),
   changeDirectory: (dir) => {
     const target = changeShellDirectory(dir);
-    initCodePath({ cwd: target, extraDirs: [...data.pathDirs, ...envPath] });
+    initCodePath({ cwd: target, extraDirs: data.pathDirs });
     post({ t: 'chdir', dir: target });
     return target;
   },

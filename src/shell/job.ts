@@ -157,7 +157,10 @@ export class ShellJob {
     running.reported = true;
     if (this.running === running) this.running = undefined;
     this.promptNumber++;
-    running.reply({ text, ok, prompt: this.promptNumber });
+    const reply = { text, ok, prompt: this.promptNumber };
+    // Reported once the processes this evaluation woke have had their turn, so that what
+    // they print (the server's "Received quit command") comes before the value, as in Eshell.
+    setImmediate(() => running.reply(reply));
   }
 }
 

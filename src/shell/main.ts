@@ -5,6 +5,7 @@
 import { BatchSession, FormSplitter } from './batchSession';
 import { packageVersion, parseArgs, USAGE, useColor, type ShellOptions } from './cli';
 import { distFile, EvaluatorConnection, type ConnectionHandlers } from './evaluatorConnection';
+import { isComplete } from './forms';
 import { defaultHistoryFile, History } from './history';
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON } from './keys';
 import { TerminalSession } from './terminalSession';
@@ -15,46 +16,6 @@ const write = (text: string): void => {
   out.write(text);
 };
 
-// TODO: replace with `isComplete` from src/shell/forms.ts once it exists.
-/** Temporary stand-in for forms.isComplete: brackets, strings and comments balanced, and the
- *  input ends with Erlang's full stop. */
-function temporaryIsComplete(source: string): boolean {
-  const closers: string[] = [];
-  const pairs: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
-  for (let i = 0; i < source.length; i++) {
-    const ch = source[i];
-    if (ch === '"' || ch === "'" || ch === '`') {
-      const end = closingQuote(source, i);
-      if (end < 0) return false;
-      i = end;
-    } else if (ch === '/' && source[i + 1] === '/') {
-      const nl = source.indexOf('\n', i);
-      if (nl < 0) return false;
-      i = nl;
-    } else if (ch === '/' && source[i + 1] === '*') {
-      const end = source.indexOf('*/', i + 2);
-      if (end < 0) return false;
-      i = end + 1;
-    } else if (pairs[ch]) {
-      closers.push(pairs[ch]);
-    } else if (ch === ')' || ch === ']' || ch === '}') {
-      // a stray closer is a syntax error: evaluate, and let the evaluator say so
-      if (closers.pop() !== ch) return true;
-    }
-  }
-  return closers.length === 0 && source.trimEnd().endsWith('.');
-}
-
-function closingQuote(source: string, open: number): number {
-  for (let i = open + 1; i < source.length; i++) {
-    if (source[i] === '\\') i++;
-    else if (source[i] === source[open]) return i;
-  }
-  return -1;
-}
-
-const isComplete = temporaryIsComplete;
-
 function banner(): string {
   return `Eshell-TS V${packageVersion(__dirname)} (Node ${process.version}) (abort with ^G)\n`;
 }
@@ -64,6 +25,12 @@ function columns(): number {
 }
 
 function connect(options: ShellOptions, tty: boolean, handlers: ConnectionHandlers): EvaluatorConnection {
+  // Worker threads cannot chdir: cd() in the shell asks us to move the whole process.
+  const withChdir: ConnectionHandlers = {
+    message: (msg) => (msg.t === 'chdir' ? changeDirectory(msg.dir) : handlers.message(msg)),
+    strayOutput: (text) => handlers.strayOutput(text),
+    died: (reason, wasReady) => handlers.died(reason, wasReady),
+  };
   // ESHELL_TS_EVALUATOR swaps the worker entry: the terminal tests run against a fake one.
   const entry = process.env.ESHELL_TS_EVALUATOR || distFile('evaluator.js');
   return new EvaluatorConnection(entry, distFile('sigint-anchor.js'), {
@@ -72,7 +39,15 @@ function connect(options: ShellOptions, tty: boolean, handlers: ConnectionHandle
     cwd: process.cwd(),
     tty,
     columns: columns(),
-  }, handlers);
+  }, withChdir, tty);
+}
+
+function changeDirectory(dir: string): void {
+  try {
+    process.chdir(dir);
+  } catch {
+    // the evaluator checked the directory; if it vanished since, relative paths stay as they were
+  }
 }
 
 let terminalRestored = true;
@@ -97,6 +72,9 @@ function exitAfter(connection: EvaluatorConnection, code: number): void {
 }
 
 function runInteractive(options: ShellOptions): void {
+  // Runaway code is stopped with a real SIGINT to ourselves (see evaluatorConnection.ts); it
+  // must never end the session, whether or not a breakOnSigint watchdog is listening.
+  process.on('SIGINT', () => {});
   const history = new History(defaultHistoryFile());
   let connection: EvaluatorConnection | undefined;
   const session = new TerminalSession({
@@ -136,6 +114,8 @@ function runBatch(options: ShellOptions): void {
   connection = connect(options, false, session);
   connection.start();
   process.on('SIGTERM', () => exitAfter(connection!, 143));
+  // Without a terminal there is no prompt to come back to: Ctrl-C ends the run, as for erl.
+  process.on('SIGINT', () => exitAfter(connection!, 130));
 
   if (evalExpr !== undefined) {
     // Erlang's -eval takes an expression without the full stop; accept both.
@@ -164,9 +144,6 @@ function main(): void {
   if (options.help) return void write(USAGE);
   if (options.version) return void write(`eshell-ts ${packageVersion(__dirname)}\n`);
 
-  // Runaway code is stopped with a real SIGINT to ourselves (see evaluatorConnection.ts); it
-  // must never end the process, whether or not a breakOnSigint watchdog is listening.
-  process.on('SIGINT', () => {});
   process.on('exit', restoreTerminal);
   process.on('uncaughtException', (err) => {
     restoreTerminal();

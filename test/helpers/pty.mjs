@@ -153,6 +153,11 @@ export function startShell({ cwd = ROOT, env = {}, args = [], cols = 80, rows = 
       if (seq === undefined) throw new Error(`unknown key ${name}`);
       proc.write(seq);
     },
+    /** Resizes the terminal (the shell gets SIGWINCH), as dragging the window would. */
+    resize(newCols, newRows = term.rows) {
+      term.resize(newCols, newRows);
+      proc.resize(newCols, newRows);
+    },
     /** Resolves with the exit code (128 + signal when killed by a signal). */
     exited: () => exited,
     kill(signal) {

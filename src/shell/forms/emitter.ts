@@ -9,13 +9,15 @@
 
 import { classifyGroup, isStatementHead, looksLikeObjectLiteral, type LevelRole } from './groupRoles.js';
 import { emitPattern, type PatternContext } from './patterns.js';
+import { sendVerdict } from './sendOperator.js';
 import { splitSegments, splitStatements } from './segments.js';
-import { syntaxErrorBefore } from './syntaxError.js';
+import { FormSyntaxError, syntaxErrorBefore } from './syntaxError.js';
 import type { Token } from './tokenizer.js';
-import { firstToken, isGroup, isPunct, isWord, tokenOf, type GroupItem, type Item, type TemplateItem } from './tree.js';
 import {
-  RESERVED_WORDS, STATEMENT_KEYWORDS, TYPE_DECLARATION_WORDS, adjacent, isModuleName,
-  isOperandEndToken, isVariableName,
+  MAX_NESTING, firstToken, isGroup, isPunct, isWord, tokenOf, type GroupItem, type Item, type TemplateItem,
+} from './tree.js';
+import {
+  RESERVED_WORDS, STATEMENT_KEYWORDS, TYPE_DECLARATION_WORDS, adjacent, isModuleName, isVariableName,
 } from './vocabulary.js';
 
 export interface FormContext {
@@ -41,10 +43,6 @@ const BOUNDARY_PUNCTUATORS = new Set([
   '??=', '=>', ':', '...',
 ]);
 const BOUNDARY_WORDS = new Set(['return', 'throw', 'yield', 'case', 'else', 'do']);
-/** After `x!` these make the `!` TypeScript's non-null assertion, not a send. */
-const NON_NULL_FOLLOWING_WORDS = new Set(['as', 'satisfies', 'in', 'instanceof']);
-/** Prefix operators that may start a message: `Pid ! !flag`, `Pid ! ~mask`. */
-const PREFIX_PUNCTUATORS = new Set(['!', '~', '++', '--']);
 
 interface Quote {
   positions: readonly number[];
@@ -63,17 +61,24 @@ interface SegmentOptions {
   declaredNameAt: number;
   /** the token after the segment, for "syntax error before: …" */
   follow: Token | undefined;
+  /** ternaries an enclosing segment already paired: a nested one is scanned once, not once
+   *  per level of nesting */
+  knownTernaries?: ReadonlyMap<number, number>;
 }
 
-interface Segment extends SegmentOptions {
+interface Segment {
   items: readonly Item[];
+  options: SegmentOptions;
   /** the first `=>` at this depth: what follows is a function body */
   arrowAt: number;
   /** `?` index → index of its `:` */
-  ternaryColons: Map<number, number>;
+  ternaryColons: ReadonlyMap<number, number>;
   /** indices of the module names that start a `mod:fun` */
-  remoteCalls: Set<number>;
+  remoteCalls: ReadonlySet<number>;
 }
+
+const NO_TERNARIES: ReadonlyMap<number, number> = new Map();
+const NO_REMOTE_CALLS: ReadonlySet<number> = new Set();
 
 type Frame =
   | { kind: 'match'; pattern: string }
@@ -82,6 +87,7 @@ type Frame =
 export class FormEmitter {
   usesAwait = false;
   readonly freeModules = new Set<string>();
+  private depth = 0;
   private readonly patternContext: PatternContext;
 
   constructor(private readonly source: string, private readonly context: FormContext) {
@@ -215,13 +221,21 @@ export class FormEmitter {
 
   /** Finds the segment's ternaries, remote calls and arrow in one pass. */
   private scanSegment(items: readonly Item[], from: number, to: number, options: SegmentOptions): Segment {
-    const segment: Segment = {
-      ...options, items, arrowAt: Infinity, ternaryColons: new Map(), remoteCalls: new Set(),
-    };
+    const segment: Segment = { items, options, arrowAt: Infinity, ternaryColons: NO_TERNARIES, remoteCalls: NO_REMOTE_CALLS };
+    // Most segments have neither: allocate on first use (a long input has many segments).
+    let ternaryColons: Map<number, number> | undefined;
+    let remoteCalls: Set<number> | undefined;
     const openQuestions: number[] = [];
     let colonsSeen = 0;
     let caseLabelPending = false;
     for (let k = from; k < to; k++) {
+      const knownColon = options.knownTernaries?.get(k);
+      if (knownColon !== undefined && knownColon < to) {
+        (ternaryColons ??= new Map()).set(k, knownColon);
+        k = knownColon;
+        colonsSeen++;
+        continue;
+      }
       const token = tokenOf(items[k]);
       if (token?.kind === 'identifier' && (token.text === 'case' || token.text === 'default') && !isPunct(items[k - 1], '.')) {
         caseLabelPending = true;
@@ -236,14 +250,16 @@ export class FormEmitter {
           && k - 1 >= from
           && this.isRemoteCall(items, k);
         if (isRemote) {
-          segment.remoteCalls.add(k - 1);
+          (remoteCalls ??= new Set()).add(k - 1);
           continue;
         }
         colonsSeen++;
-        if (openQuestions.length > 0) segment.ternaryColons.set(openQuestions.pop()!, k);
+        if (openQuestions.length > 0) (ternaryColons ??= new Map()).set(openQuestions.pop()!, k);
         else caseLabelPending = false;
       }
     }
+    if (ternaryColons) segment.ternaryColons = ternaryColons;
+    if (remoteCalls) segment.remoteCalls = remoteCalls;
     return segment;
   }
 
@@ -277,7 +293,7 @@ export class FormEmitter {
     if (item.type === 'group') return { code: this.emitGroup(segment, k), next: k + 1 };
     if (item.type === 'template') return { code: this.emitTemplate(segment, k), next: k + 1 };
     const token = item.token;
-    const inFunction = segment.inFunction || k > segment.arrowAt;
+    const inFunction = segment.options.inFunction || k > segment.arrowAt;
 
     if (segment.remoteCalls.has(k)) {
       if (this.context.isModule(token.text)) this.freeModules.add(token.text);
@@ -287,9 +303,10 @@ export class FormEmitter {
     if (isPunct(item, '?')) {
       const colon = segment.ternaryColons.get(k);
       if (colon !== undefined && colon > k + 1 && colon <= to) {
-        const middle = this.emitSegment(items, k + 1, colon, {
-          ...segment, inFunction, patterns: false, objectEntry: false, declaredNameAt: -1, follow: tokenOf(items[colon]),
-        });
+        const middle = this.nested(token, () => this.emitSegment(items, k + 1, colon, {
+          ...segment.options, inFunction, patterns: false, objectEntry: false, declaredNameAt: -1,
+          follow: tokenOf(items[colon]), knownTernaries: segment.options.knownTernaries ?? segment.ternaryColons,
+        }));
         return { code: token.text + this.slice(token.end, items[k + 1]!.start) + middle.code, next: colon };
       }
     }
@@ -309,17 +326,17 @@ export class FormEmitter {
     const first = group.items[0];
     const last = group.items[group.items.length - 1];
     if (!first || !last) return this.slice(group.start, group.end);
-    const { role, functionBody, statementHead } = classifyGroup(segment.items, k, segment.levelRole, k === segment.statementFrom);
-    const inFunction = segment.inFunction || k > segment.arrowAt || functionBody;
+    const { role, functionBody, statementHead } = classifyGroup(segment.items, k, segment.options.levelRole, k === segment.options.statementFrom);
+    const inFunction = segment.options.inFunction || k > segment.arrowAt || functionBody;
     const quote = group.open.text === '(' && role === 'expression' && !statementHead ? this.builtinQuote(segment, k) : undefined;
-    return group.open.text + this.slice(group.open.end, first.start)
-      + this.emitLevel(group.items, role, inFunction, group.close, quote)
+    const inner = this.nested(group.open, () => this.emitLevel(group.items, role, inFunction, group.close, quote));
+    return group.open.text + this.slice(group.open.end, first.start) + inner
       + this.slice(last.end, group.close.start) + group.close.text;
   }
 
   private emitTemplate(segment: Segment, k: number): string {
     const template = segment.items[k] as TemplateItem;
-    const inFunction = segment.inFunction || k > segment.arrowAt;
+    const inFunction = segment.options.inFunction || k > segment.arrowAt;
     let out = template.parts[0]!.text;
     template.holes.forEach((hole, index) => {
       const before = template.parts[index]!;
@@ -327,7 +344,9 @@ export class FormEmitter {
       const first = hole[0];
       const last = hole[hole.length - 1];
       out += first && last
-        ? this.slice(before.end, first.start) + this.emitLevel(hole, 'expression', inFunction, after) + this.slice(last.end, after.start)
+        ? this.slice(before.end, first.start)
+          + this.nested(before, () => this.emitLevel(hole, 'expression', inFunction, after))
+          + this.slice(last.end, after.start)
         : this.slice(before.end, after.start);
       out += after.text;
     });
@@ -362,6 +381,17 @@ export class FormEmitter {
     return `'${token.text}'`;
   }
 
+  /** Runs one level deeper; brackets and conditionals nested beyond MAX_NESTING are refused
+   *  rather than risking the stack. */
+  private nested<T>(at: Token, emit: () => T): T {
+    if (++this.depth > MAX_NESTING) throw new FormSyntaxError(at.start, 'expression nested too deeply');
+    try {
+      return emit();
+    } finally {
+      this.depth--;
+    }
+  }
+
   private slice(from: number, to: number): string {
     return this.source.slice(from, to);
   }
@@ -378,38 +408,4 @@ function isLeftAsTyped(items: readonly Item[], from: number): boolean {
   }
   if (first.text === 'const' && isWord(second, 'enum')) return true;
   return TYPE_DECLARATION_WORDS.has(first.text) && isWord(second);
-}
-
-type SendVerdict = 'send' | 'none' | 'missing-message';
-
-/** Is the `!` at items[k] Eshell's send? Binary when an operand ends before it and something
- *  that can start a message follows; `x!.y`, `x!)`, `x! as T`, `f!(a)` are TypeScript's
- *  non-null assertion. A spaced `Pid !` with nothing after it is a send missing its message. */
-function sendVerdict(items: readonly Item[], k: number, to: number): SendVerdict {
-  const bang = tokenOf(items[k])!;
-  const before = items[k - 1]!;
-  if (!isOperandEnd(items, k - 1)) return 'none';
-  const next = k + 1 < to ? items[k + 1]! : undefined;
-  if (!next) return adjacent(before, bang) ? 'none' : 'missing-message';
-  const nextToken = tokenOf(next);
-  if (nextToken?.kind === 'punctuator') {
-    if (nextToken.text === '+' || nextToken.text === '-') {
-      // `Pid ! -1` sends; `x! - 1` subtracts from a non-null x.
-      const after = k + 2 < to ? items[k + 2] : undefined;
-      return after && adjacent(nextToken, after) ? 'send' : 'none';
-    }
-    return PREFIX_PUNCTUATORS.has(nextToken.text) ? 'send' : 'none';
-  }
-  if (nextToken?.kind === 'identifier' && NON_NULL_FOLLOWING_WORDS.has(nextToken.text)) return 'none';
-  const callsOrIndexes = isGroup(next, '(') || isGroup(next, '[') || next.type === 'template' || nextToken?.kind === 'template';
-  if (callsOrIndexes && adjacent(before, bang) && adjacent(bang, next)) return 'none';
-  return 'send';
-}
-
-function isOperandEnd(items: readonly Item[], index: number): boolean {
-  const item = items[index];
-  if (!item) return false;
-  if (item.type === 'token') return isOperandEndToken(item.token);
-  if (item.type === 'template') return true;
-  return !isStatementHead(items, index);
 }

@@ -49,7 +49,7 @@ export function isStatementHead(items: readonly Item[], index: number): boolean 
 
 /** A parameter list: of an arrow (`(a) =>`, `(a): T =>`), a function (`function f(a)`) or a
  *  method (`m(a) { … }`, `m(a): T { … }` in a class body or object literal). */
-export function isParameterList(items: readonly Item[], index: number, levelRole: LevelRole): boolean {
+function isParameterList(items: readonly Item[], index: number, levelRole: LevelRole): boolean {
   if (!isGroup(items[index], '(') || isStatementHead(items, index)) return false;
   const next = items[index + 1];
   if (isPunct(next, '=>')) return true;

@@ -24,7 +24,7 @@ interface PatternCode {
 
 const VALUE_WORDS = new Set(['true', 'false', 'null', 'this']);
 
-export function variableMarker(name: string): string {
+function variableMarker(name: string): string {
   return `__eshell.v(${JSON.stringify(name)})`;
 }
 
@@ -144,7 +144,7 @@ function elementPattern(items: readonly Item[], from: number, to: number, contex
 }
 
 /** Ranges [from, to) of the items between depth-0 commas. */
-export function splitAtCommas(items: readonly Item[]): Array<[number, number]> {
+function splitAtCommas(items: readonly Item[]): Array<[number, number]> {
   const ranges: Array<[number, number]> = [];
   let from = 0;
   for (let k = 0; k < items.length; k++) {

@@ -28,9 +28,16 @@ export function formatSyntaxError(source: string, offset: number, detail: string
 /** How Erlang names the offending token: punctuation quoted, other tokens as written. */
 export function describeToken(token: Token | undefined): string {
   if (!token) return 'end of input';
-  const text = token.text.length > 30 ? `${token.text.slice(0, 27)}...` : token.text;
+  const text = oneLine(token.text.length > 30 ? `${token.text.slice(0, 27)}...` : token.text);
   return token.kind === 'punctuator' ? `'${text}'` : text;
 }
+
+/** Messages are one line: control characters and line breaks from the input are escaped. */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (char) => ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 export function syntaxErrorBefore(token: Token | undefined, endOffset: number): FormSyntaxError {
   return new FormSyntaxError(token ? token.start : endOffset, `syntax error before: ${describeToken(token)}`);
@@ -42,7 +49,7 @@ export function tokenProblem(token: Token): FormSyntaxError | undefined {
   if (token.terminated) return undefined;
   switch (token.kind) {
     case 'string': {
-      const body = token.text.slice(1, 16);
+      const body = oneLine(token.text.slice(1, 16));
       return new FormSyntaxError(token.start, `unterminated string starting with ${token.text[0]}${body}${token.text[0]}`);
     }
     case 'template':

@@ -97,10 +97,16 @@ export function tokenize(source: string): Token[] {
       pos++;
       continue;
     }
-    WHITESPACE.lastIndex = pos;
-    if (WHITESPACE.test(source)) {
-      pos = WHITESPACE.lastIndex;
+    if (code === 32 || code === 9) {
+      pos++;
       continue;
+    }
+    if (code >= 0x80 || code === 11 || code === 12) {
+      WHITESPACE.lastIndex = pos;
+      if (WHITESPACE.test(source)) {
+        pos = WHITESPACE.lastIndex;
+        continue;
+      }
     }
 
     const start = pos;
@@ -141,9 +147,9 @@ export function tokenize(source: string): Token[] {
         continue;
       }
     }
-    IDENTIFIER.lastIndex = pos;
-    if (IDENTIFIER.test(source)) {
-      pos = IDENTIFIER.lastIndex;
+    const identifierEnd = scanIdentifier(source, pos);
+    if (identifierEnd > pos) {
+      pos = identifierEnd;
       push('identifier', start, pos);
       continue;
     }
@@ -284,7 +290,32 @@ function scanRegex(source: string, pos: number): { end: number; terminated: bool
   return { end: source.length, terminated: false };
 }
 
+/** Characters that can only ever be a punctuator on their own. */
+const SINGLE_PUNCTUATORS = new Set(['{', '}', '(', ')', '[', ']', ';', ',', '~', ':', '@']);
+
+function isAsciiIdentifierPart(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 36 || code === 95;
+}
+
+/** End of the identifier starting at `pos` (`pos` itself when there is none). Plain ASCII
+ *  names, nearly everything typed at a prompt, skip the Unicode-aware regex. */
+function scanIdentifier(source: string, pos: number): number {
+  const code = source.charCodeAt(pos);
+  if (isAsciiIdentifierPart(code) && !isDigit(code)) {
+    let end = pos + 1;
+    while (end < source.length && isAsciiIdentifierPart(source.charCodeAt(end))) end++;
+    const stop = source.charCodeAt(end);
+    if (end >= source.length || (stop < 0x80 && stop !== 0x5c)) return end;
+  } else if (code < 0x80 && code !== 0x5c) {
+    return pos;
+  }
+  IDENTIFIER.lastIndex = pos;
+  return IDENTIFIER.test(source) ? IDENTIFIER.lastIndex : pos;
+}
+
 function matchPunctuator(source: string, pos: number): string | undefined {
+  const first = source[pos]!;
+  if (SINGLE_PUNCTUATORS.has(first)) return first;
   for (let index = 0; index < PUNCTUATORS_BY_LENGTH.length; index++) {
     const length = PUNCTUATORS_BY_LENGTH.length - index;
     const candidate = source.slice(pos, pos + length);

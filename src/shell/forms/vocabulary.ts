@@ -38,11 +38,6 @@ export function isIdentifier(token: Token | undefined, text?: string): boolean {
   return token !== undefined && token.kind === 'identifier' && (text === undefined || token.text === text);
 }
 
-/** A name that is not a reserved word. */
-export function isPlainName(token: Token | undefined): boolean {
-  return isIdentifier(token) && !RESERVED_WORDS.has(token!.text);
-}
-
 /** Could `token` be the last token of an operand (so a following `!` is binary)? */
 export function isOperandEndToken(token: Token): boolean {
   switch (token.kind) {

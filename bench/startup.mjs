@@ -1,0 +1,59 @@
+// Launch to first prompt: time from spawning `bin/eshell-ts` on a pseudo-terminal to the first
+// `1> ` on screen, median of 20 launches (target < 150 ms, docs/DESIGN.md "Threads").
+// Also times `node -e 0` the same way, the floor any Node program pays. Prints one JSON line.
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const pty = require('node-pty');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const RUNS = 20;
+const home = mkdtempSync(path.join(os.tmpdir(), 'eshell-ts-startup-'));
+const env = { ...process.env, HOME: home, ESHELL_TS_HISTORY: path.join(home, 'history'), TERM: 'xterm-256color' };
+
+/** Spawns `args` on a pty; resolves with ms until `marker` appears (or the process exits). */
+function launch(args, marker) {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const p = pty.spawn(process.execPath, args, { cols: 80, rows: 24, cwd: root, env });
+    let seen = '';
+    let elapsed;
+    const timer = setTimeout(() => reject(new Error(`no ${JSON.stringify(marker)} after 10 s: ${seen}`)), 10000);
+    p.onData((data) => {
+      seen += data;
+      if (elapsed === undefined && marker && seen.includes(marker)) {
+        elapsed = performance.now() - start;
+        p.write('\x04'); // Ctrl-D: leave
+      }
+    });
+    p.onExit(() => {
+      clearTimeout(timer);
+      resolve(elapsed ?? performance.now() - start);
+    });
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+
+const firstPrompt = [];
+const nodeBaseline = [];
+for (let i = 0; i < RUNS; i++) {
+  firstPrompt.push(await launch([path.join(root, 'bin', 'eshell-ts')], '1> '));
+  nodeBaseline.push(await launch(['-e', '0'], undefined));
+}
+rmSync(home, { recursive: true, force: true });
+
+console.log(JSON.stringify({
+  bench: 'startup',
+  first_prompt_median_ms: +median(firstPrompt).toFixed(1),
+  first_prompt_min_ms: +Math.min(...firstPrompt).toFixed(1),
+  node_e0_median_ms: +median(nodeBaseline).toFixed(1),
+  target_ms: 150,
+  runs: RUNS,
+}));
