@@ -80,7 +80,7 @@ function callAs(
   target: Function, args: unknown[],
 ): unknown {
   const previousVersion = process.codeVersion(module) ?? NOT_IN_MODULE;
-  const previousFunction = process.currentFunction ?? label;
+  const previousFunction = process.currentFunction;
   process.enterCode(module, version, label);
   let result: unknown;
   try {

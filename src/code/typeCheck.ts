@@ -35,10 +35,19 @@ let thread: CheckerThread | undefined;
 let nextId = 1;
 /** Per file, the latest background check: an answer overtaken by a newer load is dropped. */
 const latestBackgroundCheck = new Map<string, number>();
+let backgroundChecks = true;
 
 /** Where the checker thread's bundle is, for code bundled elsewhere than dist/ (tests). */
 export function useTypeCheckWorker(file: string): void {
   workerFile = file;
+}
+
+/**
+ * Turns c/1's background checks on or off (for measuring c/1 without them, or a machine
+ * without TypeScript). Strict loads always check: they promise checked code.
+ */
+export function setBackgroundChecks(enabled: boolean): void {
+  backgroundChecks = enabled;
 }
 
 /** Whether the checker thread is running (started by a first request). */
@@ -63,6 +72,7 @@ export function checkInBackground(
   text: string | undefined,
   onDiagnostics: (diagnostics: TypeDiagnostic[]) => void,
 ): void {
+  if (!backgroundChecks) return;
   const id = nextId++;
   latestBackgroundCheck.set(file, id);
   request({ id, kind: 'check', file, text }, false).then(

@@ -187,7 +187,32 @@ function docs(file: string, text: string | undefined): FunctionDoc[] | null {
   return functions;
 }
 
-const SIGNATURE_FORMAT = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope;
+/** Types as the shell prints values: atoms (string literals) in single quotes. */
+const TYPE_FORMAT =
+  ts.TypeFormatFlags.NoTruncation |
+  ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope |
+  ts.TypeFormatFlags.UseSingleQuotesForStringLiteralType;
+
+/**
+ * `start(size: number = 1000, rounds: number = 100): Receive<unknown>`: TypeScript's own
+ * rendering would say `size?: number`, hiding the default a reader of `h` wants to see.
+ */
+function signatureText(checker: ts.TypeChecker, name: string, signature: ts.Signature): string {
+  const params = signature.getParameters().map((symbol) => {
+    const declaration = symbol.valueDeclaration;
+    const type = checker.typeToString(checker.getTypeOfSymbol(symbol), declaration, TYPE_FORMAT);
+    if (!declaration || !ts.isParameter(declaration)) return `${symbol.getName()}: ${type}`;
+    const rest = declaration.dotDotDotToken ? '...' : '';
+    if (declaration.initializer) {
+      const declared = checker.typeToString(checker.getTypeAtLocation(declaration), declaration, TYPE_FORMAT);
+      return `${rest}${symbol.getName()}: ${declared} = ${declaration.initializer.getText()}`;
+    }
+    const optional = declaration.questionToken ? '?' : '';
+    return `${rest}${symbol.getName()}${optional}: ${type}`;
+  });
+  const returns = checker.typeToString(signature.getReturnType(), signature.getDeclaration(), TYPE_FORMAT);
+  return `${name}(${params.join(', ')}): ${returns}`;
+}
 
 function signatureDoc(checker: ts.TypeChecker, name: string, signature: ts.Signature, fallbackDoc: string): SignatureDoc {
   const own = ts.displayPartsToString(signature.getDocumentationComment(checker)).trim();
@@ -197,7 +222,7 @@ function signatureDoc(checker: ts.TypeChecker, name: string, signature: ts.Signa
     doc: ts.displayPartsToString(p.getDocumentationComment(checker)).trim(),
   }));
   return {
-    text: name + checker.signatureToString(signature, undefined, SIGNATURE_FORMAT),
+    text: signatureText(checker, name, signature),
     doc: own || fallbackDoc,
     params,
     returns: tags.filter(([tag]) => tag === 'returns' || tag === 'return').map(([, text]) => text).join(' '),

@@ -104,8 +104,8 @@ export class Process {
     return this.entryName === undefined ? entry(...args) : entry[this.entryName](...args);
   }
 
-  /** Recorded by module handles on every remote call. */
-  enterCode(module: string, version: number, fnLabel: string): void {
+  /** Recorded by module handles on every remote call, and restored when the call returns. */
+  enterCode(module: string, version: number, fnLabel: string | undefined): void {
     const ext = (this.ext ??= new ProcessExtras());
     ext.currentFunction = fnLabel;
     if (ext.firstModule === module || ext.firstModule === undefined) {

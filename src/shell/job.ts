@@ -54,11 +54,7 @@ export class ShellJob {
   ) {}
 
   start(): void {
-    this.controller = spawn(() => {
-      process_flag('trap_exit', true);
-      this.startEvaluator();
-      return controllerLoop(this);
-    });
+    this.controller = spawn(SHELL_MODULE, 'server', [this]);
   }
 
   get busy(): boolean {
@@ -115,8 +111,9 @@ export class ShellJob {
     this.startEvaluator();
   }
 
-  private startEvaluator(): void {
-    this.evaluator = spawn_link(evaluatorLoop);
+  /** @internal Called in the controller process (it links the evaluator to itself). */
+  startEvaluator(): void {
+    this.evaluator = spawn_link(SHELL_MODULE, 'eval_loop');
     const waiting = this.waiting;
     this.waiting = undefined;
     if (waiting) this.dispatch(waiting.script, waiting.awaitsPromise, waiting.running);
@@ -163,6 +160,17 @@ export class ShellJob {
     setImmediate(() => running.reply(reply));
   }
 }
+
+/** The shell's processes show in i() as `shell:server/1` and `shell:eval_loop/0`. */
+const SHELL_MODULE = {
+  [Symbol.for('eshell-ts.module')]: 'shell',
+  server(job: ShellJob) {
+    process_flag('trap_exit', true);
+    job.startEvaluator();
+    return controllerLoop(job);
+  },
+  eval_loop: evaluatorLoop,
+};
 
 function controllerLoop(job: ShellJob): unknown {
   return receive(

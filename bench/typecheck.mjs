@@ -1,0 +1,125 @@
+// What the background type checker costs c(code_reload), and how soon its warning follows.
+//   node bench/typecheck.mjs      (after `npm run build`)
+// Prints one JSON line:
+//   c_median_ms_no_checker    c(code_reload) with background checks off (esbuild only)
+//   c_median_ms_checker_idle  c/1 with the warm checker on, started while it has nothing to do
+//   c_median_ms_checker_busy  c/1 issued back to back, so the checker is still checking the last load
+//   c_strict_median_ms        c(code_reload, ['strict']): waits for the warm checker
+//   first_warning_ms          from the first c/1 returning to its warning printed (cold checker:
+//                             thread start, TypeScript loaded, standard library parsed)
+//   warning_delay_ms          the same, median, with the checker warm
+// Anchors: Erlang's c(code_reload) takes 7.2 ms here; `ts-node -i` needs 2.1 s to start
+// (shared/anchors.md). The targets: c/1 unchanged by the checker, the warning well under a second.
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+import path from 'node:path';
+import { buildSync } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+
+/**
+ * The runtime with the checker client: dist/internal.js once it exports the client, until
+ * then a bundle of both (one runtime copy), written under node_modules so that its own
+ * `require('esbuild')` resolves.
+ */
+function runtimeWithChecker() {
+  const internal = require(path.join(root, 'dist', 'internal.js'));
+  if ('warnAboutTypeErrors' in internal) return internal;
+  const outfile = path.join(root, 'node_modules', '.cache', 'eshell-ts-bench', 'typecheck-runtime.cjs');
+  buildSync({
+    absWorkingDir: root,
+    stdin: { contents: "export * from './src/internal';\nexport * from './src/code/typeCheck';\n", resolveDir: root, loader: 'ts' },
+    outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs',
+    external: ['esbuild', 'typescript', 'node-pty'], logLevel: 'error',
+  });
+  return require(outfile);
+}
+
+const rt = runtimeWithChecker();
+rt.useTypeCheckWorker(path.join(root, 'dist', 'typecheck.js'));
+
+const demo = readFileSync(path.join(root, 'modules', 'code_reload.ts'), 'utf8');
+// A type error the user could make while fixing the bug: the count passed as a string.
+const mistyped = demo.replace('M.server_loop(count)', 'M.server_loop(`${count}`)');
+if (mistyped === demo) throw new Error('modules/code_reload.ts no longer has the line this benchmark edits');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'eshell-bench-typecheck-'));
+const file = path.join(dir, 'code_reload.ts');
+rt.initCodePath({ cwd: dir });
+
+// Once the lead has wired the checker into CodeServer.c, c/1 starts the check itself;
+// before that, the benchmark does what c/1 will do, right after the load.
+const integrated = rt.CodeServer.prototype.c.toString().includes('warnAboutTypeErrors');
+
+let warningAt = 0;
+rt.setOutputSink((text) => {
+  if (text.includes(': warning: ')) warningAt = performance.now();
+});
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One c(code_reload) of freshly edited source (a comment makes each edit unique). */
+async function reload(source, i, { strict = false } = {}) {
+  const text = `${source}\n// edit ${i}\n`;
+  writeFileSync(file, text);
+  const start = performance.now();
+  const [result, refused] = await Promise.all([
+    rt.codeServer.c('code_reload', { strict }),
+    strict && !integrated ? rt.typeErrorsOf(file, text) : undefined,
+  ]);
+  const elapsed = performance.now() - start;
+  if (result[0] !== 'ok' || refused) throw new Error(`c(code_reload) failed: ${JSON.stringify(result)}`);
+  if (!strict && !integrated) rt.warnAboutTypeErrors(file, text);
+  return { elapsed, returnedAt: start + elapsed };
+}
+
+/** Milliseconds from c/1 returning to the warning printed. */
+async function warningDelay(returnedAt) {
+  for (let waited = 0; warningAt < returnedAt; waited += 2) {
+    if (waited > 30000) throw new Error('no warning within 30 s');
+    await sleep(2);
+  }
+  return warningAt - returnedAt;
+}
+
+rt.setBackgroundChecks(false);
+for (let i = 0; i < 10; i++) await reload(demo, i); // warm esbuild's service and V8
+const noChecker = [];
+for (let i = 0; i < 40; i++) noChecker.push((await reload(demo, i)).elapsed);
+
+rt.setBackgroundChecks(true);
+if (rt.typeCheckerStarted()) throw new Error('the checker started before anything asked for it');
+const first = await reload(mistyped, 0);
+const firstWarning = await warningDelay(first.returnedAt);
+
+const idle = [];
+const delays = [];
+for (let i = 1; i <= 30; i++) {
+  const { elapsed, returnedAt } = await reload(mistyped, i);
+  idle.push(elapsed);
+  delays.push(await warningDelay(returnedAt));
+}
+
+const busy = [];
+for (let i = 0; i < 30; i++) busy.push((await reload(i % 2 ? mistyped : demo, i)).elapsed);
+
+const strict = [];
+for (let i = 0; i < 20; i++) strict.push((await reload(demo, i, { strict: true })).elapsed);
+
+console.log(JSON.stringify({
+  bench: 'typecheck',
+  checker_wired_into_c: integrated,
+  c_median_ms_no_checker: +median(noChecker).toFixed(2),
+  c_median_ms_checker_idle: +median(idle).toFixed(2),
+  c_median_ms_checker_busy: +median(busy).toFixed(2),
+  c_strict_median_ms: +median(strict).toFixed(1),
+  first_warning_ms: Math.round(firstWarning),
+  warning_delay_ms: +median(delays).toFixed(1),
+  warning_delay_max_ms: +Math.max(...delays).toFixed(1),
+}));
+await rt.stopTypeChecker();
+rmSync(dir, { recursive: true, force: true });
+process.exit(0);
