@@ -7,7 +7,9 @@
 //   3> kv_server:get(Kv, 'lang').
 //   ... add a `size` request to loop() below, then:
 //   4> c(kv_server).
-//   5> kv_server:get(Kv, 'lang').        % still there
+//   5> kv_server:get(Kv, 'lang').        % still there; answered by the old code, whose
+//                                        % M.loop(...) call moves the server to the new one
+//   6> Kv ! ['size', self()].            % the new request works, with the old state
 import { spawn, receive, send, self, after, _, type Pid, type Receive } from 'eshell-ts';
 import { moduleHandle } from 'eshell-ts';
 

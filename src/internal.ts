@@ -15,3 +15,4 @@ export { isRef } from './runtime/pid';
 export { writeOutput, setOutputSink } from './io/output';
 export { codeServer, CodeServer, type ModuleVersion, type LoadResult } from './code/codeServer';
 export { initCodePath, findModule, listModules, getPath, addPath } from './code/codePath';
+export { checkInBackground, checkNow, typeErrorsOf, warnAboutTypeErrors, formatTypeDiagnostics, setBackgroundChecks, stopTypeChecker, typeCheckerStarted, useTypeCheckWorker } from './code/typeCheck';

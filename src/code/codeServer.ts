@@ -13,6 +13,7 @@ import { displayName, findModule, type ModuleLocation } from './codePath';
 import { evaluateModule, type ModuleObject } from './evaluate';
 import { isFailure, type Failure } from './failure';
 import { moduleRequire } from './moduleRequire';
+import { typeErrorsOf, warnAboutTypeErrors } from './typeCheck';
 import { formatThrown } from '../io/exception';
 import { allProcesses, api, exitProcess, writeOutput } from './runtimeLinks';
 import { currentHash, readSource, type SourceText } from './sourceFile';
@@ -62,10 +63,18 @@ export class CodeServer {
     if (isFailure(location)) return this.fail(location);
     const source = readSource(location.file);
     if (isFailure(source)) return this.fail(source);
-    const compiled = await compile(location.file, source.text, options);
+    // Under 'strict' the type checker must agree before anything loads; otherwise it reports
+    // type errors as warnings shortly after, while the new code already runs.
+    const [compiled, typeErrors] = await Promise.all([
+      compile(location.file, source.text, options),
+      options.strict ? typeErrorsOf(location.file, source.text) : undefined,
+    ]);
     if (isFailure(compiled)) return this.fail(compiled);
+    if (typeErrors) return this.fail(typeErrors);
     const loaded = this.install(location, source, compiled, { purge: true });
-    return isFailure(loaded) ? this.fail(loaded) : ['ok', location.name];
+    if (isFailure(loaded)) return this.fail(loaded);
+    if (!options.strict) warnAboutTypeErrors(location.file, source.text);
+    return ['ok', location.name];
   }
 
   /**

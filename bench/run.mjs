@@ -1,0 +1,59 @@
+// `npm run bench`: runs every benchmark under bench/ in its own Node process (one at a time,
+// so they do not compete for the two cores), then prints one table. Each benchmark prints a
+// JSON line as its last line; this script only reads those lines.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+const BENCHMARKS = ['ring', 'spawn', 'reload', 'startup', 'typecheck'];
+
+function run(name) {
+  process.stderr.write(`running bench/${name}.mjs ...\n`);
+  const result = spawnSync(process.execPath, ['--expose-gc', path.join(here, `${name}.mjs`)], {
+    encoding: 'utf8',
+    timeout: 15 * 60 * 1000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const lastJson = result.stdout
+    ?.trim()
+    .split('\n')
+    .reverse()
+    .find((line) => line.startsWith('{'));
+  if (result.status !== 0 || !lastJson) {
+    process.stderr.write(`bench/${name}.mjs failed (exit ${result.status}):\n${result.stderr}\n`);
+    return undefined;
+  }
+  return JSON.parse(lastJson);
+}
+
+const results = Object.fromEntries(BENCHMARKS.map((name) => [name, run(name)]));
+const { ring, spawn, reload, startup, typecheck } = results;
+
+const fmt = (n, digits = 0) => (n === undefined || n === null ? 'n/a' : Number(n).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const millions = (n) => (n === undefined ? 'n/a' : `${(n / 1e6).toFixed(2)} M`);
+
+const rows = [
+  ['ring 1000 × 1000, hops/s', millions(ring?.eshellHopsPerSec), millions(ring?.beamHopsPerSec), millions(ring?.naiveHopsPerSec), '≥ 2× BEAM, ≥ 75% naive'],
+  ['ring: eshell-ts / naive Node', fmt(ring?.vsNaive, 2), '', '', '≥ 0.75'],
+  ['ring: eshell-ts / BEAM', fmt(ring?.vsBeam, 2), '', '', '≥ 2'],
+  ['spawn 1,000,000 waiting processes, ms', fmt(spawn?.eshellMs), fmt(spawn?.beamMs), fmt(spawn?.naiveMs), '< 2,000'],
+  ['bytes per waiting process', fmt(spawn?.eshellBytesPerProcess), fmt(spawn?.beamBytesPerProcess), fmt(spawn?.naiveBytesPerProcess), '< 500'],
+  ['c(code_reload) median, ms', fmt(reload?.c_median_ms, 2), '7.2 (anchors.md)', '', '< 5'],
+  ['heap growth after 1,000 reloads, MB', fmt(reload?.heap_growth_mb_1000_reloads, 2), '', '', '< 20'],
+  ['launch to first prompt, median of 20, ms', fmt(startup?.first_prompt_median_ms, 1), '225 (erl, anchors.md)', `${fmt(startup?.node_e0_median_ms, 1)} (node -e 0)`, '< 150'],
+  ['c(code_reload) with warm type checker, ms', fmt(typecheck?.c_with_checker_median_ms, 2), '', '', ''],
+  ['type warning delay after the prompt, ms', fmt(typecheck?.warning_delay_median_ms, 1), '', '', ''],
+];
+
+const headers = ['figure', 'eshell-ts', 'BEAM', 'Node', 'target'];
+const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+console.log(line(headers));
+console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+for (const row of rows) console.log(line(row));
+
+mkdirSync(path.join(here, 'results'), { recursive: true });
+writeFileSync(path.join(here, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
