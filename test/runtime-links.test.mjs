@@ -4,25 +4,10 @@ import assert from 'node:assert/strict';
 import {
   spawn, spawn_link, spawn_monitor, self, send, exit, link, unlink, monitor, demonitor, process_flag,
   receive, after, _, register, unregister, whereis, registered, is_process_alive, process_info,
-  ErlangException, setOutputSink, exitProcess, lookupProcess,
+  ErlangException, exitProcess, lookupProcess,
 } from '../dist/internal.js';
+import { output, inProcess, sleep } from './helpers/runtime.mjs';
 
-const output = [];
-setOutputSink((text) => output.push(text));
-
-function inProcess(body) {
-  return new Promise((resolve, reject) => {
-    spawn(async () => {
-      try {
-        resolve(await body());
-      } catch (error) {
-        reject(error);
-      }
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const idle = () => receive([['never'], () => 'ok']);
 const down = (ref) => receive([['DOWN', ref, 'process', _, _], (m) => m[4]], after(500, () => 'no DOWN'));
 const exitMessage = (from) => receive([['EXIT', from, _], (m) => m[2]], after(500, () => 'no EXIT'));

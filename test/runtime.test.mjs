@@ -5,25 +5,10 @@ import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import {
   spawn, spawn_monitor, self, send, exit, receive, after, _, pid, isPid, Pid, Ref, erlang, timer,
-  ErlangException, process_info, processes, is_process_alive, setOutputSink, currentProcess,
+  ErlangException, process_info, processes, is_process_alive, currentProcess,
   lookupProcess, onProcessExit, wrapTimers,
 } from '../dist/internal.js';
-
-const output = [];
-setOutputSink((text) => output.push(text));
-
-/** Runs `body` as an async process; resolves with what it returns. */
-function inProcess(body) {
-  return new Promise((resolve, reject) => {
-    spawn(async () => {
-      try {
-        resolve(await body());
-      } catch (error) {
-        reject(error);
-      }
-    });
-  });
-}
+import { output, inProcess, sleep } from './helpers/runtime.mjs';
 
 /** Spawns `fn` under a monitor from a helper process; resolves with its exit reason. */
 function exitReasonOf(fn, args = []) {
@@ -33,7 +18,6 @@ function exitReasonOf(fn, args = []) {
   });
 }
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(condition, what) {
   const deadline = Date.now() + 5000;

@@ -71,7 +71,7 @@ export function deliver(proc: Process, message: unknown): void {
   const state = proc.state;
   if (state === EXITED) return;
   const mailbox = proc.mailbox;
-  if (mailbox === EMPTY_MAILBOX) proc.mailbox = [message];
+  if (mailbox === EMPTY_MAILBOX) proc.mailbox = Array.of(message);
   else mailbox.push(message);
   if (state === WAITING) makeRunnable(proc);
 }
