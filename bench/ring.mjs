@@ -1,15 +1,38 @@
 // Ring benchmark: N processes pass a token around M times (N*M hops). Runs, each in a fresh
 // child process so they cannot slow each other down (the runtime turns on async hooks):
-//   eshell  the runtime with every feature on: spawn_link'ed processes, a selective receive with
-//           a real pattern and guard, pids, and per-call code-version tracking as a module
-//           handle does it;
+//   eshell  the runtime with every feature on, running real module code: a ring.ts module
+//           compiled and loaded by the code server, whose node loops through its module handle
+//           (Erlang's ?MODULE:node(Next), with per-call code-version tracking), spawn_link'ed
+//           processes, a selective receive with a real pattern and guard, pids;
 //   naive   the plain Node ring of docs anchors: an async function per process, a promise
 //           mailbox, no pattern matching;
 //   beam    bench/erlang/ring.erl under `erl -noshell`, when Erlang is installed.
+// All three pass the same message shape (['token', K] / {token, K}), and each compiles or loads
+// its code before the clock starts.
 // Prints one JSON line.  Usage: node bench/ring.mjs [N] [M] [runs]
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runErlang } from './erlang/run.mjs';
+
+// The ring node as a user writes it in a module: a receive with a pattern and a guard, and the
+// loop through the module handle so that a reload would move the process to new code.
+const RING_MODULE = `
+import { receive, send, moduleHandle, type Pid } from 'eshell-ts';
+
+const M = moduleHandle<typeof import('./ring')>('ring');
+const isCount = (k: unknown): k is number => typeof k === 'number';
+
+export function node(next: Pid) {
+  return receive([['token', isCount], ([, k]) => {
+    send(next, ['token', k - 1]);
+    return M.node(next);
+  }]);
+}
+`;
 
 const [, , first, ...rest] = process.argv;
 
@@ -20,7 +43,7 @@ if (first === '--child') {
 } else {
   const n = Number(first ?? 1000);
   const m = Number(rest[0] ?? 1000);
-  const runs = Number(rest[1] ?? 3);
+  const runs = Number(rest[1] ?? 5);
   const eshell = [];
   const naive = [];
   for (let i = 0; i < runs; i++) {
@@ -57,30 +80,24 @@ function round2(x) {
 }
 
 async function eshellRing(n, m) {
-  // internal.js is index.js plus internals; the internals simulate a module handle here.
-  const { spawn, spawn_link, receive, send, self, currentProcess } = await import('../dist/internal.js');
-  const isCount = (k) => typeof k === 'number';
-
-  // What moduleHandle('ring').node(...) does per call: find the current version, record it on
-  // the calling process, call the function.
-  const versions = new Map([['ring', { version: 1, exports: { node } }]]);
-  const ring = {
-    [Symbol.for('eshell-ts.module')]: 'ring',
-    node(next) {
-      const loaded = versions.get('ring');
-      currentProcess().enterCode('ring', loaded.version, 'ring:node/1');
-      return loaded.exports.node(next);
-    },
-  };
-
-  function node(next) {
-    return receive(
-      [['token', isCount], ([, k]) => {
-        send(next, ['token', k - 1]);
-        return ring.node(next);
-      }],
-    );
+  // internal.js is index.js plus the code server. Loaded with require: an ESM import of the
+  // CommonJS bundle would first scan it for export names, and the scanner's own optimisation
+  // would still be compiling when the clock starts.
+  const require = createRequire(import.meta.url);
+  const { spawn, spawn_link, receive, send, self, code, addPath, moduleHandle } = require('../dist/internal.js');
+  const dir = mkdtempSync(path.join(tmpdir(), 'eshell-ts-ring-'));
+  try {
+    writeFileSync(path.join(dir, 'ring.ts'), RING_MODULE);
+    addPath(dir);
+    // code:load_file rather than c/1: c/1 also starts a type checker thread, which would
+    // compete with the ring for the two cores.
+    const loaded = code.load_file('ring');
+    if (loaded[0] !== 'module') throw new Error(`code.load_file('ring') failed: ${String(loaded[1])}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
+  const ring = moduleHandle('ring');
+  const isCount = (k) => typeof k === 'number';
 
   let finished;
   const done = new Promise((resolve) => (finished = resolve));

@@ -15,7 +15,7 @@ import { isFailure, type Failure } from './failure';
 import { moduleRequire } from './moduleRequire';
 import { typeErrorsOf, warnAboutTypeErrors } from './typeCheck';
 import { formatThrown } from '../io/exception';
-import { allProcesses, api, exitProcess, writeOutput } from './runtimeLinks';
+import { allProcesses, api, currentProcess, exitProcess, runAs, runningProcess, writeOutput } from './runtimeLinks';
 import { currentHash, readSource, type SourceText } from './sourceFile';
 import { registerCode, unregisterCode, versionedFileName } from './stackTraces';
 
@@ -226,15 +226,29 @@ export class CodeServer {
     const module: ModuleObject = { exports: {} };
     registerCode(compiledName, file, compiled.code);
     this.loading.set(name, module);
-    try {
-      evaluateModule(module, compiled.code, file, compiledName, moduleRequire(file, this.requireHooks));
-    } catch (thrown) {
+    const evaluation = guardedAsCaller(() =>
+      evaluateModule(module, compiled.code, file, compiledName, moduleRequire(file, this.requireHooks)),
+    );
+    this.loading.delete(name);
+    if (evaluation.outcome !== 'done') {
       // Formatted before the code is unregistered: the stack is mapped through its source map.
-      const message = `${displayName(file)}: error: loading failed, the module's top level raised:\n${formatThrown(thrown)}\n`;
+      const message =
+        evaluation.outcome === 'threw'
+          ? `${displayName(file)}: error: loading failed, the module's top level raised:\n${formatThrown(evaluation.thrown)}\n`
+          : `${displayName(file)}: error: loading was interrupted: the module's top level did not finish\n`;
       unregisterCode(compiledName);
-      return { error: ['load_failed', thrown], message };
-    } finally {
-      this.loading.delete(name);
+      return evaluation.outcome === 'threw'
+        ? { error: ['load_failed', evaluation.thrown], message }
+        : { error: 'interrupted', message };
+    }
+    if (entry.current && exportsFunctions(entry.current.exports) && !exportsFunctions(module.exports)) {
+      // A types-only file compiles to nothing: loading it would leave every process that calls
+      // through the module with no function to call. Refusing keeps the running system whole.
+      unregisterCode(compiledName);
+      return {
+        error: 'no_functions',
+        message: `${displayName(file)}: error: the new version exports no functions (only types?); not loaded, ${name} version ${entry.current.version} keeps running\n`,
+      };
     }
     if (entry.old) {
       this.killLingering(entry.old);
@@ -298,3 +312,30 @@ export class CodeServer {
 
 /** The one code server of the runtime. */
 export const codeServer = new CodeServer();
+
+function exportsFunctions(exports: Readonly<Record<string, unknown>>): boolean {
+  return Object.values(exports).some((value) => typeof value === 'function');
+}
+
+type Evaluation = { outcome: 'done' } | { outcome: 'threw'; thrown: unknown } | { outcome: 'interrupted' };
+
+/**
+ * Runs a module's top level as the process that asked for the load, under the scheduler's
+ * guard: a busy loop at a module's top level is then stopped by Ctrl-C like any runaway
+ * (the caller is killed, nothing is loaded) instead of freezing the evaluator thread.
+ */
+function guardedAsCaller(run: () => void): Evaluation {
+  let evaluation: Evaluation = { outcome: 'interrupted' };
+  const attempt = (): void => {
+    try {
+      run();
+      evaluation = { outcome: 'done' };
+    } catch (thrown) {
+      evaluation = { outcome: 'threw', thrown };
+    }
+  };
+  const caller = runningProcess() ? undefined : currentProcess();
+  if (caller) runAs(caller, attempt);
+  else attempt();
+  return evaluation;
+}

@@ -1,6 +1,6 @@
 // The few pieces of the runtime and of io that the code server uses, gathered in one place so
 // the code server's dependency on the rest of the system is visible at a glance.
-export { currentProcess, allProcesses, exitProcess } from '../runtime/scheduler';
+export { currentProcess, runningProcess, runAs, allProcesses, exitProcess } from '../runtime/scheduler';
 export type { Process } from '../runtime/process';
 export { wrapTimers } from '../runtime/timers';
 export { writeOutput } from '../io/output';

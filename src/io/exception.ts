@@ -232,6 +232,8 @@ export function userFrames(error: Error, limit = MAX_USER_FRAMES): string[] {
 /** A frame inside Node itself or inside eshell-ts's runtime (this bundle, or its dist/). */
 export function isInternalFrame(frame: string): boolean {
   if (/\(node:|^at node:|\(internal\/|^at internal\//.test(frame)) return true;
+  // Scripts the runtime compiles for itself are named `eshell-ts:…` (the interrupt guard).
+  if (/\(eshell-ts:|^at eshell-ts:/.test(frame)) return true;
   const file = frameFile(frame);
   if (!file) return false;
   return file === thisBundle() || isPackageDist(path.dirname(file));

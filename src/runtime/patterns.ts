@@ -46,21 +46,23 @@ export type Matched<P> = P extends Wildcard
  * the keys the pattern gives (like Erlang maps), pids and refs by id, functions are guards.
  */
 export function matches(pattern: unknown, value: unknown): boolean {
-  if (pattern === _ || pattern === value) return true;
-  switch (typeof pattern) {
-    case 'function':
-      return passesGuard(pattern as Guard, value);
-    case 'object':
-      return pattern !== null && matchesObject(pattern, value);
-    case 'number':
-      return pattern !== pattern && value !== value;
-    default:
-      return false;
+  // Dispatch on the pattern's type first: each `===` below then compares values of one known
+  // kind (literal strings are interned, so that is a pointer compare), where a single
+  // `pattern === value` up front would see every kind and fall back to the generic comparison.
+  // (`typeof x === '...'` tests compile to type checks; a `switch (typeof x)` would not.)
+  if (typeof pattern === 'string') return pattern === value;
+  if (typeof pattern === 'object') return pattern === null ? value === null : matchesObject(pattern, value);
+  if (typeof pattern === 'function') {
+    return (typeof value === 'function' && pattern === value) || passesGuard(pattern as Guard, value);
   }
+  if (typeof pattern === 'symbol') return pattern === _ || pattern === value;
+  if (typeof pattern === 'number') return pattern === value || (pattern !== pattern && value !== value);
+  return pattern === value;
 }
 
 function matchesObject(pattern: object, value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
+  if (pattern === value) return true;
   if (Array.isArray(pattern)) {
     if (!Array.isArray(value) || value.length !== pattern.length) return false;
     for (let i = 0; i < pattern.length; i++) {

@@ -11,9 +11,11 @@ export class Pid {
    * structure does not keep a dead process's mailbox alive. Sending through it skips a lookup.
    * @internal
    */
-  proc: Process | undefined;
+  declare proc: Process | undefined;
+  declare readonly id: number;
 
-  constructor(readonly id: number, proc?: Process) {
+  constructor(id: number, proc?: Process) {
+    this.id = id;
     this.proc = proc;
   }
 

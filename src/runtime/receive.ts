@@ -43,6 +43,9 @@ export function after(ms: number, handler: () => void): After {
   return new After(ms, handler as () => unknown);
 }
 
+/** A clause as the scheduler sees it: the pattern is matched, the handler called. */
+export type AnyClause = readonly [pattern: unknown, handler: (message: unknown) => unknown];
+
 interface Settle {
   resolve(value: unknown): void;
   reject(reason: unknown): void;
@@ -51,8 +54,13 @@ interface Settle {
 export class Receive<T = unknown> implements PromiseLike<T> {
   // Fields are assigned in the constructor, not declared with initializers: class-field
   // definitions cost measurably on this hot path (one Receive per loop iteration).
-  /** @internal `[pattern, handler]` pairs, then the After if there is one. */
-  declare readonly clauses: readonly unknown[];
+  /**
+   * @internal The clause when the receive has exactly one and no after(): the usual loop
+   * `receive([pattern, handler])` then needs no clause list at all.
+   */
+  declare readonly only: AnyClause | null;
+  /** @internal Every clause, then the After if there is one; null when `only` is set. */
+  declare readonly list: readonly unknown[] | null;
   /** @internal */
   declare readonly after: After | null;
   /** @internal The process that called receive(): the one an `await` suspends. */
@@ -63,12 +71,18 @@ export class Receive<T = unknown> implements PromiseLike<T> {
   declare settle: Settle | null;
 
   /** @internal */
-  constructor(clauses: readonly unknown[], after: After | null, owner: Process) {
-    this.clauses = clauses;
+  constructor(only: AnyClause | null, list: readonly unknown[] | null, after: After | null, owner: Process) {
+    this.only = only;
+    this.list = list;
     this.after = after;
     this.owner = owner;
     this.scanned = 0;
     this.settle = null;
+  }
+
+  /** @internal `[pattern, handler]` pairs, then the After if there is one. */
+  get clauses(): readonly unknown[] {
+    return this.list ?? [this.only];
   }
 
   then<A = T, B = never>(
@@ -94,20 +108,26 @@ export function receive<const P1 extends Pattern, const P2 extends Pattern, cons
 export function receive<const Ps extends readonly Pattern[]>(...clauses: ClausesFor<Ps>): Receive;
 /** More than six clauses before an after(): handlers are not typed from their patterns. */
 export function receive(...clauses: readonly (readonly [Pattern, (message: any) => void] | After)[]): Receive;
-export function receive(...clauses: unknown[]): Receive {
+export function receive(): Receive {
+  // `arguments` rather than a rest parameter: when this call is inlined (the usual case) the
+  // one-clause path allocates nothing but the Receive.
   const owner = currentProcess();
   if (owner === undefined) {
     throw new ErlangException('error', 'not_a_process', 'receive() called outside a process');
   }
-  const last = clauses.length - 1;
-  if (last < 0) throw badClauses('receive() needs at least one clause');
+  const count = arguments.length;
+  if (count === 1 && isClause(arguments[0])) return new Receive(arguments[0] as AnyClause, null, null, owner);
+  if (count === 0) throw badClauses('receive() needs at least one clause');
+  const list: unknown[] = new Array(count);
+  for (let i = 0; i < count; i++) list[i] = arguments[i];
+  const last = count - 1;
   for (let i = 0; i < last; i++) {
-    if (!isClause(clauses[i])) throw badClause(clauses[i], i);
+    if (!isClause(list[i])) throw badClause(list[i], i);
   }
-  const final = clauses[last];
-  if (final instanceof After) return new Receive(clauses, final, owner);
-  if (!isClause(final)) throw badClause(final, last);
-  return new Receive(clauses, null, owner);
+  const final = list[last];
+  if (isClause(final)) return new Receive(null, list, null, owner);
+  if (final instanceof After) return new Receive(null, list, final, owner);
+  throw badClause(final, last);
 }
 
 function isClause(clause: unknown): boolean {

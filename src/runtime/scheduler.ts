@@ -3,14 +3,14 @@
 // handler, adopt the Receive it returns" — in a loop, so a process looping through its
 // handlers never grows the stack or the heap. A process gets a reduction budget per turn and
 // a batch a time budget, then the batch yields to the event loop with setImmediate.
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHook, executionAsyncResource } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { writeOutput } from '../io/output';
 import { SHARED_SLOTS } from '../shell/protocol';
 import { die, exitSignalled, terminate } from './exits';
 import { matches } from './patterns';
 import { type Process, ASYNC, EMPTY_MAILBOX, EXITED, EXITING, RUNNABLE, RUNNING, WAITING } from './process';
-import { Receive } from './receive';
+import { type AnyClause, Receive } from './receive';
 import { armAfterTimer, clearAfterTimer, timeoutDue } from './receiveTimer';
 import { installRejectionTracking } from './rejections';
 import { RunQueue } from './runQueue';
@@ -27,7 +27,6 @@ const BATCH_MILLISECONDS = 5;
 const STEPS_PER_CLOCK_CHECK = 16;
 
 const queue = new RunQueue<Process>();
-const asyncOwner = new AsyncLocalStorage<Process>();
 
 let current: Process | null = null;
 let batchPending = false;
@@ -39,11 +38,32 @@ let runningSince = 0;
 
 /**
  * The process whose code is running: the scheduler's current process during a step or a
- * runAs callback, and after an `await` inside an async process the process that was current
- * when the awaited continuation was created.
+ * runAs callback, and in an async continuation (after an `await`, in a timer or promise
+ * callback) the process whose code created it.
  */
 export function currentProcess(): Process | undefined {
-  return current ?? asyncOwner.getStore();
+  return current ?? (executionAsyncResource() as Owned)[OWNER];
+}
+
+// Who owns an async continuation. Every async resource (promise, timer, immediate...) is
+// stamped, when it is created, with the process whose code created it: `current` during a
+// step, else the owner of the continuation that is running. This is AsyncLocalStorage's own
+// mechanism, but reading `current` in the creation hook means a step costs nothing: with
+// AsyncLocalStorage every step had to enterWith() its process just in case it created
+// something, which cost a fifth of a message hop (and made promise-heavy processes slower).
+const OWNER = Symbol('eshell-ts.owner');
+type Owned = { [OWNER]?: Process };
+let trackingOwners = false;
+
+/** Turned on before the first process code runs; async hooks cost nothing until then. */
+function trackAsyncOwners(): void {
+  trackingOwners = true;
+  createHook({
+    init(_asyncId: number, _type: string, _triggerId: number, resource: object) {
+      const owner = current ?? (executionAsyncResource() as Owned)[OWNER];
+      if (owner !== undefined) (resource as Owned)[OWNER] = owner;
+    },
+  }).enable();
 }
 
 /** The process in a step or runAs callback right now (not an async continuation). */
@@ -71,6 +91,9 @@ export function deliver(proc: Process, message: unknown): void {
   const state = proc.state;
   if (state === EXITED) return;
   const mailbox = proc.mailbox;
+  // Array.of, not a literal: a literal's allocation site learns that mailboxes live long and
+  // switches to old-space allocation mid-run, which throws away the optimised code of every
+  // sender that inlined deliver (a visible stall in a ring of 1000 processes).
   if (mailbox === EMPTY_MAILBOX) proc.mailbox = Array.of(message);
   else mailbox.push(message);
   if (state === WAITING) makeRunnable(proc);
@@ -94,6 +117,7 @@ function enterBatch(): void {
 }
 
 function runBatch(): void {
+  if (!trackingOwners) trackAsyncOwners();
   inBatch = true;
   if (flags !== null) Atomics.store(flags, SHARED_SLOTS.busy, 1);
   runningSince = performance.now();
@@ -139,7 +163,6 @@ function stopRunaway(victim: Process): void {
 function step(proc: Process): void {
   current = proc;
   proc.state = RUNNING;
-  asyncOwner.enterWith(proc);
   if (flags !== null) Atomics.store(flags, SHARED_SLOTS.runningPid, proc.pid.id);
   try {
     let r = proc.receive;
@@ -153,18 +176,30 @@ function step(proc: Process): void {
       if (proc.state !== RUNNING) return exitSignalled(proc);
       const mailbox = proc.mailbox;
       const count = mailbox.length;
-      const clauses = r.clauses;
-      const patterns = r.after === null ? clauses.length : clauses.length - 1;
       let index = r.scanned;
       let handler: ((message?: unknown) => unknown) | undefined;
       let message: unknown;
-      search: for (; index < count; index++) {
-        message = mailbox[index];
-        for (let c = 0; c < patterns; c++) {
-          const clause = clauses[c] as readonly [unknown, (message: unknown) => unknown];
-          if (matches(clause[0], message)) {
-            handler = clause[1];
-            break search;
+      const only = r.only;
+      if (only !== null) {
+        const pattern = only[0];
+        for (; index < count; index++) {
+          message = mailbox[index];
+          if (matches(pattern, message)) {
+            handler = only[1];
+            break;
+          }
+        }
+      } else {
+        const clauses = r.list!;
+        const patterns = r.after === null ? clauses.length : clauses.length - 1;
+        search: for (; index < count; index++) {
+          message = mailbox[index];
+          for (let c = 0; c < patterns; c++) {
+            const clause = clauses[c] as AnyClause;
+            if (matches(clause[0], message)) {
+              handler = clause[1];
+              break search;
+            }
           }
         }
       }
@@ -281,27 +316,33 @@ export function enqueueNew(proc: Process): void {
  */
 export function runAs<T>(proc: Process, fn: () => T): T | undefined {
   if (proc.state === EXITED) return undefined;
+  if (!trackingOwners) trackAsyncOwners();
   const outer = current;
   let result: T | undefined;
+  current = proc;
   try {
-    asyncOwner.run(proc, () => {
-      current = proc;
-      if (!guarded) {
-        result = callAs(proc, fn);
-        return;
-      }
-      const since = runningSince;
-      runningSince = performance.now();
-      const completed = runGuarded(() => {
-        result = callAs(proc, fn);
-      });
-      if (!completed) stopRunaway(proc);
-      runningSince = since;
+    if (!guarded) return callAs(proc, fn);
+    const since = runningSince;
+    runningSince = performance.now();
+    // Outside a batch, say so in the shared slots too: the terminal only sends its SIGINT
+    // to a thread it sees busy, and otherwise has to replace the whole thread.
+    const flagged = flags !== null && !inBatch;
+    if (flagged) markBusy(proc.pid.id);
+    const completed = runGuarded(() => {
+      result = callAs(proc, fn);
     });
+    if (flagged) markBusy(0);
+    if (!completed) stopRunaway(proc);
+    runningSince = since;
   } finally {
     current = outer;
   }
   return result;
+}
+
+function markBusy(pidId: number): void {
+  Atomics.store(flags!, SHARED_SLOTS.runningPid, pidId);
+  Atomics.store(flags!, SHARED_SLOTS.busy, pidId === 0 ? 0 : 1);
 }
 
 function callAs<T>(proc: Process, fn: () => T): T | undefined {

@@ -19,9 +19,26 @@ const wait = new vm.Script(
   { filename: 'eshell-ts:sigint-anchor' },
 );
 
+/**
+ * The waits run inside one more breakOnSigint script that stays entered: when a SIGINT lands
+ * in a wait, that wait's watchdog unregisters before the next one registers, and without the
+ * outer one the count would touch zero in between, resetting SIGINT to "exit the process".
+ */
+function absorbSigints(): void {
+  while (Atomics.load(cell, ANCHOR_SLOTS.stop) === 0) {
+    try {
+      wait.runInThisContext({ breakOnSigint: true });
+    } catch (error) {
+      if (!isInterruption(error)) throw error;
+    }
+  }
+}
+(globalThis as unknown as { __eshellTsAnchorLoop: () => void }).__eshellTsAnchorLoop = absorbSigints;
+const outer = new vm.Script('globalThis.__eshellTsAnchorLoop()', { filename: 'eshell-ts:sigint-anchor-outer' });
+
 while (Atomics.load(cell, ANCHOR_SLOTS.stop) === 0) {
   try {
-    wait.runInThisContext({ breakOnSigint: true });
+    outer.runInThisContext({ breakOnSigint: true });
   } catch (error) {
     if (!isInterruption(error)) throw error;
   }

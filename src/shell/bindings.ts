@@ -49,19 +49,20 @@ export class Bindings {
     const names = name === undefined ? [...this.values.keys()] : [name];
     for (const n of names) {
       this.values.delete(n);
-      if (this.installed) delete (globalThis as Record<string, unknown>)[n];
+      if (this.installed) removeGlobal(n);
     }
   }
 
   /** Makes these variables the ones visible to evaluated code (the job became active). */
   install(): void {
+    if (this.installed) return; // reconnecting to the active job: its globals are in place
     this.installed = true;
     for (const [name, value] of this.values) defineGlobal(name, value);
   }
 
   uninstall(): void {
     this.installed = false;
-    for (const name of this.values.keys()) delete (globalThis as Record<string, unknown>)[name];
+    for (const name of this.values.keys()) removeGlobal(name);
   }
 
   private bind(name: string, value: unknown): void {
@@ -125,6 +126,18 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** Globals a binding hides (the API's `Pid` once the user binds Pid), put back when it goes. */
+const hidden = new Map<string, PropertyDescriptor>();
+
 function defineGlobal(name: string, value: unknown): void {
+  const original = Object.getOwnPropertyDescriptor(globalThis, name);
+  if (original && !hidden.has(name)) hidden.set(name, original);
   Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+}
+
+function removeGlobal(name: string): void {
+  const original = hidden.get(name);
+  hidden.delete(name);
+  if (original) Object.defineProperty(globalThis, name, original);
+  else delete (globalThis as Record<string, unknown>)[name];
 }

@@ -13,6 +13,7 @@ import { EMPTY_MAILBOX } from '../runtime/process';
 import { codeServer } from '../code/codeServer';
 import { shellDirectory } from './directory';
 import { awaitedByShell } from './evaluatorProcess';
+import { formatColumns } from './promptMode';
 import type { ShellJob } from './job';
 import { processTable, processDetails, registeredTable, loadedModulesTable, moduleDetails, memorySummary } from './reports';
 
@@ -47,8 +48,9 @@ export const HELP_TEXT = `Eshell-TS built-in commands:
   memory()      memory use in bytes
   q()  halt()   quit the shell
   help()        this text
-Forms: X = expr (single assignment), [A, B] = expr (pattern match), Pid ! Msg (send),
-mod:fun(args) (remote call to the newest version), a trailing '.' ends an expression.
+Forms: X = expr (single assignment), [A, B] = expr (pattern match),
+  Pid ! Msg (send), mod:fun(args) (remote call to the newest version),
+  a trailing '.' ends an expression.
 `;
 
 export function builtins(host: BuiltinHost): Record<string, unknown> {
@@ -72,8 +74,16 @@ export function builtins(host: BuiltinHost): Record<string, unknown> {
       return print(host.changeDirectory(dir));
     },
     pwd: () => print(shellDirectory()),
-    ls: (dir: unknown = '.') => print(listDirectory(String(dir))),
-    i: (...args: unknown[]) => print(args.length === 0 ? processTable() : processDetails(pidArgument(args, 'i'))),
+    ls: (dir: unknown = '.') => {
+      const names = listDirectory(String(dir));
+      return names.length > 0 ? print(formatColumns(names, host.columns())) : 'ok';
+    },
+    i: (...args: unknown[]) => {
+      if (args.length === 0) return print(processTable());
+      // As Erlang's i/1: a process that is gone is `undefined`, nothing printed.
+      const details = processDetails(pidArgument(args, 'i'));
+      return details === undefined ? 'undefined' : print(details);
+    },
     ni: () => print(processTable()),
     regs: () => print(registeredTable()),
     flush: () => {
@@ -141,15 +151,15 @@ function pidArgument(args: unknown[], fn: string): Pid {
   throw new ErlangException('error', 'badarg', `${fn}(Pid) or ${fn}(0, N, 0)`);
 }
 
-function listDirectory(dir: string): string {
+/** The names in `dir`, sorted; a plain file lists as itself, as Erlang's ls/1 does. */
+function listDirectory(dir: string): string[] {
   const full = path.resolve(shellDirectory(), dir);
-  let names: string[];
   try {
-    names = fs.readdirSync(full).sort();
+    if (!fs.statSync(full).isDirectory()) return [dir];
+    return fs.readdirSync(full).sort();
   } catch (e) {
     throw new ErlangException('error', ['enoent', dir], `ls: cannot read ${dir}: ${(e as Error).message}`);
   }
-  return names.length > 0 ? names.join('  ') : '';
 }
 
 function historyText(job: ShellJob, show: (v: unknown) => string): string {

@@ -1,6 +1,8 @@
 // Tab completion candidates, computed where the values live (the evaluator thread): built-ins,
 // bound variables and globals by name; a module's exports after `mod:` or `mod.`; properties
 // of a value after `value.`. Getters are never invoked: completing must not run user code.
+// As Erlang's edlin does, a module name completes with its `:` and a function of a module or
+// a shell command with its `(`, so that the next Tab goes on from there.
 
 import { runInThisContext } from 'node:vm';
 import { codeServer } from '../code/codeServer';
@@ -24,10 +26,7 @@ export function complete(shell: Shell, line: string, cursor: number): Completion
     case 'property':
       return { replaceFrom: target.replaceFrom, candidates: withPrefix(propertiesOf(shell, target.object), target.prefix) };
     case 'name':
-      return {
-        replaceFrom: target.replaceFrom,
-        candidates: withPrefix([...shell.globalNames(), ...listModules()], target.prefix),
-      };
+      return { replaceFrom: target.replaceFrom, candidates: withPrefix(names(shell), target.prefix) };
     default:
       return { replaceFrom: cursor, candidates: [] };
   }
@@ -41,9 +40,37 @@ function withPrefix(names: Iterable<string>, prefix: string): string[] {
   return [...unique].sort();
 }
 
+/** Globals, bound variables and declared names as they are, but commands with `(` and module
+ *  handles with `:`; then modules on the code path (or loaded) that no global hides, with `:`. */
+function names(shell: Shell): string[] {
+  const globals = shell.globalNames();
+  const visible = new Set(globals);
+  const modules = [...listModules(), ...codeServer.loadedModules().map((m) => m.module)];
+  return [
+    ...globals.map((name) => (shell.isCommand(name) ? `${name}(` : isModuleHandle(globalValue(name)) ? `${name}:` : name)),
+    ...modules.filter((name) => !visible.has(name)).map((name) => `${name}:`),
+  ];
+}
+
+/** A global's value when it is a data property: a getter is never run. */
+function globalValue(name: string): unknown {
+  const descriptor = Object.getOwnPropertyDescriptor(globalThis, name);
+  return descriptor && 'value' in descriptor ? descriptor.value : undefined;
+}
+
+function isModuleHandle(value: unknown): boolean {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && moduleNameOf(value) !== undefined;
+}
+
+function moduleNameOf(value: object): string | undefined {
+  const name = (value as Record<symbol, unknown>)[Symbol.for('eshell-ts.module')];
+  return typeof name === 'string' ? name : undefined;
+}
+
 function moduleExports(module: string): string[] {
   const version = codeServer.current(module) ?? codeServer.ensureLoaded(module);
-  return version ? Object.keys(version.exports) : [];
+  if (!version) return [];
+  return Object.entries(version.exports).map(([name, value]) => (typeof value === 'function' ? `${name}(` : name));
 }
 
 function propertiesOf(shell: Shell, chain: string): string[] {
@@ -51,8 +78,8 @@ function propertiesOf(shell: Shell, chain: string): string[] {
   if (!chain.includes('.') && shell.isModule(head) && !(head in globalThis)) return moduleExports(head);
   const value = lookupChain(chain);
   if (value === null || value === undefined) return [];
-  const module = (value as Record<symbol, unknown>)[Symbol.for('eshell-ts.module')];
-  if (typeof module === 'string') return moduleExports(module);
+  const module = moduleNameOf(Object(value));
+  if (module !== undefined) return moduleExports(module);
   const names: string[] = [];
   for (let o: object | null = Object(value); o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
     for (const name of Object.getOwnPropertyNames(o)) if (name !== 'constructor') names.push(name);

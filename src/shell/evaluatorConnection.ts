@@ -6,10 +6,13 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { startSigintAnchor, type SigintAnchor } from '../runtime/anchor';
 import { SHARED_BYTES, SHARED_SLOTS, type FromEvaluator, type ToEvaluator } from './protocol';
+import { HEALTH_BYTES, HEALTH_SLOTS, healthSlots, readLossSummary } from './evaluatorHealth';
 
 /** The worker data the evaluator thread receives. */
 export interface EvaluatorWorkerData {
   shared: SharedArrayBuffer;
+  /** See evaluatorHealth.ts; a fresh one for every worker. */
+  health: SharedArrayBuffer;
   pathDirs: string[];
   color: boolean;
   cwd: string;
@@ -27,11 +30,34 @@ export interface ConnectionHandlers {
 
 /** How long the worker may stay silent and busy before its running code counts as runaway. */
 export const RUNAWAY_AFTER_MS = 150;
+/**
+ * How long the worker may leave our messages untaken while no batch runs before it counts as
+ * held by code no SIGINT reaches (code after an `await` runs outside the guarded batch).
+ */
+export const UNREACHABLE_AFTER_MS = 300;
+/**
+ * SIGINTs in a row that leave the same process running before we give up on them: Node hands
+ * a SIGINT to the most recently registered watchdog only, and a sigint anchor that
+ * re-registered after this batch began would take every one of them.
+ */
+const SIGINTS_BEFORE_GIVING_UP = 2;
 const RUNAWAY_POLL_MS = 10;
+
+/** What a runaway watch reports; see EvaluatorConnection.watchRunaway. */
+export interface RunawayHandlers {
+  /** Process `pid` ran RUNAWAY_AFTER_MS without yielding (and, when stopping, got a SIGINT). */
+  runaway(pid: number): void;
+  /** Nothing but replacing the thread will get it back (see `restart`). Ends the watch. */
+  unreachable(): void;
+}
 
 export class EvaluatorConnection {
   readonly sharedBuffer = new SharedArrayBuffer(SHARED_BYTES);
   private readonly shared = new Int32Array(this.sharedBuffer);
+  private healthBuffer = new SharedArrayBuffer(HEALTH_BYTES);
+  private health = healthSlots(this.healthBuffer);
+  /** Messages posted to the current worker, to compare with what it has taken in. */
+  private sent = 0;
   private worker: Worker | undefined;
   private anchor: SigintAnchor | undefined;
   /** Messages sent before the worker exists (it starts after the anchor). */
@@ -43,7 +69,7 @@ export class EvaluatorConnection {
   constructor(
     private readonly entry: string,
     private readonly anchorEntry: string,
-    private readonly data: Omit<EvaluatorWorkerData, 'shared'>,
+    private readonly data: Omit<EvaluatorWorkerData, 'shared' | 'health'>,
     private readonly handlers: ConnectionHandlers,
     /** Interactive sessions stop runaway code with SIGINT; batch runs let SIGINT end them. */
     private readonly withAnchor = true,
@@ -67,8 +93,13 @@ export class EvaluatorConnection {
 
   private startWorker(): void {
     if (this.stopping) return;
+    // A fresh buffer: a replaced worker may still be writing to its own for a moment.
+    this.healthBuffer = new SharedArrayBuffer(HEALTH_BYTES);
+    this.health = healthSlots(this.healthBuffer);
+    this.sent = 0;
+    const health = this.health;
     const worker = new Worker(this.entry, {
-      workerData: { ...this.data, shared: this.sharedBuffer } satisfies EvaluatorWorkerData,
+      workerData: { ...this.data, shared: this.sharedBuffer, health: this.healthBuffer } satisfies EvaluatorWorkerData,
       // Piped, not inherited: only the terminal thread writes to the terminal, so even a stray
       // console.log in the worker goes through the prompt-aware output path.
       stdout: true,
@@ -80,8 +111,17 @@ export class EvaluatorConnection {
       stream.on('data', (text: string) => this.handlers.strayOutput(text));
     }
     worker.on('message', (msg: FromEvaluator) => {
+      if (this.worker !== worker) return; // a replaced worker's last words
       if (msg.t === 'ready') this.ready = true;
-      this.handlers.message(msg);
+      try {
+        this.handlers.message(msg);
+      } finally {
+        // Written (terminal writes are synchronous on POSIX): a printing process may go on.
+        if (msg.t === 'output') {
+          Atomics.sub(health, HEALTH_SLOTS.outputInFlight, msg.text.length);
+          Atomics.notify(health, HEALTH_SLOTS.outputInFlight);
+        }
+      }
     });
     let reported = false;
     const died = (reason: string) => {
@@ -92,12 +132,35 @@ export class EvaluatorConnection {
     };
     worker.on('error', (err) => died(err instanceof Error ? err.message : String(err)));
     worker.on('exit', (code) => died(`exit code ${code}`));
-    for (const msg of this.outbox.splice(0)) worker.postMessage(msg);
+    for (const msg of this.outbox.splice(0)) this.post(worker, msg);
   }
 
   send(msg: ToEvaluator): void {
-    if (this.worker) this.worker.postMessage(msg);
+    if (this.worker) this.post(this.worker, msg);
     else if (!this.stopping) this.outbox.push(msg);
+  }
+
+  private post(worker: Worker, msg: ToEvaluator): void {
+    this.sent++;
+    worker.postMessage(msg);
+  }
+
+  /**
+   * Replaces a worker that no SIGINT and no message can reach: terminating a thread stops
+   * even a busy loop. Everything that lived in it is gone; returns what, in words.
+   */
+  restart(): string {
+    const lost = this.lossSummary();
+    const worker = this.worker;
+    this.worker = undefined;
+    void worker?.terminate();
+    this.start();
+    return lost;
+  }
+
+  /** What the current (or just dead) worker would lose, as it last described it. */
+  lossSummary(): string {
+    return readLossSummary(this.healthBuffer) || 'everything it held (it had not described its state yet)';
   }
 
   nextId(): number {
@@ -113,27 +176,55 @@ export class EvaluatorConnection {
   }
 
   /**
-   * Watches for runaway code while we wait for an answer: if the worker stays busy (sampled
-   * every 10 ms) for RUNAWAY_AFTER_MS without answering, `found` is told the running pid and,
-   * when `stop` is set, that process is first stopped with a real SIGINT (the worker's batch
-   * runs under breakOnSigint). Call the returned function when the answer arrives.
+   * Watches for runaway code while we wait for an answer. If the worker stays busy in a batch
+   * (sampled every 10 ms) for RUNAWAY_AFTER_MS, `runaway` is told the running pid and, when
+   * `stop` is set, that process is first stopped with a real SIGINT (the worker's batch runs
+   * under breakOnSigint). If SIGINTs do not stop it, or the worker leaves our messages untaken
+   * for UNREACHABLE_AFTER_MS outside any batch, `unreachable` is called once and the watch
+   * ends. Call the returned function when the answer arrives.
    */
-  watchRunaway(found: (pid: number) => void, stop = true): () => void {
+  watchRunaway(handlers: RunawayHandlers, stop = true): () => void {
     let busySince = this.isBusy() ? Date.now() : 0;
-    const timer = setInterval(() => {
-      if (!this.isBusy()) {
+    let deafSince = 0;
+    let signalled = 0;
+    let unansweredSignals = 0;
+    const check = (): void => {
+      const now = Date.now();
+      if (this.isBusy()) {
+        deafSince = 0;
+        if (!busySince) busySince = now;
+        if (now - busySince < RUNAWAY_AFTER_MS) return;
         busySince = 0;
+        const pid = this.runningPid();
+        if (stop) {
+          unansweredSignals = pid === signalled ? unansweredSignals + 1 : 0;
+          if (unansweredSignals >= SIGINTS_BEFORE_GIVING_UP) return giveUp();
+          signalled = pid;
+          process.kill(process.pid, 'SIGINT');
+        }
+        return handlers.runaway(pid);
+      }
+      busySince = 0;
+      if (!this.isDeaf()) {
+        deafSince = 0;
         return;
       }
-      const now = Date.now();
-      if (!busySince) busySince = now;
-      if (now - busySince < RUNAWAY_AFTER_MS) return;
-      busySince = 0;
-      const pid = this.runningPid();
-      if (stop) process.kill(process.pid, 'SIGINT');
-      found(pid);
-    }, RUNAWAY_POLL_MS);
+      if (!deafSince) deafSince = now;
+      if (now - deafSince >= UNREACHABLE_AFTER_MS) giveUp();
+    };
+    const timer = setInterval(check, RUNAWAY_POLL_MS);
+    const giveUp = (): void => {
+      clearInterval(timer);
+      handlers.unreachable();
+    };
     return () => clearInterval(timer);
+  }
+
+  /** The worker has messages of ours it has not taken in, and is not waiting for us. */
+  private isDeaf(): boolean {
+    if (!this.worker || !this.ready || Atomics.load(this.health, HEALTH_SLOTS.kept) !== 1) return false;
+    if (Atomics.load(this.health, HEALTH_SLOTS.waitingForTerminal) === 1) return false;
+    return Atomics.load(this.health, HEALTH_SLOTS.messagesHandled) < this.sent;
   }
 
   /** Asks the worker to stop, then terminates both threads. */

@@ -13,9 +13,13 @@ export const HEALTH_SLOTS = {
   messagesHandled: 1,
   /** Length in bytes of the loss summary that follows the slots. */
   summaryBytes: 2,
+  /** 1 while the evaluator waits for the terminal to catch up with its output. */
+  waitingForTerminal: 3,
+  /** Set to 1 by an evaluator that keeps these slots (a stand-in used by tests may not). */
+  kept: 4,
 } as const;
 
-const SLOT_BYTES = 4 * 4;
+const SLOT_BYTES = 8 * 4;
 const SUMMARY_MAX_BYTES = 8 * 1024;
 export const HEALTH_BYTES = SLOT_BYTES + SUMMARY_MAX_BYTES;
 
@@ -26,14 +30,6 @@ export const HEALTH_BYTES = SLOT_BYTES + SUMMARY_MAX_BYTES;
  */
 export const OUTPUT_PAUSE_AT = 256 * 1024;
 export const OUTPUT_RESUME_AT = 64 * 1024;
-
-/** A new worker starts with nothing in flight and nothing handled. */
-export function resetHealth(buffer: SharedArrayBuffer): void {
-  const slots = new Int32Array(buffer, 0, SLOT_BYTES / 4);
-  Atomics.store(slots, HEALTH_SLOTS.outputInFlight, 0);
-  Atomics.store(slots, HEALTH_SLOTS.messagesHandled, 0);
-  Atomics.store(slots, HEALTH_SLOTS.summaryBytes, 0);
-}
 
 export function healthSlots(buffer: SharedArrayBuffer): Int32Array {
   return new Int32Array(buffer, 0, SLOT_BYTES / 4);

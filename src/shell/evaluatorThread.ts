@@ -14,9 +14,12 @@ import { changeShellDirectory, initShellDirectory } from './directory';
 import { complete } from './completion';
 import { menuAnswer } from './menus';
 import type { FromEvaluator, ToEvaluator } from './protocol';
+import { HEALTH_SLOTS, OUTPUT_PAUSE_AT, OUTPUT_RESUME_AT, healthSlots, writeLossSummary } from './evaluatorHealth';
+import { lossSummary } from './lossSummary';
 
 interface EvaluatorData {
   shared: SharedArrayBuffer;
+  health: SharedArrayBuffer;
   pathDirs: string[];
   color: boolean;
   cwd: string;
@@ -27,18 +30,31 @@ interface EvaluatorData {
 const data = workerData as EvaluatorData;
 const port = parentPort!;
 let columns = data.columns || 80;
+const health = healthSlots(data.health);
+Atomics.store(health, HEALTH_SLOTS.kept, 1);
 let pendingOutput = '';
 let flushScheduled = false;
+/** How often the loss summary is refreshed besides after each evaluation. */
+const SUMMARY_EVERY_MS = 250;
 
 function post(message: FromEvaluator): void {
   flushOutput();
   port.postMessage(message);
 }
 
-/** Output is coalesced per turn of the event loop: a chatty process costs one message a turn. */
+/**
+ * Output is coalesced per turn of the event loop: a chatty process costs one message a turn.
+ * When the terminal falls behind, the printing code waits here until it catches up, as
+ * Erlang's io:format waits for the group leader: otherwise a process printing in a tight
+ * loop would queue output (and bury the shell's answers) without bound. Inside a batch the
+ * wait is still stopped by Ctrl-C's SIGINT, like any runaway code.
+ */
 function queueOutput(text: string): void {
   pendingOutput += text;
-  if (!flushScheduled) {
+  if (Atomics.load(health, HEALTH_SLOTS.outputInFlight) + pendingOutput.length >= OUTPUT_PAUSE_AT) {
+    flushOutput();
+    waitForTerminal();
+  } else if (!flushScheduled) {
     flushScheduled = true;
     setImmediate(flushOutput);
   }
@@ -49,7 +65,32 @@ function flushOutput(): void {
   if (pendingOutput === '') return;
   const text = pendingOutput;
   pendingOutput = '';
+  Atomics.add(health, HEALTH_SLOTS.outputInFlight, text.length);
   port.postMessage({ t: 'output', text } satisfies FromEvaluator);
+}
+
+function waitForTerminal(): void {
+  // Flagged so that the terminal does not take this wait for code holding the thread.
+  Atomics.store(health, HEALTH_SLOTS.waitingForTerminal, 1);
+  try {
+    for (;;) {
+      const inFlight = Atomics.load(health, HEALTH_SLOTS.outputInFlight);
+      if (inFlight <= OUTPUT_RESUME_AT) return;
+      // Bounded, so that a lost wake-up costs a moment and not the session.
+      Atomics.wait(health, HEALTH_SLOTS.outputInFlight, inFlight, 100);
+    }
+  } finally {
+    Atomics.store(health, HEALTH_SLOTS.waitingForTerminal, 0);
+  }
+}
+
+/** Kept current so that the terminal can say what a restart of this thread lost. */
+function refreshLossSummary(): void {
+  try {
+    writeLossSummary(data.health, lossSummary(shell));
+  } catch {
+    // the summary is a courtesy: the previous one stays
+  }
 }
 
 setOutputSink(queueOutput);
@@ -75,9 +116,15 @@ const shell = new Shell({
 });
 
 port.on('message', (message: ToEvaluator) => {
+  // Counted first: the terminal compares it with what it sent to tell a busy thread from one
+  // whose event loop no longer turns.
+  Atomics.add(health, HEALTH_SLOTS.messagesHandled, 1);
   switch (message.t) {
     case 'eval':
-      void shell.evaluate(message.source, (reply) => post({ t: 'result', id: message.id, ...reply }));
+      void shell.evaluate(message.source, (reply) => {
+        post({ t: 'result', id: message.id, ...reply });
+        refreshLossSummary();
+      });
       break;
     case 'complete': {
       let completion = { replaceFrom: message.cursor, candidates: [] as string[] };
@@ -104,4 +151,6 @@ port.on('message', (message: ToEvaluator) => {
   }
 });
 
+setInterval(refreshLossSummary, SUMMARY_EVERY_MS).unref();
+refreshLossSummary();
 post({ t: 'ready', prompt: shell.activeJob.promptNumber });

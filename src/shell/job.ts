@@ -9,6 +9,8 @@ import { exitProcess } from '../runtime/scheduler';
 import { lookupProcessById } from '../runtime/table';
 import { formatValue } from '../io/print';
 import { formatException, formatThrown } from '../io/exception';
+import { writeOutput } from '../io/output';
+import { isNormalExit } from '../runtime/errors';
 import { Bindings } from './bindings';
 import { InputHistory, type Entry } from './inputHistory';
 import { evaluatorLoop, EVAL_REQUEST, type EvalRequest } from './evaluatorProcess';
@@ -45,6 +47,8 @@ export class ShellJob {
   controller: Pid | undefined;
   evaluator: Pid | undefined;
   private running: Running | undefined;
+  /** The evaluator whose evaluation just failed: its exit was reported with that failure. */
+  private failedEvaluator: number | undefined;
   /** An evaluation that arrived while the evaluator was being replaced. */
   private waiting: { script: Script; running: Running; awaitsPromise: boolean } | undefined;
 
@@ -105,8 +109,13 @@ export class ShellJob {
     if (pid.id !== this.evaluator?.id) return;
     this.evaluator = undefined;
     const running = this.running;
+    const text = formatException('exit', reason, { color: this.options.color() });
     if (running && !running.reported) {
-      this.finishWithException(running, formatException('exit', reason, { color: this.options.color() }));
+      this.finishWithException(running, text);
+    } else if (!running && !isNormalExit(reason) && pid.id !== this.failedEvaluator) {
+      // Killed between evaluations (a linked process crashed, a rejection it left behind):
+      // Eshell says so on its own line rather than quietly handing out a new pid.
+      writeOutput(`${text}\n`);
     }
     this.startEvaluator();
   }
@@ -130,7 +139,10 @@ export class ShellJob {
       script,
       awaitsPromise,
       onValue: (value) => this.finishWithValue(running, value),
-      onException: (thrown) => this.finishWithException(running, formatThrown(thrown, { color: this.options.color() })),
+      onException: (thrown) => {
+        this.failedEvaluator = this.evaluator?.id;
+        this.finishWithException(running, formatThrown(thrown, { color: this.options.color() }));
+      },
     };
     send(this.evaluator!, [EVAL_REQUEST, request]);
   }

@@ -32,10 +32,10 @@ export function processTable(): string {
   return lines.join('\n');
 }
 
-/** `i(Pid)`: everything process_info knows. */
-export function processDetails(pid: Pid): string {
+/** `i(Pid)`: everything process_info knows; undefined when the process is gone. */
+export function processDetails(pid: Pid): string | undefined {
   const proc = lookupProcessById(pid.id);
-  if (!proc) return 'undefined';
+  if (!proc) return undefined;
   const links = proc.ext?.links ? [...proc.ext.links].map((p) => p.pid) : [];
   const rows: [string, unknown][] = [
     ['registered_name', proc.ext?.registeredName ?? []],

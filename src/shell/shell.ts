@@ -18,6 +18,7 @@ import { RestMarker, VariableMarker } from './bindings';
 import { ShellJob, type InputTranslator, type Reply } from './job';
 import { builtins, type BuiltinHost } from './builtins';
 import { significantTokens, tokenize } from './forms/tokenizer';
+import { isVariableName } from './forms/vocabulary';
 
 export interface ShellHost {
   color(): boolean;
@@ -35,6 +36,11 @@ export class Shell implements InputTranslator {
   private active!: ShellJob;
   /** Names the user declared with const/let/class/function: not shell variables. */
   private readonly declaredNames = new Set<string>();
+  /** The built-ins and the API functions installed as globals (Erlang's auto-imported BIFs). */
+  private readonly commands = new Set<string>();
+  /** Capitalised API globals (`Pid`, `Ref`, ...): in `['ok', Pid] = expr` the user means a
+   *  variable, as in Erlang, and a binding may hide them (nothing in the runtime reads them). */
+  private readonly shadowable = new Set<string>();
 
   constructor(private readonly host: ShellHost) {
     this.installGlobals();
@@ -72,7 +78,8 @@ export class Shell implements InputTranslator {
 
   translate(source: string, job: ShellJob) {
     const result = transformInput(source, {
-      isVariable: (name: string) => job.bindings.has(name) || (!(name in globalThis) && !this.declaredNames.has(name)),
+      isVariable: (name: string) =>
+        job.bindings.has(name) || this.shadowable.has(name) || (!(name in globalThis) && !this.declaredNames.has(name)),
       isModule: (name: string) => this.isModule(name),
     });
     if (result.kind !== 'code') return result;
@@ -160,7 +167,14 @@ export class Shell implements InputTranslator {
     };
     for (const [name, value] of Object.entries(globals)) {
       Object.defineProperty(globalThis, name, { value, configurable: true, writable: true, enumerable: false });
+      if (typeof value === 'function' && /^[a-z]/.test(name)) this.commands.add(name);
+      if (isVariableName(name)) this.shadowable.add(name);
     }
+  }
+
+  /** Whether `name` is still the built-in or API function the shell installed (completion adds `(`). */
+  isCommand(name: string): boolean {
+    return this.commands.has(name) && !this.declaredNames.has(name) && !this.currentJob().bindings.has(name);
   }
 
   private noteDeclarations(code: string): void {

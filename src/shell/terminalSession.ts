@@ -40,6 +40,8 @@ export class TerminalSession implements ConnectionHandlers {
   private stopRunawayWatch: (() => void) | undefined;
   private readonly pending = new Map<number, Pending>();
   private closing = false;
+  /** Runaways stopped and threads replaced on the user's behalf, for BREAK's k. */
+  private runawaysStopped = 0;
 
   constructor(private readonly options: TerminalSessionOptions) {
     this.display = new PromptDisplay(options.write, options.columns);
@@ -121,20 +123,40 @@ export class TerminalSession implements ConnectionHandlers {
   }
 
   died(reason: string, wasReady: boolean): void {
-    this.output.flush();
-    this.stopRunawayWatch?.();
-    for (const waiting of this.pending.values()) waiting.resolve(undefined);
-    this.pending.clear();
     if (!wasReady) {
+      this.output.flush();
       this.printLine(`*** evaluator thread failed to start: ${reason}\n`);
       return this.quit(1);
     }
     // Restart rather than exit: the session (history, screen) survives; the bindings and
-    // processes, which lived in the worker, do not, and the user must know that.
-    this.printLine(`*** evaluator thread died: ${reason}\n*** restarting it: variable bindings and processes are lost\n`);
+    // processes, which lived in the worker, do not, and the user must know exactly what.
+    this.carryOnWithNewEvaluator(`*** evaluator thread died: ${reason}`, () => {
+      const lost = this.connection.lossSummary();
+      this.connection.start();
+      return lost;
+    });
+  }
+
+  /** Ctrl-C could not reach the code holding the evaluator thread: replace the thread. */
+  private replaceUnreachableEvaluator(): void {
+    this.carryOnWithNewEvaluator(
+      '*** the evaluator thread does not answer: code outside any process step (after an await, or in a callback) holds it',
+      () => this.connection.restart(),
+    );
+  }
+
+  private carryOnWithNewEvaluator(headline: string, replace: () => string): void {
+    this.runawaysStopped++;
+    this.output.flush();
+    this.stopRunawayWatch?.();
+    this.stopRunawayWatch = undefined;
+    for (const waiting of this.pending.values()) waiting.resolve(undefined);
+    this.pending.clear();
+    const lost = replace();
+    const lines = lost.split('\n').map((line) => `***   ${line}\n`).join('');
+    this.printLine(`${headline}\n*** started a new evaluator thread: variable bindings and processes are lost, namely\n${lines}`);
     if (this.evaluating !== undefined) this.prompt.reset();
     this.evaluating = undefined;
-    this.connection.start();
     if (!this.menu) this.showPrompt();
     this.drainKeys();
   }
@@ -173,7 +195,10 @@ export class TerminalSession implements ConnectionHandlers {
     this.connection.send({ t: 'interrupt' });
     // The evaluator answers an interrupt at once unless user code holds its thread: then the
     // watch stops that code with a real SIGINT.
-    this.stopRunawayWatch ??= this.connection.watchRunaway(() => {});
+    this.stopRunawayWatch ??= this.connection.watchRunaway({
+      runaway: () => {},
+      unreachable: () => this.replaceUnreachableEvaluator(),
+    });
   }
 
   private request(msg: { t: 'complete'; line: string; cursor: number } | { t: 'menu'; command: string; arg?: number }): Promise<FromEvaluator | undefined> {
@@ -191,13 +216,33 @@ export class TerminalSession implements ConnectionHandlers {
         stopWatch();
         resolve(answer?.t === 'menu-answer' ? answer.text : '*** no answer: the evaluator thread restarted\n');
       });
-      stopWatch = this.connection.watchRunaway((pid) => {
-        const who = `<0.${pid}.0>`;
-        if (rescue) return this.printAbove(`*** runaway process ${who} stopped\n`);
-        stopWatch();
-        resolve(`*** the evaluator is busy running ${who}; use 'i' or 'k' to stop it\n`);
+      stopWatch = this.connection.watchRunaway({
+        runaway: (pid) => {
+          const who = `<0.${pid}.0>`;
+          if (rescue) {
+            this.runawaysStopped++;
+            return this.printAbove(`*** runaway process ${who} stopped\n`);
+          }
+          stopWatch();
+          resolve(`*** the evaluator is busy running ${who}; use 'i' or 'k' to stop it\n`);
+        },
+        unreachable: () => {
+          // Replacing the thread answers the pending query (with "no answer") on the way.
+          if (rescue) return this.replaceUnreachableEvaluator();
+          resolve("*** the evaluator thread does not answer; use 'i' or 'k' to replace it\n");
+        },
       }, rescue);
     });
+  }
+
+  /**
+   * BREAK's (k)ill runaway: whatever holds the evaluator thread is stopped by the watch any
+   * rescuing query runs, so a cheap query finds out. The shell job and its bindings stay.
+   */
+  private async stopRunaway(): Promise<string> {
+    const before = this.runawaysStopped;
+    await this.ask('v', undefined, true);
+    return this.runawaysStopped === before ? '*** no runaway process\n' : '';
   }
 
   quit(code: number): void {
@@ -269,7 +314,8 @@ export class TerminalSession implements ConnectionHandlers {
         this.display.writeDirect(text);
         this.redraw();
       },
-      ask: (command, arg, rescue) => this.ask(command, arg, rescue),
+      ask: (command, arg, rescue) =>
+        this.menu instanceof BreakMenu && command === 'k' ? this.stopRunaway() : this.ask(command, arg, rescue),
       resume: () => this.closeMenu(),
       quit: (code) => this.quit(code),
       redraw: () => this.redraw(),

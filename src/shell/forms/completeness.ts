@@ -7,7 +7,7 @@
 // that the evaluator can print the error instead of leaving the user stuck at `..>`.
 
 import { tokenize, type Token } from './tokenizer.js';
-import { HEAD_KEYWORDS, isIdentifier, isPunctuator } from './vocabulary.js';
+import { HEAD_KEYWORDS, isIdentifier, isOperandEndToken, isPunctuator } from './vocabulary.js';
 
 /** A trailing one of these means the expression goes on. `>`, `>>` and `>>>` are missing on
  *  purpose: they close TypeScript generics (`let m: Map<K, Array<V>>`). `.` is missing too:
@@ -72,7 +72,9 @@ export function isComplete(source: string): boolean {
     last = token;
   }
 
-  if (stack.length > 0) return false;
+  // `foo(.` — a `.` that cannot be a property access is Eshell's terminator typed before the
+  // brackets were closed: complete, so the user sees the syntax error instead of `..`.
+  if (stack.length > 0) return isPunctuator(last, '.') && !(beforeLast && isOperandEndToken(beforeLast));
   if (!last) return true;
   if (last.kind === 'punctuator') {
     if (last.text === ')' && lastClosed && isStatementHead(lastClosed)) return false;

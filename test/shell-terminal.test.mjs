@@ -1,0 +1,105 @@
+// The terminal side of the real shell, in a pseudo-terminal: Tab completion answered by the
+// real evaluator, output of a chatty process interleaved with slow typing, and the history
+// kept across two runs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startShell } from './helpers/pty.mjs';
+
+async function shell(t, options = {}) {
+  const sh = startShell({ t, ...options });
+  await sh.waitFor('1> ', { timeout: 10000 });
+  return sh;
+}
+
+const lastLine = (lines) => lines[lines.length - 1];
+
+/** Types a one-line input, presses Enter and waits for prompt `next`. */
+async function enter(sh, input, next) {
+  await sh.type(input);
+  sh.key('enter');
+  await sh.waitForScreen((lines) => lastLine(lines) === `${next}>`, { timeout: 10000 });
+}
+
+/** Types `text`, presses Tab and waits until the input line reads `expected`. */
+async function complete(sh, text, expected) {
+  await sh.type(text);
+  sh.key('tab');
+  await sh.waitForScreen((lines) => lastLine(lines) === expected);
+}
+
+test('Tab completes built-ins, variables, modules on the code path, their exports, and properties', async (t) => {
+  const cwd = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'eshell-shell-terminal-')));
+  t.after(() => rmSync(cwd, { recursive: true, force: true }));
+  writeFileSync(path.join(cwd, 'greeter.ts'), 'export function hello(): string { return "hi"; }\nexport function help_me(): number { return 1; }\n');
+  const sh = await shell(t, { cwd });
+  await enter(sh, 'ServerPid = self().', 2);
+  await enter(sh, 'const config = { alpha: 1, beta: { gamma: 2 } }', 3);
+
+  await complete(sh, 'hel', '3> help(');
+  sh.key('ctrl-u');
+  await complete(sh, 'Serv', '3> ServerPid');
+  sh.key('ctrl-u');
+  await complete(sh, 'gree', '3> greeter:', 'a module on the code path, never loaded');
+  await complete(sh, 'he', '3> greeter:hel', 'two exports share the prefix');
+  await complete(sh, 'l', '3> greeter:hello(');
+  await sh.type(').');
+  sh.key('enter');
+  await sh.waitForScreen((lines) => lines.slice(-2).join('|') === "'hi'|4>");
+  await complete(sh, 'greeter.help', '4> greeter.help_me(');
+  sh.key('ctrl-u');
+  await complete(sh, 'config.be', '4> config.beta');
+  await complete(sh, '.g', '4> config.beta.gamma');
+  sh.key('ctrl-u');
+  await sh.type('greeter:');
+  sh.key('tab');
+  sh.key('tab');
+  await sh.waitForScreen((lines) => lines.at(-2) === 'hello(    help_me(' && lastLine(lines) === '4> greeter:');
+});
+
+test('a process printing every few milliseconds while a person types: its lines go above, the input stays whole', async (t) => {
+  const sh = await shell(t);
+  await sh.type("spawn(() => { let n = 0; const tick = () => receive(after(4, () => {");
+  sh.key('enter');
+  await sh.waitFor('.. ');
+  await sh.type("io.format('tick ~p~n', [n++]); return n < 60 ? tick() : 'done' })); return tick() }).");
+  sh.key('enter');
+  await sh.waitFor('2> ');
+  await sh.type('X = 1 + 2 + 3 + 4.', { delay: 12 });
+  sh.key('left');
+  sh.key('left');
+  await sh.waitFor('tick 59');
+  await sh.waitForScreen((lines) => lastLine(lines) === '2> X = 1 + 2 + 3 + 4.' && sh.cursor().x === 19);
+  await sh.type('0');
+  sh.key('enter');
+  await sh.waitForScreen((lines) => lines.slice(-3).join('|') === '2> X = 1 + 2 + 3 + 40.|46|3>');
+  const lines = sh.allLines();
+  const ticks = lines.filter((line) => line.startsWith('tick'));
+  assert.deepEqual(ticks, Array.from({ length: 60 }, (_, i) => `tick ${i}`), 'every line, in order, each on its own row');
+  assert.equal(lines.filter((line) => line.includes('X =')).length, 1, 'the half-typed input never lands among the output');
+  assert.ok(lines.indexOf('tick 59') < lines.indexOf('2> X = 1 + 2 + 3 + 40.'));
+});
+
+test('history is kept across two runs of the real shell', async (t) => {
+  const first = await shell(t);
+  await enter(first, 'Answer = 6 * 7.', 2);
+  await enter(first, "String(Answer) + '!'.", 3);
+  first.key('ctrl-d');
+  assert.equal(await first.exited(), 0);
+  assert.deepEqual(readFileSync(first.historyFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line)),
+    ['Answer = 6 * 7.', "String(Answer) + '!'."]);
+
+  const second = await shell(t, { env: { ESHELL_TS_HISTORY: first.historyFile } });
+  second.key('up');
+  second.key('up');
+  await second.waitForScreen((lines) => lastLine(lines) === '1> Answer = 6 * 7.');
+  second.key('enter');
+  await second.waitForScreen((lines) => lines.slice(-2).join('|') === '42|2>');
+  second.key('up');
+  second.key('up');
+  await second.waitForScreen((lines) => lastLine(lines) === "2> String(Answer) + '!'.");
+  second.key('enter');
+  await second.waitForScreen((lines) => lines.slice(-2).join('|') === "'42!'|3>");
+});
