@@ -46,12 +46,17 @@ if (first === '--child') {
   const runs = Number(rest[1] ?? 5);
   const eshell = [];
   const naive = [];
+  const beams = [];
+  // Interleaved, and the best of each: the machines these run on are shared and noisy.
   for (let i = 0; i < runs; i++) {
     eshell.push(child('eshell', n, m).hopsPerSec);
     naive.push(child('naive', n, m).hopsPerSec);
+    const run = runErlang('ring', `ring:main(${n}, ${m})`);
+    beams.push(run);
+    if (run.skipped) break;
   }
-  const beam = runErlang('ring', `ring:main(${n}, ${m})`);
   const best = (xs) => Math.max(...xs);
+  const beam = beams.find((run) => run.skipped) ?? beams.reduce((a, b) => (b.hopsPerSec > a.hopsPerSec ? b : a));
   const result = {
     bench: 'ring',
     processes: n,
@@ -62,7 +67,7 @@ if (first === '--child') {
     beamHopsPerSec: beam.hopsPerSec ?? null,
     vsNaive: round2(best(eshell) / best(naive)),
     vsBeam: beam.hopsPerSec ? round2(best(eshell) / beam.hopsPerSec) : null,
-    runs: { eshell: eshell.map(Math.round), naive: naive.map(Math.round) },
+    runs: { eshell: eshell.map(Math.round), naive: naive.map(Math.round), beam: beams.map((run) => run.hopsPerSec ?? null) },
     ...(beam.skipped ? { beamSkipped: beam.skipped } : { beamSchedulers: beam.schedulers }),
   };
   console.log(JSON.stringify(result));

@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startShell, stripAnsi } from './helpers/pty.mjs';
+import { startShell, stripAnsi, ROOT } from './helpers/pty.mjs';
+
+/** Searched last from any directory: the lessons shipped with eshell-ts. */
+const LESSONS = path.join(ROOT, 'modules');
 
 async function shell(t, options = {}) {
   const sh = startShell({ t, ...options });
@@ -61,7 +64,7 @@ test('c/1, c/2, l/1, mm(), lm(), m(), m(mod), h(mod), h(mod, fun); missing modul
   assert.deepEqual(await enter(sh, 'h(beta).', 12), ['beta (beta.ts)', '', '  dbl(n: number): number', '      Doubles n.', "'ok'"]);
   assert.deepEqual(await enter(sh, 'h(alpha, v).', 13), ['  alpha:v(): number', '', '  The version, as a number.', "'ok'"]);
   // Bare names are atoms whether or not such a module exists, as in Eshell.
-  const nofile = `no no_such_mod.ts|.tsx|.js|.mjs in the code path: ${dir}`;
+  const nofile = `no no_such_mod.ts|.tsx|.js|.mjs in the code path: ${dir}, ${LESSONS}`;
   assert.deepEqual(await enter(sh, 'c(no_such_mod).', 14), [nofile, "['error', 'nofile']"]);
   assert.deepEqual(await enter(sh, 'l(no_such_mod).', 15), [nofile, "['error', 'nofile']"]);
   assert.deepEqual(await enter(sh, 'm(no_such_mod).', 16), ['Module no_such_mod is not loaded (c(no_such_mod) loads it).', "'ok'"]);
@@ -74,7 +77,7 @@ test('cd/1, pwd(), ls(), ls/1; the code path follows the directory', async (t) =
   assert.deepEqual(await enter(sh, 'pwd().', 2), [dir, "'ok'"]);
   assert.deepEqual(await enter(sh, 'ls().', 3), ['sub      top.txt', "'ok'"]);
   assert.deepEqual(await enter(sh, "ls('sub').", 4), ['gamma.ts  notes.md', "'ok'"]);
-  assert.deepEqual(await enter(sh, 'c(gamma).', 5), [`no gamma.ts|.tsx|.js|.mjs in the code path: ${dir}`, "['error', 'nofile']"]);
+  assert.deepEqual(await enter(sh, 'c(gamma).', 5), [`no gamma.ts|.tsx|.js|.mjs in the code path: ${dir}, ${LESSONS}`, "['error', 'nofile']"]);
   assert.deepEqual(await enter(sh, "cd('sub').", 6), [path.join(dir, 'sub'), "'ok'"]);
   assert.deepEqual(await enter(sh, 'pwd().', 7), [path.join(dir, 'sub'), "'ok'"]);
   assert.deepEqual(await enter(sh, 'c(gamma).', 8), ["['ok', 'gamma']"]);

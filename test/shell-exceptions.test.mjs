@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startShell, stripAnsi } from './helpers/pty.mjs';
+import { runPiped } from './helpers/piped.mjs';
 
 async function shell(t, options = {}) {
   const sh = startShell({ t, ...options });
@@ -84,4 +85,10 @@ test('Ctrl-C stops a busy loop typed at the prompt; processes and bindings survi
   await new Promise((resolve) => setTimeout(resolve, 100));
   sh.key('ctrl-c');
   assert.deepEqual(await printedBefore(sh, wait, 8), ['** exception exit: interrupted']);
+});
+
+test('an unbound variable is refused as Eshell does: nothing dies, the prompt number stays', () => {
+  const { status, stdout } = runPiped('X = 1.\nP = self().\nf(X).\nX + 1.\nself() === P.\nY = 2.\n');
+  assert.equal(status, 0);
+  assert.match(stdout, /4> \* variable 'X' is unbound\n4> true\n5> 2\n/);
 });

@@ -53,10 +53,9 @@ test('Tab completes built-ins, variables, modules on the code path, their export
   await complete(sh, 'config.be', '4> config.beta');
   await complete(sh, '.g', '4> config.beta.gamma');
   sh.key('ctrl-u');
-  await sh.type('greeter:');
+  await complete(sh, 'greeter:', '4> greeter:hel'); // the exports' common prefix
   sh.key('tab');
-  sh.key('tab');
-  await sh.waitForScreen((lines) => lines.at(-2) === 'hello(    help_me(' && lastLine(lines) === '4> greeter:');
+  await sh.waitForScreen((lines) => lines.at(-2) === 'hello(    help_me(' && lastLine(lines) === '4> greeter:hel');
 });
 
 test('a process printing every few milliseconds while a person types: its lines go above, the input stays whole', async (t) => {
@@ -69,9 +68,8 @@ test('a process printing every few milliseconds while a person types: its lines 
   await sh.waitFor('2> ');
   await sh.type('X = 1 + 2 + 3 + 4.', { delay: 12 });
   sh.key('left');
-  sh.key('left');
   await sh.waitFor('tick 59');
-  await sh.waitForScreen((lines) => lastLine(lines) === '2> X = 1 + 2 + 3 + 4.' && sh.cursor().x === 19);
+  await sh.waitForScreen((lines) => lastLine(lines) === '2> X = 1 + 2 + 3 + 4.' && sh.cursor().x === 20);
   await sh.type('0');
   sh.key('enter');
   await sh.waitForScreen((lines) => lines.slice(-3).join('|') === '2> X = 1 + 2 + 3 + 40.|46|3>');
@@ -80,6 +78,22 @@ test('a process printing every few milliseconds while a person types: its lines 
   assert.deepEqual(ticks, Array.from({ length: 60 }, (_, i) => `tick ${i}`), 'every line, in order, each on its own row');
   assert.equal(lines.filter((line) => line.includes('X =')).length, 1, 'the half-typed input never lands among the output');
   assert.ok(lines.indexOf('tick 59') < lines.indexOf('2> X = 1 + 2 + 3 + 40.'));
+});
+
+test('console.log and a crash report while a person types land above the prompt, on their own lines', async (t) => {
+  const sh = await shell(t);
+  await sh.type("spawn(() => receive(after(60, () => { console.log('logged', 1); throw 'boom' }))).");
+  sh.key('enter');
+  await sh.waitFor('2> ');
+  await sh.type('Typed = slowly.', { delay: 10 });
+  await sh.waitFor("'boom'");
+  await sh.waitForScreen((lines) => lastLine(lines) === '2> Typed = slowly.');
+  const lines = sh.allLines();
+  const at = lines.indexOf('logged 1');
+  assert.ok(at > 0, lines.join('\n'));
+  assert.match(lines[at + 1], /^=ERROR REPORT==== /);
+  assert.deepEqual(lines.slice(at + 2, at + 4), [`Error in process ${lines[at - 1]} with exit value:`, "'boom'"]);
+  assert.equal(lines.filter((line) => line.includes('Typed')).length, 1);
 });
 
 test('history is kept across two runs of the real shell', async (t) => {

@@ -1,7 +1,8 @@
 // The code path: the ordered list of directories searched for a module's source file, as in
 // Erlang's code server. It is the directories given with `-pa DIR` or in `ESHELL_TS_PATH`
 // (first, as Erlang's -pa puts them at the head), then the shell's current directory, then
-// `./modules` when that exists; `code.add_path` appends (Erlang's add_pathz). A module name
+// `./modules` when that exists, then the lessons shipped in the package's own modules/;
+// `code.add_path` appends (Erlang's add_pathz). A module name
 // never contains a path: `c(code_reload)` searches, while a spec the user spells as a path
 // (`c("../lib/util.ts")`) names one file and skips the search.
 import { readdirSync, statSync } from 'node:fs';
@@ -27,12 +28,18 @@ let dirs: string[] = [];
  * Called once by the shell at start-up: `extraDirs` come from `-pa DIR` and `ESHELL_TS_PATH`.
  * Returns the directories that could not be added (missing), for the shell to report.
  */
-export function initCodePath(options: { cwd: string; extraDirs?: readonly string[] }): Failure[] {
+export function initCodePath(options: {
+  cwd: string;
+  extraDirs?: readonly string[];
+  /** Searched last: the lessons shipped with eshell-ts, reachable from any directory. */
+  fallbackDirs?: readonly string[];
+}): Failure[] {
   cwd = path.resolve(options.cwd);
   dirs = [];
   const rejected = (options.extraDirs ?? []).map(addPath).filter(isFailure);
   addPath(cwd);
   addPath(path.join(cwd, 'modules'));
+  for (const dir of options.fallbackDirs ?? []) addPath(dir);
   return rejected;
 }
 

@@ -23,6 +23,8 @@ export interface EvalRequest {
   onValue(value: unknown): void;
   /** The evaluation threw `thrown` (the evaluator dies with it). */
   onException(thrown: unknown): void;
+  /** The input used a variable that is not bound: Eshell refuses it and nothing dies. */
+  onUnboundVariable(name: string): void;
 }
 
 /** Built-ins that finish asynchronously (like `c/1`) mark their promise so the shell waits. */
@@ -40,9 +42,21 @@ function run(request: EvalRequest): unknown {
   try {
     value = request.script.runInThisContext();
   } catch (thrown) {
-    return fail(request, thrown);
+    const unbound = unboundVariable(thrown);
+    if (unbound === undefined) return fail(request, thrown);
+    request.onUnboundVariable(unbound);
+    return evaluatorLoop();
   }
   return settle(request, value);
+}
+
+/**
+ * A capitalised name JavaScript could not find is an unbound shell variable (Eshell reports
+ * `variable 'X' is unbound` without running anything; here the input ran up to that point).
+ */
+function unboundVariable(thrown: unknown): string | undefined {
+  if (!(thrown instanceof ReferenceError)) return undefined;
+  return /^([A-Z][\w$]*) is not defined$/.exec(thrown.message)?.[1];
 }
 
 /** Waits for `value` when the shell must (a receive, an awaited promise), then reports it. */

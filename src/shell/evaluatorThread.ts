@@ -8,6 +8,7 @@ import { format } from 'node:util';
 import { setOutputSink, writeOutput } from '../io/output';
 import { configureScheduler } from '../runtime/scheduler';
 import { initCodePath } from '../code/codePath';
+import path from 'node:path';
 import { moduleDocs } from '../code/docs';
 import { Shell } from './shell';
 import { changeShellDirectory, initShellDirectory } from './directory';
@@ -100,7 +101,13 @@ for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
 
 configureScheduler({ interruptible: true, shared: new Int32Array(data.shared) });
 initShellDirectory(data.cwd);
-initCodePath({ cwd: data.cwd, extraDirs: data.pathDirs });
+/** The package's own lessons (modules/ beside dist/), searched after everything else. */
+const codePathOptions = (cwd: string) => ({
+  cwd,
+  extraDirs: data.pathDirs,
+  fallbackDirs: [path.resolve(__dirname, '..', 'modules')],
+});
+for (const missing of initCodePath(codePathOptions(data.cwd))) writeOutput(`*** code path: ${missing.message}\n`);
 
 const shell = new Shell({
   color: () => data.color,
@@ -108,7 +115,7 @@ const shell = new Shell({
   halt: (code) => post({ t: 'halt', code }),
   changeDirectory: (dir) => {
     const target = changeShellDirectory(dir);
-    initCodePath({ cwd: target, extraDirs: data.pathDirs });
+    initCodePath(codePathOptions(target));
     post({ t: 'chdir', dir: target });
     return target;
   },

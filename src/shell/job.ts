@@ -143,6 +143,10 @@ export class ShellJob {
         this.failedEvaluator = this.evaluator?.id;
         this.finishWithException(running, formatThrown(thrown, { color: this.options.color() }));
       },
+      onUnboundVariable: (name) => {
+        this.inputs.forget(running.entry);
+        this.finishWithException(running, `* variable '${name}' is unbound`, { advancePrompt: false });
+      },
     };
     send(this.evaluator!, [EVAL_REQUEST, request]);
   }
@@ -154,18 +158,18 @@ export class ShellJob {
     this.finish(running, text, true);
   }
 
-  private finishWithException(running: Running, text: string): void {
+  private finishWithException(running: Running, text: string, options: { advancePrompt?: boolean } = {}): void {
     if (running.reported) return;
     for (const [name] of this.bindings.entries()) {
       if (!running.bindingsBefore.has(name)) this.bindings.forget(name);
     }
-    this.finish(running, text, false);
+    this.finish(running, text, false, options.advancePrompt ?? true);
   }
 
-  private finish(running: Running, text: string, ok: boolean): void {
+  private finish(running: Running, text: string, ok: boolean, advancePrompt = true): void {
     running.reported = true;
     if (this.running === running) this.running = undefined;
-    this.promptNumber++;
+    if (advancePrompt) this.promptNumber++;
     const reply = { text, ok, prompt: this.promptNumber };
     // Reported once the processes this evaluation woke have had their turn, so that what
     // they print (the server's "Received quit command") comes before the value, as in Eshell.

@@ -1,0 +1,97 @@
+// eshell-ts as a command with the real evaluator: -pa DIR and ESHELL_TS_PATH put modules on
+// the code path, -e evaluates one expression, and piped stdin runs a session like `erl < file`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BIN, startShell } from './helpers/pty.mjs';
+
+function workDir(t) {
+  const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'eshell-shell-cli-')));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const lib = (name, source) => {
+    mkdirSync(path.join(dir, name), { recursive: true });
+    writeFileSync(path.join(dir, name, `${name}_mod.ts`), source);
+    return path.join(dir, name);
+  };
+  return {
+    dir,
+    first: lib('first', 'export function who(): string { return "first"; }\nexport const twice = (n: number): number => 2 * n;\n'),
+    second: lib('second', 'export function who(): string { return "second"; }\n'),
+  };
+}
+
+const run = (args, { cwd, input = '', env = {} } = {}) => {
+  const fullEnv = { ...process.env, ...env };
+  delete fullEnv.ESHELL_TS_EVALUATOR;
+  if (env.ESHELL_TS_PATH === undefined) delete fullEnv.ESHELL_TS_PATH;
+  return spawnSync(process.execPath, [BIN, ...args], { cwd, input, encoding: 'utf8', timeout: 15000, env: fullEnv });
+};
+
+test('-e evaluates with the real evaluator: forms, modules from -pa and ESHELL_TS_PATH, status 1 on an exception', (t) => {
+  const { dir, first, second } = workDir(t);
+  const sum = run(['-e', 'X = 20, Y = X + 1, [X, Y].'], { cwd: dir });
+  assert.equal(sum.stdout, '[20, 21]\n');
+  assert.equal(sum.status, 0, sum.stderr);
+  const fromPa = run(['-pa', first, '-e', 'first_mod:twice(21)'], { cwd: dir });
+  assert.equal(fromPa.stdout, '42\n');
+  const fromEnv = run(['-e', 'second_mod.who()'], { cwd: dir, env: { ESHELL_TS_PATH: second } });
+  assert.equal(fromEnv.stdout, "'second'\n");
+  const both = run(['-pa', first, '-e', '[first_mod:who(), second_mod:who()]'], { cwd: dir, env: { ESHELL_TS_PATH: [second, first].join(path.delimiter) } });
+  assert.equal(both.stdout, "['first', 'second']\n", 'both directories are on the path');
+  const thrown = run(['-e', "throw 'nope'"], { cwd: dir });
+  assert.equal(thrown.stdout, '** exception throw: nope\n');
+  assert.equal(thrown.status, 1);
+  const missing = run(['-e', 'c(no_such_mod)'], { cwd: dir });
+  assert.match(missing.stdout, /\['error', 'nofile'\]\n$/);
+  assert.doesNotMatch(missing.stdout, /ReferenceError/);
+});
+
+test('piped stdin: a whole session against the real evaluator, plain text, numbering as at the terminal', (t) => {
+  const { dir, first } = workDir(t);
+  const input = [
+    'X = first_mod:twice(2).',
+    'X = 5.',
+    'X.',
+    '[A,',
+    ' B] = [X, X + 1].',
+    ')(.',
+    "P = spawn(() => receive([_, (m) => io.format('got ~p~n', [m])])).",
+    "P ! 'ping'.",
+    'const k: number = B * 10',
+    'k.',
+  ].join('\n');
+  const r = run(['-pa', first], { cwd: dir, input: `${input}\n` });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.split('\n');
+  assert.match(lines[0], /^Eshell-TS V\d+\.\d+\.\d+ \(Node v\d+\.\d+\.\d+\) \(abort with \^G\)$/);
+  assert.deepEqual(lines.slice(1).map((line) => line.replace(/<0\.\d+\.0>/g, '<pid>')), [
+    '1> 4',
+    '2> ** exception error: no match of right hand side value 5',
+    '3> 4',
+    '4> [4, 5]',
+    "5> * 1:1: syntax error before: ')'",
+    '5> <pid>',
+    "6> got 'ping'",
+    "'ping'",
+    '7> undefined',
+    '8> 50',
+    '9> ',
+    '',
+  ]);
+  assert.doesNotMatch(r.stdout, /\x1b\[/, 'no colours when stdout is not a terminal');
+});
+
+test('-pa at the terminal: a module there is loaded on first use; a missing module in c/1 says nofile', async (t) => {
+  const { dir, first } = workDir(t);
+  const sh = startShell({ t, cwd: dir, args: ['-pa', first] });
+  await sh.waitFor('1> ', { timeout: 10000 });
+  await sh.type('first_mod:who().');
+  sh.key('enter');
+  await sh.waitForScreen((lines) => lines.slice(-2).join('|') === "'first'|2>");
+  await sh.type('c(first_mod).');
+  sh.key('enter');
+  await sh.waitForScreen((lines) => lines.slice(-2).join('|') === "['ok', 'first_mod']|3>");
+});
