@@ -108,7 +108,7 @@ test('a third load kills a process still in the oldest code, and says so', { tim
   await sh.waitFor('1> ');
   await enter(sh, 'c(stuck).');
   await sh.waitFor('2> ');
-  await enter(sh, 'P = spawn(stuck.loop).');
+  await enter(sh, "P = spawn(stuck, 'loop').");
   await sh.waitFor(/<0\.\d+\.0>\r\n3> /);
   const pid = /(<0\.\d+\.0>)\r\n3> /.exec(sh.output())[1];
   await enter(sh, 'c(stuck).');

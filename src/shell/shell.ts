@@ -18,6 +18,7 @@ import { RestMarker, VariableMarker } from './bindings';
 import { ShellJob, type InputTranslator, type Reply } from './job';
 import { builtins, type BuiltinHost } from './builtins';
 import { significantTokens, tokenize } from './forms/tokenizer';
+import { RESERVED_WORDS } from './forms/vocabulary';
 import { isVariableName } from './forms/vocabulary';
 
 export interface ShellHost {
@@ -83,13 +84,28 @@ export class Shell implements InputTranslator {
       isModule: (name: string) => this.isModule(name),
     });
     if (result.kind !== 'code') return result;
-    for (const name of result.freeModules) {
-      if (!(name in globalThis) && !this.declaredNames.has(name)) {
-        Object.defineProperty(globalThis, name, { value: moduleHandle(name), configurable: true, writable: true });
-      }
-    }
     this.noteDeclarations(result.code);
+    for (const name of new Set([...result.freeModules, ...this.bareModuleNames(result.code)])) {
+      Object.defineProperty(globalThis, name, { value: moduleHandle(name), configurable: true, writable: true });
+    }
     return result;
+  }
+
+  /**
+   * Names in `code` that nothing defines but that name a module on the code path: as in
+   * Erlang, where `spawn(ping_pong, start, [])` names the module by an atom, the bare name
+   * stands for the module (`spawn(ping_pong, 'start')`, `m(ping_pong)`...).
+   */
+  private bareModuleNames(code: string): string[] {
+    const tokens = significantTokens(tokenize(code));
+    const names: string[] = [];
+    tokens.forEach((token, i) => {
+      const name = token.text;
+      if (token.kind !== 'identifier' || !/^[a-z_]/.test(name) || tokens[i - 1]?.text === '.') return;
+      if (name in globalThis || this.declaredNames.has(name) || RESERVED_WORDS.has(name)) return;
+      if (this.isModule(name)) names.push(name);
+    });
+    return names;
   }
 
   isModule(name: string): boolean {
