@@ -89,11 +89,11 @@ async function eshellRing(n, m) {
   // CommonJS bundle would first scan it for export names, and the scanner's own optimisation
   // would still be compiling when the clock starts.
   const require = createRequire(import.meta.url);
-  const { spawn, spawn_link, receive, send, self, code, addPath, moduleHandle } = require('../dist/internal.js');
+  const { spawn, spawn_link, receive, send, self, code, initCodePath, moduleHandle } = require('../dist/internal.js');
   const dir = mkdtempSync(path.join(tmpdir(), 'eshell-ts-ring-'));
   try {
     writeFileSync(path.join(dir, 'ring.ts'), RING_MODULE);
-    addPath(dir);
+    initCodePath({ cwd: dir }); // only this directory: no other ring.* on the path can be found first
     // code:load_file rather than c/1: c/1 also starts a type checker thread, which would
     // compete with the ring for the two cores.
     const loaded = code.load_file('ring');

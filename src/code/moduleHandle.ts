@@ -12,7 +12,7 @@
 import { codeServer } from './codeServer';
 import { addPath, getPath } from './codePath';
 import { isFailure } from './failure';
-import { currentProcess, ErlangException, type Process } from './runtimeLinks';
+import { currentProcess, ErlangException } from './runtimeLinks';
 
 /** Where spawn and the printer find the module name of a handle. */
 export const MODULE_NAME_KEY = Symbol.for('eshell-ts.module');
@@ -52,45 +52,43 @@ function createHandle(name: string): object {
   return handle;
 }
 
-/** `name:fn/N` for every arity it is called with, built once per arity. */
+/**
+ * The function behind `M.fn`. Each call looks `fn` up in the current version and marks the
+ * calling process as running that version. A call that returns a suspension (a receive to
+ * wait in, a promise) leaves the process in that code: it will run the handlers that version
+ * created. A call that returns a value or throws has left the module, and the process is put
+ * back where it was, so a shell that once called `code_reload:start_server()` is not taken
+ * for a process still running that version.
+ *
+ * This is the hot path of every server loop: `arguments` and `apply` avoid building an array
+ * per call, and the `name:fn/N` label is built once per arity.
+ */
 function remoteFunction(module: string, fn: string): (...args: unknown[]) => unknown {
   const labels: string[] = [];
-  return function remoteCall(...args: unknown[]): unknown {
+  return function remoteCall(): unknown {
     const version = codeServer.current(module) ?? codeServer.ensureLoaded(module);
     const target = version?.exports[fn];
-    const label = (labels[args.length] ??= `${module}:${fn}/${args.length}`);
+    const arity = arguments.length;
     if (typeof target !== 'function') {
-      throw new ErlangException('error', ['undef', [module, fn, args.length]], `undefined function ${label}`);
+      const label = `${module}:${fn}/${arity}`;
+      throw new ErlangException('error', ['undef', [module, fn, arity]], `undefined function ${label}`);
     }
     const process = currentProcess();
-    if (!process) return target(...args);
-    return callAs(process, module, version!.version, label, target, args);
+    if (!process) return target.apply(undefined, arguments);
+    const label = (labels[arity] ??= `${module}:${fn}/${arity}`);
+    const previousVersion = process.codeVersion(module) ?? NOT_IN_MODULE;
+    const previousFunction = process.currentFunction;
+    process.enterCode(module, version!.version, label);
+    let result: unknown;
+    try {
+      result = target.apply(undefined, arguments);
+    } catch (thrown) {
+      process.enterCode(module, previousVersion, previousFunction);
+      throw thrown;
+    }
+    if (!isSuspension(result)) process.enterCode(module, previousVersion, previousFunction);
+    return result;
   };
-}
-
-/**
- * Runs `target` with the process marked as running `version` of `module`. A call that
- * returns a suspension (a receive to wait in, a promise) leaves the process in that code: it
- * will run the handlers that version created. A call that returns a value or throws has left
- * the module, and the process is put back where it was, so a shell that once called
- * `code_reload:start_server()` is not taken for a process still running that version.
- */
-function callAs(
-  process: Process, module: string, version: number, label: string,
-  target: Function, args: unknown[],
-): unknown {
-  const previousVersion = process.codeVersion(module) ?? NOT_IN_MODULE;
-  const previousFunction = process.currentFunction;
-  process.enterCode(module, version, label);
-  let result: unknown;
-  try {
-    result = target(...args);
-  } catch (thrown) {
-    process.enterCode(module, previousVersion, previousFunction);
-    throw thrown;
-  }
-  if (!isSuspension(result)) process.enterCode(module, previousVersion, previousFunction);
-  return result;
 }
 
 /** Versions count from 1: a process marked with 0 runs no version of the module. */
