@@ -396,9 +396,9 @@ function describeLeafObject(value: object): Doc | undefined {
 }
 
 /**
- * While async hooks are on (the runtime tracks which process owns each continuation), Node hangs bookkeeping symbols
- * on every promise (async ids, the storage's current value) and util.inspect lists them after
- * the promise's state. They mean nothing to the user: keep `Promise { <state> }` only.
+ * While async hooks are on (the runtime tracks which process owns each continuation), Node
+ * hangs bookkeeping symbols on every promise (async ids, the owner) and util.inspect lists them
+ * after the promise's state. They mean nothing to the user: keep `Promise { <state> }` only.
  */
 function withoutAsyncIds(value: object, shown: string): string {
   if (!util.types.isPromise(value)) return shown;
