@@ -11,8 +11,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const entryPoints = {
   index: 'src/index.ts',                       // the public API, for code running outside the shell
   internal: 'src/internal.ts',                 // the public API plus internals, for tests and benchmarks
-  main: 'src/shell/main.ts',                   // the terminal thread: line editing, history, keys
-  evaluator: 'src/shell/evaluatorThread.ts',   // the worker thread: runtime, code server, evaluator
+  main: 'src/shell/terminal/main.ts',                   // the terminal thread: line editing, history, keys
+  evaluator: 'src/shell/evaluator/evaluatorThread.ts',   // the worker thread: runtime, code server, evaluator
   'sigint-anchor': 'src/runtime/sigintAnchor.ts',
   typecheck: 'src/code/typeCheckThread.ts',     // the type checker thread: warnings for c/1, docs for h/1
 };

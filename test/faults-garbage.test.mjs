@@ -14,7 +14,7 @@ import { bundleForTest } from './helpers/bundle.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const { FormSplitter, isComplete } = bundleForTest(['src/shell/batchSession.ts', 'src/shell/forms.ts']);
+const { FormSplitter, isComplete } = bundleForTest(['src/shell/terminal/batchSession.ts', 'src/shell/forms.ts']);
 
 /** A small deterministic generator, so that a failure can be replayed. */
 function random(seed) {

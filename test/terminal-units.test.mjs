@@ -7,11 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { bundleForTest } from './helpers/bundle.mjs';
 
-const { KeyDecoder, pasteAsKeys } = bundleForTest('src/shell/keys.ts');
+const { KeyDecoder, pasteAsKeys } = bundleForTest('src/shell/terminal/keys.ts');
 const { layoutView } = bundleForTest('src/io/interleave.ts');
-const { LineEditor, displayWidth } = bundleForTest('src/shell/lineEditor.ts');
-const { History, loadHistoryFile, appendHistoryFile } = bundleForTest('src/shell/history.ts');
-const { parseArgs } = bundleForTest('src/shell/cli.ts');
+const { LineEditor } = bundleForTest('src/shell/terminal/lineEditor.ts');
+const { displayWidth } = bundleForTest('src/io/textWidth.ts');
+const { History, loadHistoryFile, appendHistoryFile } = bundleForTest('src/shell/terminal/history.ts');
+const { parseArgs } = bundleForTest('src/shell/terminal/cli.ts');
 
 const names = (events) => events.map((e) => (e.kind === 'key' ? e.name : `${e.kind}:${e.text}`));
 

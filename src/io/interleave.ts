@@ -3,7 +3,7 @@
 // block is redrawn beneath it, with the cursor where it was. So output never lands inside the
 // line being typed, and since all output arrives on one channel it is never reordered.
 
-import { charWidth } from '../shell/lineEditor';
+import { charWidth } from './textWidth';
 
 /** What is on screen at a prompt: whole lines (prompt included) and where the cursor is. */
 export interface PromptView {

@@ -1,5 +1,5 @@
-// Messages between the terminal thread (src/shell/main.ts) and the evaluator thread
-// (src/shell/evaluatorThread.ts). Only the terminal thread writes to the terminal.
+// Messages between the terminal thread (src/shell/terminal/main.ts) and the evaluator thread
+// (src/shell/evaluator/evaluatorThread.ts). Only the terminal thread writes to the terminal.
 
 /** Sent by the terminal thread. */
 export type ToEvaluator =

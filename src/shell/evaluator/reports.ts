@@ -1,13 +1,13 @@
 // The tables Eshell prints for i(), i(Pid), regs(), m(), m(Mod) and the BREAK menu's
 // (p)roc info / (i)nfo / (l)oaded. Plain text with fixed columns, like Erlang's c.erl.
 
-import { allProcesses } from '../runtime/table';
-import { lookupProcessById } from '../runtime/table';
-import { registered, whereis } from '../runtime/registry';
-import type { Process } from '../runtime/process';
-import type { Pid } from '../runtime/pid';
-import { codeServer } from '../code/codeServer';
-import { formatTerm } from '../io/print';
+import { allProcesses } from '../../runtime/table';
+import { lookupProcessById } from '../../runtime/table';
+import { registered, whereis } from '../../runtime/registry';
+import type { Process } from '../../runtime/process';
+import type { Pid } from '../../runtime/pid';
+import { codeServer } from '../../code/codeServer';
+import { formatTerm } from '../../io/print';
 
 const column = (text: string, width: number): string =>
   text.length >= width ? `${text} ` : text.padEnd(width);

@@ -3,7 +3,7 @@
 // thread and is saved to disk.
 
 import type { Script } from 'node:vm';
-import { ErlangException } from '../runtime/errors';
+import { ErlangException } from '../../runtime/errors';
 
 export interface Entry {
   readonly number: number;

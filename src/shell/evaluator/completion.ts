@@ -5,9 +5,9 @@
 // a shell command with its `(`, so that the next Tab goes on from there.
 
 import { runInThisContext } from 'node:vm';
-import { codeServer } from '../code/codeServer';
-import { listModules } from '../code/codePath';
-import { lastIdentifierChain } from './forms';
+import { codeServer } from '../../code/codeServer';
+import { listModules } from '../../code/codePath';
+import { lastIdentifierChain } from '../forms';
 import type { Shell } from './shell';
 
 export interface Completion {

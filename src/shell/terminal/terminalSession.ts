@@ -3,12 +3,12 @@
 // thread: at any moment either a prompt block is drawn (and output is written above it) or an
 // evaluation runs (and output is written straight out).
 
-import { OutputInterleaver, PromptDisplay } from '../io/interleave';
+import { OutputInterleaver, PromptDisplay } from '../../io/interleave';
 import type { ConnectionHandlers, EvaluatorConnection } from './evaluatorConnection';
 import type { History } from './history';
 import { KeyDecoder, ESCAPE_TIMEOUT_MS, pasteAsKeys, type KeyEvent } from './keys';
 import { PromptMode, type PromptHost } from './promptMode';
-import type { FromEvaluator } from './protocol';
+import type { FromEvaluator } from '../protocol';
 import {
   BREAK_MENU_TEXT, BreakMenu, USER_SWITCH_HEADER, UserSwitchMenu,
   type MenuHost, type TerminalMode,

@@ -1,7 +1,7 @@
 // Eshell's two escape hatches: the BREAK menu (Ctrl-C on an empty prompt) and the User switch
 // command mode (Ctrl-G). Both take over the keyboard until the user goes back to the prompt.
 
-import type { PromptView } from '../io/interleave';
+import type { PromptView } from '../../io/interleave';
 import type { KeyEvent } from './keys';
 import { LineEditor } from './lineEditor';
 

@@ -1,10 +1,11 @@
 // The keyboard at an `N> ` prompt: editing keys, history (Up/Down, Ctrl-R), Tab completion and
 // Enter (evaluate a complete input, or open a continuation line).
 
-import type { PromptView } from '../io/interleave';
+import type { PromptView } from '../../io/interleave';
 import type { History } from './history';
 import type { KeyEvent, KeyName } from './keys';
-import { displayWidth, LineEditor } from './lineEditor';
+import { LineEditor } from './lineEditor';
+import { displayWidth } from '../../io/textWidth';
 import type { TerminalMode } from './terminalMenus';
 
 export interface PromptHost {

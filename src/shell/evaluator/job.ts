@@ -4,13 +4,13 @@
 // reports the exit if nobody has yet, and starts a new evaluator with a new pid. Variables
 // bound before the failing input survive; those bound by it are dropped, as in Eshell.
 
-import { spawn, spawn_link, process_flag, receive, send, _, type Pid } from '../index';
-import { exitProcess } from '../runtime/scheduler';
-import { lookupProcessById } from '../runtime/table';
-import { formatValue } from '../io/print';
-import { formatException, formatThrown } from '../io/exception';
-import { writeOutput } from '../io/output';
-import { isNormalExit } from '../runtime/errors';
+import { spawn, spawn_link, process_flag, receive, send, _, type Pid } from '../../index';
+import { exitProcess } from '../../runtime/scheduler';
+import { lookupProcessById } from '../../runtime/table';
+import { formatValue } from '../../io/print';
+import { formatException, formatThrown } from '../../io/exception';
+import { writeOutput } from '../../io/output';
+import { isNormalExit } from '../../runtime/errors';
 import { Bindings } from './bindings';
 import { InputHistory, type Entry } from './inputHistory';
 import { evaluatorLoop, EVAL_REQUEST, type EvalRequest } from './evaluatorProcess';

@@ -9,8 +9,8 @@
 // exit signal.
 
 import type { Script } from 'node:vm';
-import { receive, after, send, self, exit, _, Receive } from '../index';
-import { classify } from '../runtime/errors';
+import { receive, after, send, self, exit, _, Receive } from '../../index';
+import { classify } from '../../runtime/errors';
 
 /** Tags the shell's own messages; user code never builds these by accident. */
 export const EVAL_REQUEST = Symbol('eshell-ts.eval');

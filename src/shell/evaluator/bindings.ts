@@ -6,9 +6,9 @@
 // plain script) reads them by name. Each shell job keeps its own map; the active job's
 // variables are the ones installed on globalThis.
 
-import { ErlangException } from '../runtime/errors';
-import { isPid } from '../runtime/pid';
-import { _ } from '../runtime/patterns';
+import { ErlangException } from '../../runtime/errors';
+import { isPid } from '../../runtime/pid';
+import { _ } from '../../runtime/patterns';
 
 export class VariableMarker {
   constructor(readonly name: string) {}

@@ -4,16 +4,16 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { formatValue } from '../io/print';
-import { writeOutput } from '../io/output';
-import { ErlangException } from '../runtime/errors';
-import { pid as makePid, isPid, type Pid } from '../runtime/pid';
-import { currentProcess } from '../runtime/scheduler';
-import { EMPTY_MAILBOX } from '../runtime/process';
-import { codeServer } from '../code/codeServer';
+import { formatValue } from '../../io/print';
+import { writeOutput } from '../../io/output';
+import { ErlangException } from '../../runtime/errors';
+import { pid as makePid, isPid, type Pid } from '../../runtime/pid';
+import { currentProcess } from '../../runtime/scheduler';
+import { EMPTY_MAILBOX } from '../../runtime/process';
+import { codeServer } from '../../code/codeServer';
 import { shellDirectory } from './directory';
 import { awaitedByShell } from './evaluatorProcess';
-import { formatColumns } from './promptMode';
+import { formatColumns } from '../terminal/promptMode';
 import type { ShellJob } from './job';
 import { processTable, processDetails, registeredTable, loadedModulesTable, moduleDetails, memorySummary } from './reports';
 

@@ -3,7 +3,7 @@
 // then what the evaluation printed and its result.
 
 import type { ConnectionHandlers } from './evaluatorConnection';
-import type { FromEvaluator } from './protocol';
+import type { FromEvaluator } from '../protocol';
 
 export interface BatchIo {
   write(text: string): void;

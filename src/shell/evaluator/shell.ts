@@ -5,21 +5,21 @@
 
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import * as api from '../index';
-import { moduleHandle } from '../code/moduleHandle';
-import { codeServer } from '../code/codeServer';
-import { findModule } from '../code/codePath';
+import * as api from '../../index';
+import { moduleHandle } from '../../code/moduleHandle';
+import { codeServer } from '../../code/codeServer';
+import { findModule } from '../../code/codePath';
 import { shellDirectory } from './directory';
-import { isFailure } from '../code/failure';
-import { currentProcess } from '../runtime/scheduler';
-import { _ } from '../runtime/patterns';
-import { splitForms, transformInput } from './forms';
+import { isFailure } from '../../code/failure';
+import { currentProcess } from '../../runtime/scheduler';
+import { _ } from '../../runtime/patterns';
+import { splitForms, transformInput } from '../forms';
 import { RestMarker, VariableMarker } from './bindings';
 import { ShellJob, type InputTranslator, type Reply } from './job';
 import { builtins, type BuiltinHost } from './builtins';
-import { significantTokens, tokenize } from './forms/tokenizer';
-import { RESERVED_WORDS } from './forms/vocabulary';
-import { isVariableName } from './forms/vocabulary';
+import { significantTokens, tokenize } from '../forms/tokenizer';
+import { RESERVED_WORDS } from '../forms/vocabulary';
+import { isVariableName } from '../forms/vocabulary';
 
 export interface ShellHost {
   color(): boolean;

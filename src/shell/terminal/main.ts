@@ -5,7 +5,7 @@
 import { BatchSession, FormSplitter } from './batchSession';
 import { packageVersion, parseArgs, USAGE, useColor, type ShellOptions } from './cli';
 import { distFile, EvaluatorConnection, type ConnectionHandlers } from './evaluatorConnection';
-import { isComplete } from './forms';
+import { isComplete } from '../forms';
 import { defaultHistoryFile, History } from './history';
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON } from './keys';
 import { TerminalSession } from './terminalSession';

@@ -2,8 +2,8 @@
 // variable bindings and the loaded modules. Written ahead of time (see evaluatorHealth.ts),
 // because when the thread has to be replaced it can no longer be asked.
 
-import { allProcesses, liveProcessCount, lookupProcessById } from '../runtime/table';
-import { codeServer } from '../code/codeServer';
+import { allProcesses, liveProcessCount, lookupProcessById } from '../../runtime/table';
+import { codeServer } from '../../code/codeServer';
 import type { Shell } from './shell';
 
 /** Processes named one by one; beyond this the summary only counts them. */

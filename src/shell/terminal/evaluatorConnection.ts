@@ -4,9 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { startSigintAnchor, type SigintAnchor } from '../runtime/anchor';
-import { SHARED_BYTES, SHARED_SLOTS, type FromEvaluator, type ToEvaluator } from './protocol';
-import { HEALTH_BYTES, HEALTH_SLOTS, healthSlots, readLossSummary } from './evaluatorHealth';
+import { startSigintAnchor, type SigintAnchor } from '../../runtime/anchor';
+import { SHARED_BYTES, SHARED_SLOTS, type FromEvaluator, type ToEvaluator } from '../protocol';
+import { HEALTH_BYTES, HEALTH_SLOTS, healthSlots, readLossSummary } from '../evaluatorHealth';
 
 /** The worker data the evaluator thread receives. */
 export interface EvaluatorWorkerData {

@@ -4,7 +4,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { ErlangException } from '../runtime/errors';
+import { ErlangException } from '../../runtime/errors';
 
 let directory = process.cwd();
 

@@ -6,7 +6,7 @@
 // function, and its top-level declarations become global `var`s so that later inputs see them.
 
 import { Script } from 'node:vm';
-import { tokenize, significantTokens, type Token } from './forms/tokenizer';
+import { tokenize, significantTokens, type Token } from '../forms/tokenizer';
 
 export type CompiledInput =
   | { ok: true; script: Script; awaitsPromise: boolean }

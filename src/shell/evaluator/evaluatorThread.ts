@@ -5,17 +5,17 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { format } from 'node:util';
-import { setOutputSink, writeOutput } from '../io/output';
-import { configureScheduler } from '../runtime/scheduler';
-import { initCodePath } from '../code/codePath';
+import { setOutputSink, writeOutput } from '../../io/output';
+import { configureScheduler } from '../../runtime/scheduler';
+import { initCodePath } from '../../code/codePath';
 import path from 'node:path';
-import { moduleDocs } from '../code/docs';
+import { moduleDocs } from '../../code/docs';
 import { Shell } from './shell';
 import { changeShellDirectory, initShellDirectory } from './directory';
 import { complete } from './completion';
 import { menuAnswer } from './menus';
-import type { FromEvaluator, ToEvaluator } from './protocol';
-import { HEALTH_SLOTS, OUTPUT_PAUSE_AT, OUTPUT_RESUME_AT, healthSlots, writeLossSummary } from './evaluatorHealth';
+import type { FromEvaluator, ToEvaluator } from '../protocol';
+import { HEALTH_SLOTS, OUTPUT_PAUSE_AT, OUTPUT_RESUME_AT, healthSlots, writeLossSummary } from '../evaluatorHealth';
 import { lossSummary } from './lossSummary';
 
 interface EvaluatorData {
