@@ -6,27 +6,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startShell, stripAnsi, ROOT } from './helpers/pty.mjs';
+import { ROOT } from './helpers/pty.mjs';
+import { openShell as shell, enter } from './helpers/prompt.mjs';
 
 /** Searched last from any directory: the lessons shipped with eshell-ts. */
 const LESSONS = path.join(ROOT, 'modules');
-
-async function shell(t, options = {}) {
-  const sh = startShell({ t, ...options });
-  await sh.waitFor('1> ', { timeout: 10000 });
-  return sh;
-}
-
-/** Types a one-line input, presses Enter, waits for prompt `next`; returns the lines printed. */
-async function enter(sh, input, next) {
-  await sh.type(input);
-  await sh.waitForScreen(() => sh.cursorLine().endsWith(input));
-  const mark = sh.rawOutput().length;
-  sh.key('enter');
-  await sh.waitFor(`\n${next}> `, { since: mark, timeout: 10000 });
-  const text = stripAnsi(sh.rawOutput().slice(mark)).replace(/\r/g, '');
-  return text.slice(text.indexOf('\n') + 1, text.lastIndexOf(`\n${next}> `) + 1).split('\n').slice(0, -1);
-}
 
 function workDir(t, files) {
   const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'eshell-shell-builtins-')));

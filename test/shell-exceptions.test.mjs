@@ -3,31 +3,8 @@
 // does not (the evaluator, whose linked processes get the exit), and Ctrl-C on runaway input.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startShell, stripAnsi } from './helpers/pty.mjs';
+import { openShell as shell, enter, printedBefore } from './helpers/prompt.mjs';
 import { runPiped } from './helpers/piped.mjs';
-
-async function shell(t, options = {}) {
-  const sh = startShell({ t, ...options });
-  await sh.waitFor('1> ', { timeout: 10000 });
-  return sh;
-}
-
-/** Types a one-line input and presses Enter; with `next`, waits for that prompt and returns
- *  the lines printed before it. */
-async function enter(sh, input, next) {
-  await sh.type(input);
-  await sh.waitForScreen(() => sh.cursorLine().endsWith(input));
-  const mark = sh.rawOutput().length;
-  sh.key('enter');
-  if (next === undefined) return mark;
-  return printedBefore(sh, mark, next);
-}
-
-async function printedBefore(sh, mark, next) {
-  await sh.waitFor(`\n${next}> `, { since: mark, timeout: 10000 });
-  const text = stripAnsi(sh.rawOutput().slice(mark)).replace(/\r/g, '');
-  return text.slice(text.indexOf('\n') + 1, text.lastIndexOf(`\n${next}> `) + 1).split('\n').slice(0, -1);
-}
 
 const PID = /<0\.\d+\.0>/;
 

@@ -6,33 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startShell, stripAnsi } from './helpers/pty.mjs';
-
-async function shell(t, options = {}) {
-  const sh = startShell({ t, ...options });
-  await sh.waitFor('1> ', { timeout: 10000 });
-  return sh;
-}
-
-/**
- * Types `input` (lines joined by Enter, as a person types a form over several lines), presses
- * Enter and waits for prompt `next`. Returns the lines printed between the input and that prompt.
- */
-async function enter(sh, input, next) {
-  const lines = input.split('\n');
-  let mark = 0;
-  for (const [i, line] of lines.entries()) {
-    await sh.type(line);
-    await sh.waitForScreen(() => sh.cursorLine().endsWith(line.trimEnd()));
-    mark = sh.rawOutput().length;
-    sh.key('enter');
-    if (i < lines.length - 1) await sh.waitFor('\n.. ', { since: mark });
-  }
-  await sh.waitFor(`\n${next}> `, { since: mark, timeout: 10000 });
-  const text = stripAnsi(sh.rawOutput().slice(mark)).replace(/\r/g, '');
-  const body = text.slice(text.indexOf('\n') + 1, text.lastIndexOf(`\n${next}> `) + 1);
-  return body.split('\n').slice(0, -1);
-}
+import { openShell as shell, enter } from './helpers/prompt.mjs';
 
 function moduleDir(t, files) {
   const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'eshell-shell-forms-')));

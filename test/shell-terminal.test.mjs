@@ -6,22 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startShell } from './helpers/pty.mjs';
-
-async function shell(t, options = {}) {
-  const sh = startShell({ t, ...options });
-  await sh.waitFor('1> ', { timeout: 10000 });
-  return sh;
-}
+import { openShell as shell, enter } from './helpers/prompt.mjs';
 
 const lastLine = (lines) => lines[lines.length - 1];
-
-/** Types a one-line input, presses Enter and waits for prompt `next`. */
-async function enter(sh, input, next) {
-  await sh.type(input);
-  sh.key('enter');
-  await sh.waitForScreen((lines) => lastLine(lines) === `${next}>`, { timeout: 10000 });
-}
 
 /** Types `text`, presses Tab and waits until the input line reads `expected`. */
 async function complete(sh, text, expected) {
