@@ -38,6 +38,20 @@ export type FromEvaluator =
   /** q() / halt(): the terminal thread saves history, restores the terminal and exits. */
   | { t: 'halt'; code: number };
 
+/** The worker data the evaluator thread receives from the terminal thread. */
+export interface EvaluatorWorkerData {
+  /** SHARED_SLOTS below. */
+  shared: SharedArrayBuffer;
+  /** See evaluatorHealth.ts; a fresh one for every worker. */
+  health: SharedArrayBuffer;
+  /** `-pa` directories and ESHELL_TS_PATH, searched first. */
+  pathDirs: string[];
+  color: boolean;
+  cwd: string;
+  tty: boolean;
+  columns: number;
+}
+
 /** Layout of the SharedArrayBuffer handed to the evaluator thread (Int32 slots). */
 export const SHARED_SLOTS = {
   /** 1 while the scheduler runs a batch of user code, 0 while idle. */

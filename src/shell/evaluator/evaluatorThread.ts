@@ -14,21 +14,11 @@ import { Shell } from './shell';
 import { changeShellDirectory, initShellDirectory } from './directory';
 import { complete } from './completion';
 import { menuAnswer } from './menus';
-import type { FromEvaluator, ToEvaluator } from '../protocol';
+import type { EvaluatorWorkerData, FromEvaluator, ToEvaluator } from '../protocol';
 import { HEALTH_SLOTS, OUTPUT_PAUSE_AT, OUTPUT_RESUME_AT, healthSlots, writeLossSummary } from '../evaluatorHealth';
 import { lossSummary } from './lossSummary';
 
-interface EvaluatorData {
-  shared: SharedArrayBuffer;
-  health: SharedArrayBuffer;
-  pathDirs: string[];
-  color: boolean;
-  cwd: string;
-  tty: boolean;
-  columns: number;
-}
-
-const data = workerData as EvaluatorData;
+const data = workerData as EvaluatorWorkerData;
 const port = parentPort!;
 let columns = data.columns || 80;
 const health = healthSlots(data.health);

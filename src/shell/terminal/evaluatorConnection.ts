@@ -5,20 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { startSigintAnchor, type SigintAnchor } from '../../runtime/anchor';
-import { SHARED_BYTES, SHARED_SLOTS, type FromEvaluator, type ToEvaluator } from '../protocol';
+import { SHARED_BYTES, SHARED_SLOTS, type EvaluatorWorkerData, type FromEvaluator, type ToEvaluator } from '../protocol';
 import { HEALTH_BYTES, HEALTH_SLOTS, healthSlots, readLossSummary } from '../evaluatorHealth';
-
-/** The worker data the evaluator thread receives. */
-export interface EvaluatorWorkerData {
-  shared: SharedArrayBuffer;
-  /** See evaluatorHealth.ts; a fresh one for every worker. */
-  health: SharedArrayBuffer;
-  pathDirs: string[];
-  color: boolean;
-  cwd: string;
-  tty: boolean;
-  columns: number;
-}
 
 export interface ConnectionHandlers {
   message(msg: FromEvaluator): void;
