@@ -3,12 +3,14 @@
 // Prints one JSON line: median and p90 of 100 c(code_reload) calls (find, read, compile with
 // esbuild, purge, evaluate, swap) while the demo's server and client run and upgrade through
 // their handles, then the heap growth over 1,000 further reloads (after forced GCs).
-// Anchor: Erlang/OTP's own c(code_reload) takes 7.2 ms median on this machine (shared/anchors.md).
+// Erlang/OTP's own c(code_reload) is measured in the same run when `erl` is installed
+// (bench/erlang/reload.erl); shared/anchors.md has 7.2 ms median on this machine.
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
+import { runErlang } from './erlang/run.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rt = createRequire(import.meta.url)(path.join(root, 'dist', 'internal.js'));
@@ -58,8 +60,14 @@ for (let i = 0; i < 1000; i++) await reload(i);
 gc(); gc();
 const heapAfter = process.memoryUsage().heapUsed;
 
+const beamDir = mkdtempSync(path.join(os.tmpdir(), 'eshell-bench-reload-beam-'));
+const beam = runErlang('reload', `reload:run("${beamDir}")`);
+rmSync(beamDir, { recursive: true, force: true });
+
 console.log(JSON.stringify({
   bench: 'reload',
+  beam_c_median_ms: beam.beamReloadMedianMs,
+  beamSkipped: beam.skipped,
   c_median_ms: +percentile(times, 0.5).toFixed(2),
   c_p90_ms: +percentile(times, 0.9).toFixed(2),
   target_ms: 5,
