@@ -5,19 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { BIN, startShell, stripAnsi } from './helpers/pty.mjs';
+import { tempDir } from './helpers/tempDir.mjs';
 
 const require = createRequire(import.meta.url);
 const pty = require('node-pty');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function tempDir(t, prefix) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 /**
  * Runs eshell-ts under /bin/sh in a pseudo-terminal, with umask 000, and has the shell print

@@ -5,15 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { BIN, startShell } from './helpers/pty.mjs';
-
-function tempDir(t, prefix) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from './helpers/tempDir.mjs';
 
 /** Socket inodes some process of the tree rooted at `pid` holds open. */
 function socketInodes(pid) {

@@ -3,17 +3,13 @@
 // The shell stays responsive through both and Ctrl-C still works.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { startShell } from './helpers/pty.mjs';
+import { tempDir } from './helpers/tempDir.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function shellIn(t) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eshell-ts-flood-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const sh = startShell({ t, cwd: dir, env: { NO_COLOR: '1' } });
+  const sh = startShell({ t, cwd: tempDir(t, 'eshell-ts-flood-'), env: { NO_COLOR: '1' } });
   await sh.waitFor('1> ');
   return sh;
 }

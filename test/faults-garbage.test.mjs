@@ -7,10 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { BIN, startShell } from './helpers/pty.mjs';
 import { bundleForTest } from './helpers/bundle.mjs';
+import { tempDir } from './helpers/tempDir.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -61,8 +60,7 @@ function runPiped(input, cwd) {
 }
 
 test('10,000 generated inputs on piped stdin: every form is answered and the shell ends normally', { timeout: 120000 }, async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eshell-ts-fuzz-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'eshell-ts-fuzz-');
   const RUNS = 4;
   const PER_RUN = 2500;
   for (let run = 0; run < RUNS; run++) {
@@ -85,8 +83,7 @@ test('10,000 generated inputs on piped stdin: every form is answered and the she
 });
 
 test('control characters, broken UTF-8 and half forms typed at the prompt: answered, and the history file stays valid', { timeout: 30000 }, async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eshell-ts-fuzz-pty-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'eshell-ts-fuzz-pty-');
   const sh = startShell({ t, cwd: dir, env: { NO_COLOR: '1' } });
   await sh.waitFor('1> ');
   /** Waits until the shell has gone quiet; then, unless at an empty prompt, Ctrl-C clears. */

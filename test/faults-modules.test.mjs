@@ -4,19 +4,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { ROOT, startShell } from './helpers/pty.mjs';
+import { tempDir } from './helpers/tempDir.mjs';
 
 const ORIGINAL = fs.readFileSync(path.join(ROOT, 'modules', 'code_reload.ts'), 'utf8');
 const FIXED = ORIGINAL.replace('return M.server_loop(count);', 'return M.server_loop(count + 1);');
 
 /** A shell in a temporary directory holding a copy of the demo module. */
 async function demoSession(t) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eshell-ts-reload-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'eshell-ts-reload-', { 'code_reload.ts': ORIGINAL });
   const file = path.join(dir, 'code_reload.ts');
-  fs.writeFileSync(file, ORIGINAL);
   const sh = startShell({ t, cwd: dir, env: { NO_COLOR: '1' }, rows: 50 });
   await sh.waitFor('1> ');
   let prompt = 1;

@@ -4,19 +4,14 @@
 // says exactly what was lost.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { startShell } from './helpers/pty.mjs';
+import { tempDir } from './helpers/tempDir.mjs';
 
 const COUNTER = 'C = spawn(function count(n = 0) { return receive([["get", _], ([, from]) => { from ! ["count", n]; return count(n); }], [_, () => count(n + 1)]); }).';
 
 /** Starts a shell in a fresh directory (so no module of the project is in the way). */
 async function shellIn(t, files = {}) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eshell-ts-faults-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
-  const sh = startShell({ t, cwd: dir, env: { NO_COLOR: '1' } });
+  const sh = startShell({ t, cwd: tempDir(t, 'eshell-ts-faults-', files), env: { NO_COLOR: '1' } });
   await sh.waitFor('1> ');
   return sh;
 }

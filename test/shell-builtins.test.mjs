@@ -3,24 +3,16 @@
 // variables and history (f, b, v, h, e, history, results), memory, help and leaving (q, halt).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './helpers/pty.mjs';
 import { openShell as shell, enter } from './helpers/prompt.mjs';
+import { tempDir } from './helpers/tempDir.mjs';
 
 /** Searched last from any directory: the lessons shipped with eshell-ts. */
 const LESSONS = path.join(ROOT, 'modules');
 
-function workDir(t, files) {
-  const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'eshell-shell-builtins-')));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  for (const [name, source] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), source);
-  }
-  return dir;
-}
+const workDir = (t, files) => tempDir(t, 'eshell-shell-builtins-', files);
 
 const version = (n) => `/** The version, as a number. */\nexport function v(): number { return ${n}; }\n`;
 

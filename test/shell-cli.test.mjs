@@ -3,24 +3,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { BIN, startShell } from './helpers/pty.mjs';
+import { runPiped } from './helpers/piped.mjs';
+import { tempDir } from './helpers/tempDir.mjs';
 
 function workDir(t) {
-  const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'eshell-shell-cli-')));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const lib = (name, source) => {
-    mkdirSync(path.join(dir, name), { recursive: true });
-    writeFileSync(path.join(dir, name, `${name}_mod.ts`), source);
-    return path.join(dir, name);
-  };
-  return {
-    dir,
-    first: lib('first', 'export function who(): string { return "first"; }\nexport const twice = (n: number): number => 2 * n;\n'),
-    second: lib('second', 'export function who(): string { return "second"; }\n'),
-  };
+  const dir = tempDir(t, 'eshell-shell-cli-', {
+    'first/first_mod.ts': 'export function who(): string { return "first"; }\nexport const twice = (n: number): number => 2 * n;\n',
+    'second/second_mod.ts': 'export function who(): string { return "second"; }\n',
+  });
+  return { dir, first: path.join(dir, 'first'), second: path.join(dir, 'second') };
 }
 
 const run = (args, { cwd, input = '', env = {} } = {}) => {
@@ -94,4 +87,10 @@ test('-pa at the terminal: a module there is loaded on first use; a missing modu
   await sh.type('c(first_mod).');
   sh.key('enter');
   await sh.waitForScreen((lines) => lines.slice(-2).join('|') === "['ok', 'first_mod']|3>");
+});
+
+test('top-level await: declarations persist, and the last expression is the value, templates included', () => {
+  const { status, stdout } = runPiped('const v = await Promise.resolve(2); `${ {a: v}.a }`\nv + 1.\n');
+  assert.equal(status, 0);
+  assert.match(stdout, /1> '2'\n2> 3\n/);
 });

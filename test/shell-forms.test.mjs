@@ -3,17 +3,10 @@
 // persist, type annotations, top-level await), continuation and syntax errors, and printing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { openShell as shell, enter } from './helpers/prompt.mjs';
+import { tempDir } from './helpers/tempDir.mjs';
 
-function moduleDir(t, files) {
-  const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'eshell-shell-forms-')));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  for (const [name, source] of Object.entries(files)) writeFileSync(path.join(dir, name), source);
-  return dir;
-}
+const moduleDir = (t, files) => tempDir(t, 'eshell-shell-forms-', files);
 
 test('single assignment binds, then checks; a sequence runs in order; patterns bind', async (t) => {
   const sh = await shell(t);

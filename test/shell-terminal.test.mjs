@@ -3,10 +3,9 @@
 // kept across two runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { openShell as shell, enter } from './helpers/prompt.mjs';
+import { tempDir } from './helpers/tempDir.mjs';
 
 const lastLine = (lines) => lines[lines.length - 1];
 
@@ -18,9 +17,9 @@ async function complete(sh, text, expected) {
 }
 
 test('Tab completes built-ins, variables, modules on the code path, their exports, and properties', async (t) => {
-  const cwd = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'eshell-shell-terminal-')));
-  t.after(() => rmSync(cwd, { recursive: true, force: true }));
-  writeFileSync(path.join(cwd, 'greeter.ts'), 'export function hello(): string { return "hi"; }\nexport function help_me(): number { return 1; }\n');
+  const cwd = tempDir(t, 'eshell-shell-terminal-', {
+    'greeter.ts': 'export function hello(): string { return "hi"; }\nexport function help_me(): number { return 1; }\n',
+  });
   const sh = await shell(t, { cwd });
   await enter(sh, 'ServerPid = self().', 2);
   await enter(sh, 'const config = { alpha: 1, beta: { gamma: 2 } }', 3);
@@ -103,4 +102,26 @@ test('history is kept across two runs of the real shell', async (t) => {
   await second.waitForScreen((lines) => lastLine(lines) === "2> String(Answer) + '!'.");
   second.key('enter');
   await second.waitForScreen((lines) => lines.slice(-2).join('|') === "'42!'|3>");
+});
+
+test('Ctrl-G: a new job has its own variables and line numbers; c switches between jobs', async (t) => {
+  const sh = await shell(t);
+  await enter(sh, 'Mine = 1.', 2);
+  await enter(sh, 'Mine + 1.', 3);
+  sh.key('ctrl-g');
+  await sh.waitFor(' --> ');
+  await sh.type('s');
+  sh.key('enter');
+  await sh.waitFor('started job 2');
+  await sh.type('c 2');
+  sh.key('enter');
+  await sh.waitForScreen((lines) => lastLine(lines) === '1>');
+  assert.deepEqual(await enter(sh, 'Mine.', 1), ["* variable 'Mine' is unbound"]);
+  const mark = sh.rawOutput().length;
+  sh.key('ctrl-g');
+  await sh.waitFor(' --> ', { since: mark });
+  await sh.type('c 1');
+  sh.key('enter');
+  await sh.waitForScreen((lines) => lastLine(lines) === '3>');
+  assert.deepEqual(await enter(sh, 'Mine.', 4), ['1']);
 });

@@ -1,7 +1,7 @@
 // Eshell's forms on top of TypeScript — the syntax layer of the shell. Pure functions with no
 // runtime dependency: the terminal thread uses `isComplete` (evaluate, or continuation
-// prompt?) and `lastIdentifierChain` (what Tab completes); the evaluator thread uses
-// `transformInput` (and `splitForms` for `1. 2.` on one line).
+// prompt?); the evaluator thread uses `transformInput` (and `splitForms` for `1. 2.` on one
+// line) and `lastIdentifierChain` (what Tab completes: the candidates live in that thread).
 //
 // transformInput rewrites, calling helpers on the evaluator's global `__eshell`:
 //   X = 1.                      terminator: one trailing top-level `.` is dropped

@@ -7,7 +7,8 @@ export type ToEvaluator =
   | { t: 'eval'; id: number; source: string }
   /** Tab pressed: candidates for the text before the cursor. */
   | { t: 'complete'; id: number; line: string; cursor: number }
-  /** Ctrl-C while an evaluation runs: stop it and restart the evaluator. */
+  /** Ctrl-C while an evaluation runs: stop it (the job's evaluator process dies and is
+   *  replaced, as in Eshell; the thread stays). */
   | { t: 'interrupt' }
   /** A BREAK-menu (Ctrl-C on an empty line) or User-switch (Ctrl-G) query that needs the runtime:
    *  p = process info, i = system info, l = loaded modules, v = version,
@@ -31,7 +32,8 @@ export type FromEvaluator =
    *  `prompt` the number of the next prompt (unchanged after a syntax error). */
   | { t: 'result'; id: number; text: string; ok: boolean; prompt: number }
   | { t: 'completion'; id: number; replaceFrom: number; candidates: string[] }
-  | { t: 'menu-answer'; id: number; text: string }
+  /** `prompt`: the prompt number of the job now connected (after `c`, `k` or `s`). */
+  | { t: 'menu-answer'; id: number; text: string; prompt: number }
   /** cd(Dir) moved the shell: worker threads cannot chdir, so the terminal thread does it
    *  for the whole process (relative paths in user code follow). */
   | { t: 'chdir'; dir: string }

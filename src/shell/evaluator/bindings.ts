@@ -107,7 +107,7 @@ export class Bindings {
 }
 
 /** Erlang's exact equality (=:=) over TypeScript values: structural for arrays and plain objects. */
-export function termsEqual(a: unknown, b: unknown): boolean {
+function termsEqual(a: unknown, b: unknown): boolean {
   if (Object.is(a, b) || a === b) return true;
   if (isPid(a) && isPid(b)) return a.id === b.id;
   if (Array.isArray(a) && Array.isArray(b)) {

@@ -11,23 +11,20 @@ import { pid as makePid, isPid, type Pid } from '../../runtime/pid';
 import { currentProcess } from '../../runtime/scheduler';
 import { EMPTY_MAILBOX } from '../../runtime/process';
 import { codeServer } from '../../code/codeServer';
+import { MODULE_NAME_KEY } from '../../code/moduleHandle';
 import { shellDirectory } from './directory';
 import { awaitedByShell } from './evaluatorProcess';
-import { formatColumns } from '../terminal/promptMode';
+import { formatColumns } from '../columns';
 import type { ShellJob } from './job';
+import type { ShellHost } from './shell';
 import { processTable, processDetails, registeredTable, loadedModulesTable, moduleDetails, memorySummary } from './reports';
 
-export interface BuiltinHost {
+export interface BuiltinHost extends ShellHost {
+  /** The job whose variables and history the built-in acts on. */
   job(): ShellJob;
-  color(): boolean;
-  columns(): number;
-  halt(code: number): void;
-  changeDirectory(dir: string): string;
-  /** `h(mod)`, `h(mod, fun)`: documentation from TSDoc. */
-  docs(module: string, fn?: string): Promise<string>;
 }
 
-export const HELP_TEXT = `Eshell-TS built-in commands:
+const HELP_TEXT = `Eshell-TS built-in commands:
   c(mod)        compile and load mod.ts (hot: running processes keep going)
   c(mod, opts)  same, with options: ['strict'] refuses to load on a type error
   l(mod)        load mod again, without compiling if its source is unchanged
@@ -139,7 +136,7 @@ export function builtins(host: BuiltinHost): Record<string, unknown> {
 function moduleSpec(module: unknown, fn: string): string {
   if (typeof module === 'string') return module;
   if (typeof module === 'object' && module !== null) {
-    const name = (module as Record<symbol, unknown>)[Symbol.for('eshell-ts.module')];
+    const name = (module as Record<symbol, unknown>)[MODULE_NAME_KEY];
     if (typeof name === 'string') return name;
   }
   throw new ErlangException('error', 'badarg', `${fn}(Module): name a module, as in ${fn}(code_reload)`);

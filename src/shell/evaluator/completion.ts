@@ -6,6 +6,7 @@
 
 import { runInThisContext } from 'node:vm';
 import { codeServer } from '../../code/codeServer';
+import { MODULE_NAME_KEY } from '../../code/moduleHandle';
 import { listModules } from '../../code/codePath';
 import { lastIdentifierChain } from '../forms';
 import type { Shell } from './shell';
@@ -63,7 +64,7 @@ function isModuleHandle(value: unknown): boolean {
 }
 
 function moduleNameOf(value: object): string | undefined {
-  const name = (value as Record<symbol, unknown>)[Symbol.for('eshell-ts.module')];
+  const name = (value as Record<symbol, unknown>)[MODULE_NAME_KEY];
   return typeof name === 'string' ? name : undefined;
 }
 

@@ -3,12 +3,12 @@
 // (see docs/DESIGN.md). Everything printed leaves through one ordered channel to the
 // terminal thread.
 
+import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { format } from 'node:util';
 import { setOutputSink, writeOutput } from '../../io/output';
 import { configureScheduler } from '../../runtime/scheduler';
 import { initCodePath } from '../../code/codePath';
-import path from 'node:path';
 import { moduleDocs } from '../../code/docs';
 import { Shell } from './shell';
 import { changeShellDirectory, initShellDirectory } from './directory';
@@ -137,7 +137,12 @@ port.on('message', (message: ToEvaluator) => {
       shell.activeJob.interrupt();
       break;
     case 'menu':
-      post({ t: 'menu-answer', id: message.id, text: menuAnswer(shell, message.command, message.arg) });
+      post({
+        t: 'menu-answer',
+        id: message.id,
+        text: menuAnswer(shell, message.command, message.arg),
+        prompt: shell.activeJob.promptNumber,
+      });
       break;
     case 'resize':
       columns = message.columns;

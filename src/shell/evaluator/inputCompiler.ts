@@ -7,6 +7,7 @@
 
 import { Script } from 'node:vm';
 import { tokenize, significantTokens, type Token } from '../forms/tokenizer';
+import { depthChange } from '../forms/terminator';
 
 export type CompiledInput =
   | { ok: true; script: Script; awaitsPromise: boolean }
@@ -64,9 +65,8 @@ function hoistDeclarations(code: string): { hoisted: string[]; body: string } {
   let depth = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    if (t.kind === 'punctuator' && '([{'.includes(t.text)) depth++;
-    else if (t.kind === 'punctuator' && ')]}'.includes(t.text)) depth--;
-    else if (depth === 0 && t.kind === 'identifier' && DECLARATION_WORDS.has(t.text) && startsStatement(tokens, i)) {
+    depth += depthChange(t);
+    if (depth === 0 && t.kind === 'identifier' && DECLARATION_WORDS.has(t.text) && startsStatement(tokens, i)) {
       const name = tokens[i + 1];
       if (name?.kind === 'identifier' && tokens[i + 2]?.text === '=') {
         hoisted.push(name.text);
@@ -90,17 +90,17 @@ function returnLastExpression(body: string): string {
   let depth = 0;
   let lastStart = 0;
   for (const t of tokens) {
-    if (t.kind === 'punctuator' && '([{'.includes(t.text)) depth++;
-    else if (t.kind === 'punctuator' && ')]}'.includes(t.text)) {
-      depth--;
-      if (depth === 0 && t.text === '}') lastStart = t.end;
-    } else if (depth === 0 && t.text === ';' && t.end < body.trimEnd().length) lastStart = t.end;
+    depth += depthChange(t);
+    if (depth === 0 && t.kind === 'punctuator' && t.text === '}') lastStart = t.end;
+    else if (depth === 0 && t.text === ';' && t.end < body.trimEnd().length) lastStart = t.end;
   }
   const last = body.slice(lastStart).trim().replace(/;$/, '');
   if (last === '' || !compiles(`(async () => (${last}\n))`, 'probe')) return body;
   return `${body.slice(0, lastStart)}\nreturn (${last}\n);`;
 }
 
+/** +1 for an opening bracket, -1 for a closing one. A template literal's `${` and `}` are
+ *  parts of its template tokens, so they do not count. */
 function esbuildMessage(failure: unknown): string | undefined {
   const errors = (failure as { errors?: Array<{ text: string; location?: { line: number; column: number } }> }).errors;
   const first = errors?.[0];

@@ -10,6 +10,7 @@ import { lookupProcessById } from '../../runtime/table';
 import { formatValue } from '../../io/print';
 import { formatException, formatThrown } from '../../io/exception';
 import { writeOutput } from '../../io/output';
+import { MODULE_NAME_KEY } from '../../code/moduleHandle';
 import { isNormalExit } from '../../runtime/errors';
 import { Bindings } from './bindings';
 import { InputHistory, type Entry } from './inputHistory';
@@ -88,10 +89,10 @@ export class ShellJob {
   }
 
   /** Ctrl-C or Ctrl-G `i`: stop the evaluation that runs now; false when there is none. */
-  interrupt(reason: unknown = 'interrupted'): boolean {
+  interrupt(): boolean {
     const proc = this.evaluator && lookupProcessById(this.evaluator.id);
     if (!this.running || !proc) return false;
-    exitProcess(proc, reason);
+    exitProcess(proc, 'interrupted');
     return true;
   }
 
@@ -179,7 +180,7 @@ export class ShellJob {
 
 /** The shell's processes show in i() as `shell:server/1` and `shell:eval_loop/0`. */
 const SHELL_MODULE = {
-  [Symbol.for('eshell-ts.module')]: 'shell',
+  [MODULE_NAME_KEY]: 'shell',
   server(job: ShellJob) {
     process_flag('trap_exit', true);
     job.startEvaluator();

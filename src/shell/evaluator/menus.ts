@@ -1,18 +1,13 @@
 // Answers for the terminal's BREAK menu (Ctrl-C on an empty line) and User switch command
 // menu (Ctrl-G), which need the runtime: process info, system info, loaded modules, jobs.
+// The menus' texts and help (`h`) live with the menus, in src/shell/terminal/terminalMenus.ts.
 
 import { processTable, loadedModulesTable, memorySummary } from './reports';
 import type { Shell } from './shell';
+import { versionLine } from '../version';
 
-const VERSION = `Eshell-TS V0.1.0 (Node ${process.version})`;
-
-export const JOB_HELP = `  c [nn]            - connect to job
-  i [nn]            - interrupt job
-  k [nn]            - kill job
-  j                 - list all jobs
-  s [shell]         - start local shell
-  q                 - quit eshell-ts
-  ? | h             - this message`;
+/** Read once, on the first (v)ersion: BREAK's (k)ill sends it as its cheap probe. */
+let version: string | undefined;
 
 export function menuAnswer(shell: Shell, command: string, arg?: number): string {
   switch (command) {
@@ -26,7 +21,7 @@ export function menuAnswer(shell: Shell, command: string, arg?: number): string 
     case 'l':
       return loadedModulesTable();
     case 'v':
-      return VERSION;
+      return (version ??= versionLine(__dirname));
     case 'j':
       return shell.listJobs();
     case 's':
@@ -35,9 +30,6 @@ export function menuAnswer(shell: Shell, command: string, arg?: number): string 
       return shell.connect(arg ?? shell.activeJob.id) ? '' : `Unknown job ${arg}`;
     case 'k':
       return shell.killJob(arg ?? shell.activeJob.id) ? '' : `Unknown job ${arg}`;
-    case 'h':
-    case '?':
-      return JOB_HELP;
     default:
       return `Unknown command ${command}`;
   }

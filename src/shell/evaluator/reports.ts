@@ -1,8 +1,7 @@
 // The tables Eshell prints for i(), i(Pid), regs(), m(), m(Mod) and the BREAK menu's
 // (p)roc info / (i)nfo / (l)oaded. Plain text with fixed columns, like Erlang's c.erl.
 
-import { allProcesses } from '../../runtime/table';
-import { lookupProcessById } from '../../runtime/table';
+import { allProcesses, liveProcessCount, lookupProcessById } from '../../runtime/table';
 import { registered, whereis } from '../../runtime/registry';
 import type { Process } from '../../runtime/process';
 import type { Pid } from '../../runtime/pid';
@@ -25,7 +24,7 @@ export function processTable(): string {
     messages += proc.mailbox.length;
     lines.push(
       `${column(String(proc.pid), 18)}${column(proc.initialCall, 36)}${String(proc.reductions).padStart(10)}${String(proc.mailbox.length).padStart(8)}`,
-      `${column(proc.ext?.registeredName ?? '', 18)}${column(proc.currentFunction ?? proc.initialCall, 36)}${proc.status.padStart(10)}`,
+      `${column(proc.registeredName ?? '', 18)}${column(proc.currentFunction ?? proc.initialCall, 36)}${proc.status.padStart(10)}`,
     );
   }
   lines.push(`Total: ${count} processes, ${messages} messages queued`);
@@ -36,16 +35,15 @@ export function processTable(): string {
 export function processDetails(pid: Pid): string | undefined {
   const proc = lookupProcessById(pid.id);
   if (!proc) return undefined;
-  const links = proc.ext?.links ? [...proc.ext.links].map((p) => p.pid) : [];
   const rows: [string, unknown][] = [
-    ['registered_name', proc.ext?.registeredName ?? []],
+    ['registered_name', proc.registeredName ?? []],
     ['initial_call', proc.initialCall],
     ['current_function', proc.currentFunction ?? proc.initialCall],
     ['status', proc.status],
     ['message_queue_len', proc.mailbox.length],
     ['messages', proc.mailbox.slice(0, 10)],
-    ['links', links],
-    ['trap_exit', proc.ext?.trapExit ?? false],
+    ['links', [...proc.links].map((linked) => linked.pid)],
+    ['trap_exit', proc.trapExit],
     ['reductions', proc.reductions],
   ];
   return rows.map(([key, value]) => `${column(key, 20)}${formatTerm(value)}`).join('\n');
@@ -92,14 +90,12 @@ export function moduleDetails(name: string): string {
 /** `memory()`: Erlang returns a proplist; here an object of byte counts. */
 export function memorySummary(): Record<string, number> {
   const usage = process.memoryUsage();
-  let processes = 0;
-  for (const _ of allProcesses()) processes++;
   return {
     total: usage.rss,
     heap_used: usage.heapUsed,
     heap_total: usage.heapTotal,
     external: usage.external,
     array_buffers: usage.arrayBuffers,
-    process_count: processes,
+    process_count: liveProcessCount(),
   };
 }

@@ -13,19 +13,19 @@ import { shellDirectory } from './directory';
 import { isFailure } from '../../code/failure';
 import { currentProcess } from '../../runtime/scheduler';
 import { _ } from '../../runtime/patterns';
-import { splitForms, transformInput } from '../forms';
+import { significantTokens, splitForms, tokenize, transformInput, type Token } from '../forms';
 import { RestMarker, VariableMarker } from './bindings';
 import { ShellJob, type InputTranslator, type Reply } from './job';
-import { builtins, type BuiltinHost } from './builtins';
-import { significantTokens, tokenize } from '../forms/tokenizer';
-import { RESERVED_WORDS } from '../forms/vocabulary';
-import { isVariableName } from '../forms/vocabulary';
+import { builtins } from './builtins';
+import { RESERVED_WORDS, isVariableName } from '../forms/vocabulary';
 
+/** What the evaluator thread provides to the shell and, through it, to the built-ins. */
 export interface ShellHost {
   color(): boolean;
   columns(): number;
   halt(code: number): void;
   changeDirectory(dir: string): string;
+  /** `h(mod)`, `h(mod, fun)`: documentation from TSDoc. */
   docs(module: string, fn?: string): Promise<string>;
 }
 
@@ -78,14 +78,23 @@ export class Shell implements InputTranslator {
   }
 
   translate(source: string, job: ShellJob) {
+    // The transform and bareModuleNames ask about the same names, and a name that is not a
+    // loaded module costs a search of every code path directory: ask once per input.
+    const answers = new Map<string, boolean>();
+    const isModule = (name: string): boolean => {
+      let answer = answers.get(name);
+      if (answer === undefined) answers.set(name, (answer = this.isModule(name)));
+      return answer;
+    };
     const result = transformInput(source, {
       isVariable: (name: string) =>
         job.bindings.has(name) || this.shadowable.has(name) || (!(name in globalThis) && !this.declaredNames.has(name)),
-      isModule: (name: string) => this.isModule(name),
+      isModule,
     });
     if (result.kind !== 'code') return result;
-    this.noteDeclarations(result.code);
-    for (const name of new Set([...result.freeModules, ...this.bareModuleNames(result.code)])) {
+    const tokens = significantTokens(tokenize(result.code));
+    this.noteDeclarations(tokens);
+    for (const name of new Set([...result.freeModules, ...this.bareModuleNames(tokens, isModule)])) {
       Object.defineProperty(globalThis, name, { value: moduleHandle(name), configurable: true, writable: true });
     }
     return result;
@@ -96,14 +105,13 @@ export class Shell implements InputTranslator {
    * Erlang, where `spawn(ping_pong, start, [])` names the module by an atom, the bare name
    * stands for the module (`spawn(ping_pong, 'start')`, `m(ping_pong)`...).
    */
-  private bareModuleNames(code: string): string[] {
-    const tokens = significantTokens(tokenize(code));
+  private bareModuleNames(tokens: readonly Token[], isModule: (name: string) => boolean): string[] {
     const names: string[] = [];
     tokens.forEach((token, i) => {
       const name = token.text;
       if (token.kind !== 'identifier' || !/^[a-z_]/.test(name) || tokens[i - 1]?.text === '.') return;
       if (name in globalThis || this.declaredNames.has(name) || RESERVED_WORDS.has(name)) return;
-      if (this.isModule(name)) names.push(name);
+      if (isModule(name)) names.push(name);
     });
     return names;
   }
@@ -163,21 +171,13 @@ export class Shell implements InputTranslator {
       send: (dest: unknown, message: unknown) => api.send(dest as api.Pid, message),
       mod: (name: string) => moduleHandle(name),
     };
-    const host: BuiltinHost = {
-      job: () => this.currentJob(),
-      color: this.host.color,
-      columns: this.host.columns,
-      halt: this.host.halt,
-      changeDirectory: this.host.changeDirectory,
-      docs: this.host.docs,
-    };
     const shellRequire = (spec: string): unknown => {
       if (spec === 'eshell-ts') return api;
       return createRequire(path.join(shellDirectory(), 'shell.js'))(spec);
     };
     const globals: Record<string, unknown> = {
       ...api,
-      ...builtins(host),
+      ...builtins({ ...this.host, job: () => this.currentJob() }),
       __eshell: helpers,
       require: shellRequire,
     };
@@ -193,8 +193,7 @@ export class Shell implements InputTranslator {
     return this.commands.has(name) && !this.declaredNames.has(name) && !this.currentJob().bindings.has(name);
   }
 
-  private noteDeclarations(code: string): void {
-    const tokens = significantTokens(tokenize(code));
+  private noteDeclarations(tokens: readonly Token[]): void {
     for (let i = 0; i + 1 < tokens.length; i++) {
       if (tokens[i].kind === 'identifier' && DECLARING_WORDS.has(tokens[i].text) && tokens[i + 1].kind === 'identifier') {
         this.declaredNames.add(tokens[i + 1].text);

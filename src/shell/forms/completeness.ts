@@ -7,7 +7,7 @@
 // that the evaluator can print the error instead of leaving the user stuck at `..>`.
 
 import { tokenize, type Token } from './tokenizer.js';
-import { HEAD_KEYWORDS, isIdentifier, isOperandEndToken, isPunctuator } from './vocabulary.js';
+import { CLOSING_BRACKET, HEAD_KEYWORDS, isIdentifier, isMemberAccess, isOperandEndToken, isPunctuator } from './vocabulary.js';
 
 /** A trailing one of these means the expression goes on. `>`, `>>` and `>>>` are missing on
  *  purpose: they close TypeScript generics (`let m: Map<K, Array<V>>`). `.` is missing too:
@@ -23,8 +23,6 @@ const CONTINUING_WORDS = new Set([
   'do', 'throw', 'case', 'const', 'var', 'function', 'class', 'if', 'for', 'while', 'switch',
   'try', 'catch', 'finally',
 ]);
-
-const OPENERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 
 interface OpenBracket {
   closer: string;
@@ -58,7 +56,7 @@ export function isComplete(source: string): boolean {
         stack.push({ closer: '${', before: undefined, beforeThat: undefined });
       }
     } else if (token.kind === 'punctuator') {
-      const closer = OPENERS[token.text];
+      const closer = CLOSING_BRACKET[token.text];
       if (closer) {
         stack.push({ closer, before: last, beforeThat: beforeLast });
       } else if (token.text === ')' || token.text === ']' || token.text === '}') {
@@ -82,7 +80,7 @@ export function isComplete(source: string): boolean {
   }
   if (last.kind === 'identifier' && CONTINUING_WORDS.has(last.text)) {
     // `map.delete` is a property, not the operator.
-    return isPunctuator(beforeLast, '.') || isPunctuator(beforeLast, '?.');
+    return isMemberAccess(beforeLast);
   }
   return true;
 }

@@ -3,7 +3,7 @@
 // thread answers with candidates; this only finds the words.
 
 import { tokenize, type Token } from './tokenizer.js';
-import { adjacent, isModuleName, isOperandEndToken } from './vocabulary.js';
+import { adjacent, isMemberAccess, isModuleName, isOperandEndToken } from './vocabulary.js';
 
 export type CompletionTarget =
   | { kind: 'remote'; module: string; prefix: string; replaceFrom: number }
@@ -40,7 +40,7 @@ export function lastIdentifierChain(textBeforeCursor: string): CompletionTarget 
     if (remote) return { kind: 'remote', module: module.text, prefix, replaceFrom };
     return prefix ? { kind: 'name', prefix, replaceFrom } : NONE;
   }
-  if (separator?.kind === 'punctuator' && (separator.text === '.' || separator.text === '?.')) {
+  if (isMemberAccess(separator)) {
     const object = objectChain(tokens, index);
     return object === undefined ? NONE : { kind: 'property', object, prefix, replaceFrom };
   }
@@ -65,7 +65,7 @@ function objectChain(tokens: readonly Token[], dot: number): string | undefined 
     if (!name || (name.kind !== 'identifier' && name.kind !== 'private')) return undefined;
     names.unshift(name.text);
     const before = tokens[index - 1];
-    if (!before || before.kind !== 'punctuator' || (before.text !== '.' && before.text !== '?.')) break;
+    if (!isMemberAccess(before)) break;
     index -= 2;
   }
   return names.join('.');

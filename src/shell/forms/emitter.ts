@@ -14,7 +14,7 @@ import { splitSegments, splitStatements } from './segments.js';
 import { FormSyntaxError, syntaxErrorBefore } from './syntaxError.js';
 import type { Token } from './tokenizer.js';
 import {
-  MAX_NESTING, firstToken, isGroup, isPunct, isWord, tokenOf, type GroupItem, type Item, type TemplateItem,
+  MAX_NESTING, firstToken, isGroup, isMemberAccessItem, isPunct, isWord, tokenOf, type GroupItem, type Item, type TemplateItem,
 } from './tree.js';
 import {
   RESERVED_WORDS, STATEMENT_KEYWORDS, TYPE_DECLARATION_WORDS, adjacent, isModuleName, isVariableName,
@@ -270,7 +270,7 @@ export class FormEmitter {
     if (module?.kind !== 'identifier' || !isModuleName(module.text)) return false;
     if (fun?.kind !== 'identifier' || RESERVED_WORDS.has(fun.text)) return false;
     if (!adjacent(module, tokenOf(items[colon])!) || !adjacent(tokenOf(items[colon])!, fun)) return false;
-    if (isPunct(items[colon - 2], '.') || isPunct(items[colon - 2], '?.')) return false;
+    if (isMemberAccessItem(items[colon - 2])) return false;
     return isGroup(items[colon + 2], '(') || this.context.isModule(module.text);
   }
 
@@ -310,10 +310,10 @@ export class FormEmitter {
         return { code: token.text + this.slice(token.end, items[k + 1]!.start) + middle.code, next: colon };
       }
     }
-    if (token.kind === 'identifier' && !isPunct(items[k - 1], '.') && !isPunct(items[k - 1], '?.')) {
+    if (token.kind === 'identifier' && !isMemberAccessItem(items[k - 1])) {
       if (token.text === 'await' && !inFunction) this.usesAwait = true;
       const next = items[k + 1];
-      if (isModuleName(token.text) && (isPunct(next, '.') || isPunct(next, '?.') || isGroup(next, '['))
+      if (isModuleName(token.text) && (isMemberAccessItem(next) || isGroup(next, '['))
         && this.context.isModule(token.text)) {
         this.freeModules.add(token.text);
       }
@@ -362,7 +362,7 @@ export class FormEmitter {
     let callee = name.text;
     if (isPunct(joiner, '.') || (isPunct(joiner, ':') && segment.remoteCalls.has(k - 3))) {
       const module = tokenOf(items[k - 3]);
-      if (module?.kind !== 'identifier' || isPunct(items[k - 4], '.') || isPunct(items[k - 4], '?.')) return undefined;
+      if (module?.kind !== 'identifier' || isMemberAccessItem(items[k - 4])) return undefined;
       callee = `${module.text}.${name.text}`;
     } else if (isPunct(joiner, '?.') || isWord(joiner, 'function') || isWord(joiner, 'new')) {
       return undefined;

@@ -3,7 +3,7 @@
 // remote call) or a block, and whether `(` holds parameters (where `(a:number) => a` is a
 // type annotation) or an expression.
 
-import { isGroup, isPunct, isWord, tokenOf, type GroupItem, type Item } from './tree.js';
+import { isGroup, isMemberAccessItem, isPropertyKey, isPunct, isWord, tokenOf, type GroupItem, type Item } from './tree.js';
 import { HEAD_KEYWORDS, RESERVED_WORDS } from './vocabulary.js';
 
 /** How the inside of a group (or the whole input) is read:
@@ -44,7 +44,7 @@ export function classifyGroup(items: readonly Item[], index: number, levelRole: 
 export function isStatementHead(items: readonly Item[], index: number): boolean {
   const before = tokenOf(items[index - 1]);
   return isGroup(items[index], '(') && before?.kind === 'identifier' && HEAD_KEYWORDS.has(before.text)
-    && !isPunct(items[index - 2], '.') && !isPunct(items[index - 2], '?.');
+    && !isMemberAccessItem(items[index - 2]);
 }
 
 /** A parameter list: of an arrow (`(a) =>`, `(a): T =>`), a function (`function f(a)`) or a
@@ -123,11 +123,9 @@ export function looksLikeObjectLiteral(group: GroupItem): boolean {
   const [first, second] = group.items;
   if (first === undefined) return true;
   if (isPunct(first, '...')) return true;
-  const firstToken = tokenOf(first);
-  const isKey = isGroup(first, '[')
-    || (firstToken !== undefined && (firstToken.kind === 'identifier' || firstToken.kind === 'string' || firstToken.kind === 'number'));
-  if (!isKey) return false;
+  if (!isPropertyKey(first)) return false;
   if (isPunct(second, ':')) return true;
+  const firstToken = tokenOf(first);
   return firstToken?.kind === 'identifier' && !RESERVED_WORDS.has(firstToken.text)
     && (second === undefined || isPunct(second, ','));
 }

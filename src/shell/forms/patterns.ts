@@ -7,7 +7,8 @@
 // `_` becomes `__eshell.wildcard`, a trailing `...Rest` becomes `__eshell.rest(<pattern>)`,
 // literals and lowercase names (values already in scope) stay as written.
 
-import { isGroup, isPunct, tokenOf, type GroupItem, type Item } from './tree.js';
+import { splitSegments, type Range } from './segments.js';
+import { isGroup, isPropertyKey, isPunct, tokenOf, type GroupItem, type Item } from './tree.js';
 import { RESERVED_WORDS, isVariableName } from './vocabulary.js';
 
 export interface PatternContext {
@@ -70,7 +71,7 @@ function patternOfItem(item: Item, context: PatternContext): PatternCode | null 
 }
 
 function arrayPattern(group: GroupItem, context: PatternContext): PatternCode | null {
-  const elements = splitAtCommas(group.items);
+  const elements = splitSegments(group.items, 0, group.items.length);
   let markers = 0;
   const codes: string[] = [];
   for (let e = 0; e < elements.length; e++) {
@@ -95,7 +96,7 @@ function arrayPattern(group: GroupItem, context: PatternContext): PatternCode | 
 }
 
 function objectPattern(group: GroupItem, context: PatternContext): PatternCode | null {
-  const entries = splitAtCommas(group.items);
+  const entries = splitSegments(group.items, 0, group.items.length);
   let markers = 0;
   const codes: string[] = [];
   for (const [from, to] of entries) {
@@ -112,9 +113,7 @@ function objectPattern(group: GroupItem, context: PatternContext): PatternCode |
       codes.push(`${keyToken.text}: ${variableMarker(keyToken.text)}`);
       continue;
     }
-    const isKey = isGroup(key, '[')
-      || (keyToken !== undefined && (keyToken.kind === 'identifier' || keyToken.kind === 'string' || keyToken.kind === 'number'));
-    if (!isKey || !isPunct(group.items[from + 1], ':')) return null;
+    if (!isPropertyKey(key) || !isPunct(group.items[from + 1], ':')) return null;
     const value = elementPattern(group.items, from + 2, to, context);
     if (!value) return null;
     markers += value.markers;
@@ -143,22 +142,8 @@ function elementPattern(items: readonly Item[], from: number, to: number, contex
   return { code: context.source.slice(items[from]!.start, items[to - 1]!.end), markers: 0 };
 }
 
-/** Ranges [from, to) of the items between depth-0 commas. */
-function splitAtCommas(items: readonly Item[]): Array<[number, number]> {
-  const ranges: Array<[number, number]> = [];
-  let from = 0;
-  for (let k = 0; k < items.length; k++) {
-    if (isPunct(items[k], ',')) {
-      ranges.push([from, k]);
-      from = k + 1;
-    }
-  }
-  if (from < items.length || ranges.length > 0) ranges.push([from, items.length]);
-  return ranges;
-}
-
 /** The group's text with each element replaced, separators and spacing kept. */
-function rebuild(group: GroupItem, ranges: Array<[number, number]>, codes: string[], source: string): string {
+function rebuild(group: GroupItem, ranges: readonly Range[], codes: string[], source: string): string {
   let out = group.open.text;
   let cursor = group.open.end;
   ranges.forEach(([from, to], index) => {

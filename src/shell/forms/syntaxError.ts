@@ -26,7 +26,7 @@ export function formatSyntaxError(source: string, offset: number, detail: string
 }
 
 /** How Erlang names the offending token: punctuation quoted, other tokens as written. */
-export function describeToken(token: Token | undefined): string {
+function describeToken(token: Token | undefined): string {
   if (!token) return 'end of input';
   const text = oneLine(token.text.length > 30 ? `${token.text.slice(0, 27)}...` : token.text);
   return token.kind === 'punctuator' ? `'${text}'` : text;

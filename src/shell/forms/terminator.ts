@@ -51,7 +51,7 @@ export function stripTerminator(tokens: Token[]): { tokens: Token[]; terminator?
   if (last.kind === 'punctuator' && last.text === '.') {
     return { tokens: tokens.slice(0, -1), terminator: last };
   }
-  if (last.kind === 'number' && last.text.length > 1 && last.text.endsWith('.')) {
+  if (isNumberWithTerminator(last)) {
     const shortened: Token = { ...last, text: last.text.slice(0, -1), end: last.end - 1 };
     return { tokens: [...tokens.slice(0, -1), shortened], terminator: last };
   }
@@ -63,12 +63,17 @@ function midInputTerminatorEnd(tokens: readonly Token[], index: number): number 
   const token = tokens[index]!;
   const next = tokens[index + 1];
   if (!next || next.start === token.end || !startsExpression(next)) return undefined;
-  if (token.kind === 'number' && token.text.length > 1 && token.text.endsWith('.')) return token.end;
+  if (isNumberWithTerminator(token)) return token.end;
   if (token.kind === 'punctuator' && token.text === '.') {
     const previous = tokens[index - 1];
     if (previous && isOperandEndToken(previous)) return token.end;
   }
   return undefined;
+}
+
+/** `1.` at the end of a form: the tokenizer reads the terminator as the number's decimal point. */
+function isNumberWithTerminator(token: Token): boolean {
+  return token.kind === 'number' && token.text.length > 1 && token.text.endsWith('.');
 }
 
 function startsExpression(token: Token): boolean {
@@ -87,7 +92,8 @@ function startsExpression(token: Token): boolean {
   }
 }
 
-function depthChange(token: Token): number {
+/** How `token` changes the nesting depth: brackets, and a template literal's `${ … }`. */
+export function depthChange(token: Token): number {
   if (token.kind === 'punctuator') {
     if (token.text === '(' || token.text === '[' || token.text === '{') return 1;
     if (token.text === ')' || token.text === ']' || token.text === '}') return -1;

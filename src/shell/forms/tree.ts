@@ -5,6 +5,7 @@
 
 import type { Token } from './tokenizer.js';
 import { FormSyntaxError, syntaxErrorBefore } from './syntaxError.js';
+import { CLOSING_BRACKET, isIdentifier, isMemberAccess, isPunctuator } from './vocabulary.js';
 
 export interface TokenItem {
   type: 'token';
@@ -37,8 +38,6 @@ export type Item = TokenItem | GroupItem | TemplateItem;
 /** Deeper nesting than this is refused: the transform recurses per level, and nobody types
  *  two hundred nested brackets at a prompt. */
 export const MAX_NESTING = 200;
-
-const CLOSERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 
 interface OpenFrame {
   items: Item[];
@@ -79,7 +78,7 @@ export function buildLevels(tokens: readonly Token[], endOffset: number, whatFol
       items = frame.items;
       continue;
     }
-    if (token.kind === 'punctuator' && CLOSERS[token.text]) {
+    if (token.kind === 'punctuator' && CLOSING_BRACKET[token.text]) {
       if (stack.length >= MAX_NESTING) throw new FormSyntaxError(token.start, 'expression nested too deeply');
       const frame: OpenFrame = { items: [], open: token };
       stack.push(frame);
@@ -88,7 +87,7 @@ export function buildLevels(tokens: readonly Token[], endOffset: number, whatFol
     }
     if (token.kind === 'punctuator' && (token.text === ')' || token.text === ']' || token.text === '}')) {
       const frame = stack[stack.length - 1];
-      if (!frame || frame.template || CLOSERS[frame.open.text] !== token.text) {
+      if (!frame || frame.template || CLOSING_BRACKET[frame.open.text] !== token.text) {
         throw syntaxErrorBefore(token, endOffset);
       }
       stack.pop();
@@ -112,14 +111,24 @@ export function tokenOf(item: Item | undefined): Token | undefined {
 
 /** The item is the punctuator `text` (or any punctuator when `text` is omitted). */
 export function isPunct(item: Item | undefined, text?: string): boolean {
-  const token = tokenOf(item);
-  return token !== undefined && token.kind === 'punctuator' && (text === undefined || token.text === text);
+  return isPunctuator(tokenOf(item), text);
 }
 
 /** The item is the identifier `text` (or any identifier when `text` is omitted). */
 export function isWord(item: Item | undefined, text?: string): boolean {
+  return isIdentifier(tokenOf(item), text);
+}
+
+/** The item is `.` or `?.` (see isMemberAccess). */
+export function isMemberAccessItem(item: Item | undefined): boolean {
+  return isMemberAccess(tokenOf(item));
+}
+
+/** The item can be the key of an object literal entry: a name, a string, a number, `[computed]`. */
+export function isPropertyKey(item: Item | undefined): boolean {
   const token = tokenOf(item);
-  return token !== undefined && token.kind === 'identifier' && (text === undefined || token.text === text);
+  return isGroup(item, '[')
+    || (token !== undefined && (token.kind === 'identifier' || token.kind === 'string' || token.kind === 'number'));
 }
 
 export function isGroup(item: Item | undefined, open?: string): item is GroupItem {

@@ -30,12 +30,20 @@ export const TYPE_DECLARATION_WORDS = new Set([
   'type', 'interface', 'enum', 'namespace', 'module', 'declare', 'abstract',
 ]);
 
+/** Each opening bracket and the bracket that closes it. */
+export const CLOSING_BRACKET: Readonly<Record<string, string>> = { '(': ')', '[': ']', '{': '}' };
+
 export function isPunctuator(token: Token | undefined, text?: string): boolean {
   return token !== undefined && token.kind === 'punctuator' && (text === undefined || token.text === text);
 }
 
 export function isIdentifier(token: Token | undefined, text?: string): boolean {
   return token !== undefined && token.kind === 'identifier' && (text === undefined || token.text === text);
+}
+
+/** `.` or `?.`: the name after it is a property, never a variable, a module or a keyword. */
+export function isMemberAccess(token: Token | undefined): boolean {
+  return isPunctuator(token, '.') || isPunctuator(token, '?.');
 }
 
 /** Could `token` be the last token of an operand (so a following `!` is binary)? */

@@ -3,12 +3,12 @@
 // then what the evaluation printed and its result.
 
 import type { ConnectionHandlers } from './evaluatorConnection';
-import type { FromEvaluator } from '../protocol';
+import type { FromEvaluator, ToEvaluator } from '../protocol';
 
 export interface BatchIo {
   write(text: string): void;
   writeError(text: string): void;
-  send(msg: { t: 'eval'; id: number; source: string }): void;
+  send(msg: Extract<ToEvaluator, { t: 'eval' }>): void;
   nextId(): number;
   /** Stops the threads and exits with `code`. */
   exit(code: number): void;

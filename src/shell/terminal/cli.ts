@@ -1,6 +1,5 @@
 // Command-line arguments and environment of `eshell-ts`.
 
-import fs from 'node:fs';
 import path from 'node:path';
 
 export interface ShellOptions {
@@ -76,16 +75,6 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     if (dir) options.pathDirs.push(path.resolve(dir));
   }
   return { ok: true, options };
-}
-
-/** The version in package.json (dist/ sits next to it). */
-export function packageVersion(distDir: string): string {
-  try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(distDir, '..', 'package.json'), 'utf8'));
-    return String(pkg.version);
-  } catch {
-    return 'unknown';
-  }
 }
 
 /** Colours are used when stdout is a terminal and neither NO_COLOR nor --no-color says no. */

@@ -17,12 +17,12 @@ export interface ConnectionHandlers {
 }
 
 /** How long the worker may stay silent and busy before its running code counts as runaway. */
-export const RUNAWAY_AFTER_MS = 150;
+const RUNAWAY_AFTER_MS = 150;
 /**
  * How long the worker may leave our messages untaken while no batch runs before it counts as
  * held by code no SIGINT reaches (code after an `await` runs outside the guarded batch).
  */
-export const UNREACHABLE_AFTER_MS = 300;
+const UNREACHABLE_AFTER_MS = 300;
 /**
  * SIGINTs in a row that leave the same process running before we give up on them: Node hands
  * a SIGINT to the most recently registered watchdog only, and a sigint anchor that

@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export const HISTORY_LOAD_LIMIT = 1000;
+const HISTORY_LOAD_LIMIT = 1000;
 /** Longer entries are kept in memory for this session but not written (keeps the file light). */
-export const HISTORY_ENTRY_MAX_CHARS = 64 * 1024;
+const HISTORY_ENTRY_MAX_CHARS = 64 * 1024;
 
 export function defaultHistoryFile(env: NodeJS.ProcessEnv = process.env): string {
   return env.ESHELL_TS_HISTORY || path.join(os.homedir(), '.eshell_ts_history');
@@ -50,7 +50,7 @@ export function appendHistoryFile(file: string, entry: string): boolean {
 }
 
 /** Tightens an existing history file to owner-only: it may hold secrets typed at the prompt. */
-export function restrictHistoryFileMode(file: string): void {
+function restrictHistoryFileMode(file: string): void {
   try {
     const { mode } = fs.statSync(file);
     if (mode & 0o077) fs.chmodSync(file, 0o600);

@@ -1,7 +1,10 @@
-// The text being typed at a prompt and the editing operations on it. The buffer holds the
-// whole input, continuation lines included (joined with '\n'), so a multi-line entry recalled
-// from history edits like any other; Home/End and the kill commands act on the cursor's line.
+// The text being typed at a prompt and the editing operations on it, with the keys that run
+// them on any input line (`applyKey`). The buffer holds the whole input, continuation lines
+// included (joined with '\n'), so a multi-line entry recalled from history edits like any
+// other; Home/End and the kill commands act on the cursor's line.
 // Drawing is not done here: src/io/interleave.ts draws a `PromptView` built from this state.
+
+import type { KeyName } from './keys';
 
 const WORD_CHAR = /[\p{L}\p{N}_$]/u;
 
@@ -98,6 +101,25 @@ export class LineEditor {
   /** Ctrl-Y: insert the last killed text. */
   yank(): void {
     this.insert(this.killed);
+  }
+
+  /**
+   * The editing keys every input line takes, the prompt's and the User switch menu's alike
+   * (the prompt adds word keys, yank and history). False for any other key.
+   */
+  applyKey(name: KeyName): boolean {
+    switch (name) {
+      case 'backspace': this.backspace(); return true;
+      case 'delete': this.deleteForward(); return true;
+      case 'left': case 'ctrl-b': this.left(); return true;
+      case 'right': case 'ctrl-f': this.right(); return true;
+      case 'home': case 'ctrl-a': this.home(); return true;
+      case 'end': case 'ctrl-e': this.end(); return true;
+      case 'ctrl-k': this.killToEnd(); return true;
+      case 'ctrl-u': this.killToStart(); return true;
+      case 'ctrl-w': this.killBigWordBack(); return true;
+      default: return false;
+    }
   }
 
   /** The cursor's line and the cursor's offset in it (what completion works on). */

@@ -3,12 +3,13 @@
 // Without a terminal it runs the forms on stdin (or -e) in order and exits.
 
 import { BatchSession, FormSplitter } from './batchSession';
-import { packageVersion, parseArgs, USAGE, useColor, type ShellOptions } from './cli';
+import { parseArgs, USAGE, useColor, type ShellOptions } from './cli';
 import { distFile, EvaluatorConnection, type ConnectionHandlers } from './evaluatorConnection';
 import { isComplete } from '../forms';
 import { defaultHistoryFile, History } from './history';
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON } from './keys';
 import { TerminalSession } from './terminalSession';
+import { packageVersion, versionLine } from '../version';
 
 const out = process.stdout;
 const stdin = process.stdin;
@@ -17,7 +18,7 @@ const write = (text: string): void => {
 };
 
 function banner(): string {
-  return `Eshell-TS V${packageVersion(__dirname)} (Node ${process.version}) (abort with ^G)\n`;
+  return `${versionLine(__dirname)} (abort with ^G)\n`;
 }
 
 function columns(): number {

@@ -6,6 +6,7 @@ import type { History } from './history';
 import type { KeyEvent, KeyName } from './keys';
 import { LineEditor } from './lineEditor';
 import { displayWidth } from '../../io/textWidth';
+import { commonPrefix, formatColumns } from '../columns';
 import type { TerminalMode } from './terminalMenus';
 
 export interface PromptHost {
@@ -26,12 +27,12 @@ export interface PromptHost {
   bell(): void;
 }
 
-export function promptText(n: number): string {
+function promptText(n: number): string {
   return `${n}> `;
 }
 
 /** `.. `, right-aligned under the prompt: `1> ` → `.. `, `10> ` → ` .. `. */
-export function continuationPrompt(prompt: string): string {
+function continuationPrompt(prompt: string): string {
   return '.. '.padStart(Math.max(3, displayWidth(prompt)));
 }
 
@@ -107,21 +108,13 @@ export class PromptMode implements TerminalMode {
         e.set(entry);
         break;
       }
-      case 'backspace': e.backspace(); break;
-      case 'delete': e.deleteForward(); break;
-      case 'left': case 'ctrl-b': e.left(); break;
-      case 'right': case 'ctrl-f': e.right(); break;
-      case 'home': case 'ctrl-a': e.home(); break;
-      case 'end': case 'ctrl-e': e.end(); break;
       case 'word-left': case 'meta-b': e.wordLeft(); break;
       case 'word-right': case 'meta-f': e.wordRight(); break;
-      case 'ctrl-k': e.killToEnd(); break;
-      case 'ctrl-u': e.killToStart(); break;
-      case 'ctrl-w': e.killBigWordBack(); break;
       case 'meta-backspace': e.killWordBack(); break;
       case 'meta-d': e.killWordForward(); break;
       case 'ctrl-y': e.yank(); break;
-      default: return;
+      default:
+        if (!e.applyKey(name)) return;
     }
     this.host.redraw();
   }
@@ -208,30 +201,4 @@ export class PromptMode implements TerminalMode {
     const shown = matched.replace(/\n/g, ' ');
     return { lines: [label + shown], cursorLine: 0, cursorIndex: label.length + (s.query ? s.at : 0) };
   }
-}
-
-export function commonPrefix(words: string[]): string {
-  let prefix = words[0] ?? '';
-  for (const w of words) {
-    while (!w.startsWith(prefix)) prefix = prefix.slice(0, -1);
-  }
-  return prefix;
-}
-
-/** Candidates in columns, sorted top to bottom then left to right (bash's layout). */
-export function formatColumns(words: string[], columns: number): string {
-  const width = Math.max(...words.map(displayWidth)) + 2;
-  const perRow = Math.max(1, Math.floor(columns / width));
-  const rows = Math.ceil(words.length / perRow);
-  let out = '';
-  for (let r = 0; r < rows; r++) {
-    let line = '';
-    for (let c = 0; c < perRow; c++) {
-      const w = words[c * rows + r];
-      if (w === undefined) break;
-      line += w + ' '.repeat(width - displayWidth(w));
-    }
-    out += line.trimEnd() + '\n';
-  }
-  return out;
 }

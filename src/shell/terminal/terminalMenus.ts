@@ -73,13 +73,13 @@ export class BreakMenu implements TerminalMode {
 export const USER_SWITCH_HEADER = "User switch command (enter 'h' for help)\n";
 const USER_SWITCH_PROMPT = ' --> ';
 
-export const USER_SWITCH_HELP =
+const USER_SWITCH_HELP =
   '  c [nn]            - connect to job\n' +
   '  i [nn]            - interrupt job\n' +
   '  k [nn]            - kill job\n' +
   '  j                 - list all jobs\n' +
   '  s [shell]         - start local shell\n' +
-  '  q                 - quit erlang\n' +
+  '  q                 - quit eshell-ts\n' +
   '  ? | h             - this message\n';
 
 /** The ` --> ` line: j, s, c [nn], i [nn], k [nn], q, h / ?. */
@@ -98,16 +98,9 @@ export class UserSwitchMenu implements TerminalMode {
     switch (ev.name) {
       case 'enter':
         return this.run(this.editor.text.trim());
-      case 'backspace': this.editor.backspace(); break;
-      case 'delete': case 'ctrl-d': this.editor.deleteForward(); break;
-      case 'left': case 'ctrl-b': this.editor.left(); break;
-      case 'right': case 'ctrl-f': this.editor.right(); break;
-      case 'home': case 'ctrl-a': this.editor.home(); break;
-      case 'end': case 'ctrl-e': this.editor.end(); break;
-      case 'ctrl-u': this.editor.killToStart(); break;
-      case 'ctrl-k': this.editor.killToEnd(); break;
-      case 'ctrl-w': this.editor.killBigWordBack(); break;
-      default: return;
+      case 'ctrl-d': this.editor.deleteForward(); break;
+      default:
+        if (!this.editor.applyKey(ev.name)) return;
     }
     this.host.redraw();
   }

@@ -23,8 +23,6 @@ export interface TerminalSessionOptions {
   exit(code: number): void;
 }
 
-type Pending = { resolve(msg: FromEvaluator | undefined): void };
-
 export class TerminalSession implements ConnectionHandlers {
   private connection!: EvaluatorConnection;
   private readonly display: PromptDisplay;
@@ -38,7 +36,8 @@ export class TerminalSession implements ConnectionHandlers {
   private promptNumber = 1;
   private evaluating: number | undefined;
   private stopRunawayWatch: (() => void) | undefined;
-  private readonly pending = new Map<number, Pending>();
+  /** Requests waiting for their answer, by id; resolved with undefined if the thread is replaced. */
+  private readonly pending = new Map<number, (answer: FromEvaluator | undefined) => void>();
   private closing = false;
   /** Runaways stopped and threads replaced on the user's behalf, for BREAK's k. */
   private runawaysStopped = 0;
@@ -107,11 +106,14 @@ export class TerminalSession implements ConnectionHandlers {
         return this.output.output(msg.text);
       case 'result':
         return this.result(msg);
-      case 'completion':
-      case 'menu-answer': {
+      case 'menu-answer':
+        // Connecting to another job (Ctrl-G c) brings that job's line numbers along.
+        if (this.evaluating === undefined) this.promptNumber = msg.prompt;
+      // falls through: the answer goes to whoever asked
+      case 'completion': {
         const waiting = this.pending.get(msg.id);
         this.pending.delete(msg.id);
-        return waiting?.resolve(msg);
+        return waiting?.(msg);
       }
       case 'halt':
         return this.quit(msg.code);
@@ -150,7 +152,7 @@ export class TerminalSession implements ConnectionHandlers {
     this.output.flush();
     this.stopRunawayWatch?.();
     this.stopRunawayWatch = undefined;
-    for (const waiting of this.pending.values()) waiting.resolve(undefined);
+    for (const waiting of this.pending.values()) waiting(undefined);
     this.pending.clear();
     const lost = replace();
     const lines = lost.split('\n').map((line) => `***   ${line}\n`).join('');
@@ -204,7 +206,7 @@ export class TerminalSession implements ConnectionHandlers {
   private request(msg: { t: 'complete'; line: string; cursor: number } | { t: 'menu'; command: string; arg?: number }): Promise<FromEvaluator | undefined> {
     const id = this.connection.nextId();
     return new Promise((resolve) => {
-      this.pending.set(id, { resolve });
+      this.pending.set(id, resolve);
       this.connection.send({ ...msg, id });
     });
   }
