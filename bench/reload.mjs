@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 import { runErlang } from './erlang/run.mjs';
+import { percentile } from './measure.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rt = createRequire(import.meta.url)(path.join(root, 'dist', 'internal.js'));
@@ -25,7 +26,6 @@ rt.setOutputSink(() => {});
 rt.initCodePath({ cwd: dir });
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 let server;
 
 /**

@@ -10,13 +10,13 @@
 // All three pass the same message shape (['token', K] / {token, K}), and each compiles or loads
 // its code before the clock starts.
 // Prints one JSON line.  Usage: node bench/ring.mjs [N] [M] [runs]
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runErlang } from './erlang/run.mjs';
+import { runInFreshNode } from './measure.mjs';
 
 // The ring node as a user writes it in a module: a receive with a pattern and a guard, and the
 // loop through the module handle so that a reload would move the process to new code.
@@ -74,10 +74,7 @@ if (first === '--child') {
 }
 
 function child(impl, n, m) {
-  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', impl, n, m], {
-    encoding: 'utf8',
-  });
-  return JSON.parse(out.trim().split('\n').pop());
+  return runInFreshNode(fileURLToPath(import.meta.url), ['--child', impl, n, m]);
 }
 
 function round2(x) {

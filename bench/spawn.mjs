@@ -5,10 +5,10 @@
 //   naive   N plain objects with a message queue and a pending promise (docs anchors);
 //   beam    bench/erlang/spawn.erl under `erl -noshell +P`, when Erlang is installed.
 // Prints one JSON line.  Usage: node bench/spawn.mjs [N]
-import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { runErlang } from './erlang/run.mjs';
+import { runInFreshNode } from './measure.mjs';
 
 const [, , first, ...rest] = process.argv;
 
@@ -37,12 +37,7 @@ if (first === '--child') {
 }
 
 function child(impl, n) {
-  const out = execFileSync(
-    process.execPath,
-    ['--expose-gc', '--max-old-space-size=4096', fileURLToPath(import.meta.url), '--child', impl, n],
-    { encoding: 'utf8' },
-  );
-  return JSON.parse(out.trim().split('\n').pop());
+  return runInFreshNode(fileURLToPath(import.meta.url), ['--child', impl, n], ['--expose-gc', '--max-old-space-size=4096']);
 }
 
 function round1(x) {

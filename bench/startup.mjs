@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { median } from './measure.mjs';
 
 const require = createRequire(import.meta.url);
 const pty = require('node-pty');
@@ -36,11 +37,6 @@ function launch(args, marker, command = process.execPath) {
     });
   });
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-};
 
 const firstPrompt = [];
 const nodeBaseline = [];

@@ -16,30 +16,10 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
-import { buildSync } from 'esbuild';
+import { median } from './measure.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
-
-/**
- * The runtime with the checker client: dist/internal.js once it exports the client, until
- * then a bundle of both (one runtime copy), written under node_modules so that its own
- * `require('esbuild')` resolves.
- */
-function runtimeWithChecker() {
-  const internal = require(path.join(root, 'dist', 'internal.js'));
-  if ('warnAboutTypeErrors' in internal) return internal;
-  const outfile = path.join(root, 'node_modules', '.cache', 'eshell-ts-bench', 'typecheck-runtime.cjs');
-  buildSync({
-    absWorkingDir: root,
-    stdin: { contents: "export * from './src/internal';\nexport * from './src/code/typeCheck';\n", resolveDir: root, loader: 'ts' },
-    outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs',
-    external: ['esbuild', 'typescript', 'node-pty'], logLevel: 'error',
-  });
-  return require(outfile);
-}
-
-const rt = runtimeWithChecker();
+const rt = createRequire(import.meta.url)(path.join(root, 'dist', 'internal.js'));
 rt.useTypeCheckWorker(path.join(root, 'dist', 'typecheck.js'));
 
 const demo = readFileSync(path.join(root, 'modules', 'code_reload.ts'), 'utf8');
@@ -50,30 +30,20 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'eshell-bench-typecheck-'));
 const file = path.join(dir, 'code_reload.ts');
 rt.initCodePath({ cwd: dir });
 
-// Once the lead has wired the checker into CodeServer.c, c/1 starts the check itself;
-// before that, the benchmark does what c/1 will do, right after the load.
-const integrated = rt.CodeServer.prototype.c.toString().includes('warnAboutTypeErrors');
-
 let warningAt = 0;
 rt.setOutputSink((text) => {
   if (text.includes(': warning: ')) warningAt = performance.now();
 });
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One c(code_reload) of freshly edited source (a comment makes each edit unique). */
 async function reload(source, i, { strict = false } = {}) {
-  const text = `${source}\n// edit ${i}\n`;
-  writeFileSync(file, text);
+  writeFileSync(file, `${source}\n// edit ${i}\n`);
   const start = performance.now();
-  const [result, refused] = await Promise.all([
-    rt.codeServer.c('code_reload', { strict }),
-    strict && !integrated ? rt.typeErrorsOf(file, text) : undefined,
-  ]);
+  const result = await rt.codeServer.c('code_reload', { strict });
   const elapsed = performance.now() - start;
-  if (result[0] !== 'ok' || refused) throw new Error(`c(code_reload) failed: ${JSON.stringify(result)}`);
-  if (!strict && !integrated) rt.warnAboutTypeErrors(file, text);
+  if (result[0] !== 'ok') throw new Error(`c(code_reload) failed: ${JSON.stringify(result)}`);
   return { elapsed, returnedAt: start + elapsed };
 }
 
@@ -119,7 +89,6 @@ for (let i = 0; i < 20; i++) strict.push((await reload(demo, i, { strict: true }
 
 console.log(JSON.stringify({
   bench: 'typecheck',
-  checker_wired_into_c: integrated,
   c_median_ms_no_checker: +median(noChecker).toFixed(2),
   c_median_ms_checker_busy: +median(busy).toFixed(2),
   c_median_ms_no_checker_paced: +median(noCheckerPaced).toFixed(2),

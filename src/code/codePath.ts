@@ -2,15 +2,15 @@
 // Erlang's code server. It is the directories given with `-pa DIR` or in `ESHELL_TS_PATH`
 // (first, as Erlang's -pa puts them at the head), then the shell's current directory, then
 // `./modules` when that exists, then the lessons shipped in the package's own modules/;
-// `code.add_path` appends (Erlang's add_pathz). A module name
-// never contains a path: `c(code_reload)` searches, while a spec the user spells as a path
-// (`c("../lib/util.ts")`) names one file and skips the search.
+// `code.add_path` appends (Erlang's add_pathz). A module name never contains a path:
+// `c(code_reload)` searches, while a spec the user spells as a path (`c("../lib/util.ts")`)
+// names one file and skips the search.
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isFailure, type Failure } from './failure';
 
 /** Source extensions, in the order they are tried in each directory. */
-export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.js', '.mjs'] as const;
+const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.js', '.mjs'] as const;
 
 const MODULE_NAME = /^[A-Za-z_$][\w$]*$/;
 
@@ -20,9 +20,9 @@ export interface ModuleLocation {
   file: string;
 }
 
-
 let cwd = process.cwd();
-let dirs: string[] = [];
+/** Undefined until initCodePath, or until the first lookup sets up the default path. */
+let dirs: string[] | undefined;
 
 /**
  * Called once by the shell at start-up: `extraDirs` come from `-pa DIR` and `ESHELL_TS_PATH`.
@@ -43,7 +43,15 @@ export function initCodePath(options: {
   return rejected;
 }
 
-initCodePath({ cwd });
+/**
+ * The directories searched. Code that never calls initCodePath (a program importing the
+ * runtime directly) gets the default path for the process's directory, set up on first use
+ * so the shell, which always calls initCodePath, does not look up directories twice.
+ */
+function pathDirs(): string[] {
+  if (dirs === undefined) initCodePath({ cwd });
+  return dirs!;
+}
 
 /** Erlang's `code:add_pathz`: appends a directory (relative to the shell's directory). */
 export function addPath(dir: string): true | Failure {
@@ -51,12 +59,13 @@ export function addPath(dir: string): true | Failure {
   if (!isDirectory(absolute)) {
     return { error: 'bad_directory', message: `${dir}: no such directory` };
   }
-  if (!dirs.includes(absolute)) dirs.push(absolute);
+  const searched = pathDirs();
+  if (!searched.includes(absolute)) searched.push(absolute);
   return true;
 }
 
 export function getPath(): string[] {
-  return [...dirs];
+  return [...pathDirs()];
 }
 
 /** How a file is named in messages: relative to the shell's directory when inside it. */
@@ -70,7 +79,7 @@ export function isModuleName(name: string): boolean {
 }
 
 /** A user-given spec that names a file rather than a module to search for. */
-export function isPathSpec(spec: string): boolean {
+function isPathSpec(spec: string): boolean {
   return spec.includes('/') || SOURCE_EXTENSIONS.some((ext) => spec.endsWith(ext));
 }
 
@@ -85,13 +94,14 @@ export function findModule(spec: string): ModuleLocation | Failure {
   if (!isModuleName(spec)) {
     return { error: 'badarg', message: `${JSON.stringify(spec)} is not a module name` };
   }
-  for (const dir of dirs) {
+  const searched = pathDirs();
+  for (const dir of searched) {
     const file = sourceIn(dir, spec);
     if (file) return { name: spec, file };
   }
   return {
     error: 'nofile',
-    message: `no ${spec}${SOURCE_EXTENSIONS.join('|')} in the code path: ${dirs.join(', ')}`,
+    message: `no ${spec}${SOURCE_EXTENSIONS.join('|')} in the code path: ${searched.join(', ')}`,
   };
 }
 
@@ -110,7 +120,7 @@ export function findRelative(fromDir: string, spec: string): ModuleLocation | un
 /** The names of all modules on the code path (for completion and auto-loading). */
 export function listModules(): string[] {
   const names = new Set<string>();
-  for (const dir of dirs) {
+  for (const dir of pathDirs()) {
     let entries: string[];
     try {
       entries = readdirSync(dir);

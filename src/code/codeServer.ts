@@ -14,8 +14,7 @@ import { evaluateModule, type ModuleObject } from './evaluate';
 import { isFailure, type Failure } from './failure';
 import { moduleRequire } from './moduleRequire';
 import { typeErrorsOf, warnAboutTypeErrors } from './typeCheck';
-import { formatThrown } from '../io/exception';
-import { allProcesses, api, currentProcess, exitProcess, runAs, runningProcess, writeOutput } from './runtimeLinks';
+import { allProcesses, api, currentProcess, exitProcess, formatThrown, runAs, runningProcess, writeOutput } from './runtimeLinks';
 import { currentHash, readSource, type SourceText } from './sourceFile';
 import { registerCode, unregisterCode, versionedFileName } from './stackTraces';
 
@@ -187,10 +186,15 @@ export class CodeServer {
 
   /** Erlang's `code:which`: where the module is loaded from, or would be. */
   which(name: string): string {
+    return this.sourceFile(name) ?? 'non_existing';
+  }
+
+  /** The current version's file (what runs), else the file the code path would load. */
+  sourceFile(name: string): string | undefined {
     const loaded = this.current(name);
     if (loaded) return loaded.file;
     const found = findModule(name);
-    return isFailure(found) ? 'non_existing' : found.file;
+    return isFailure(found) ? undefined : found.file;
   }
 
   /** Reuses the current version's compiled output when the source is unchanged (for l/1). */

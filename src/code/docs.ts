@@ -3,32 +3,24 @@
 // compiler API from its warm program, so TypeScript is never loaded on the evaluator thread
 // (loading it there would stall every running process for a quarter of a second).
 import { codeServer } from './codeServer';
-import { displayName, findModule } from './codePath';
-import { isFailure } from './failure';
-import { exportedFunctionDocs, type FunctionDoc, type SignatureDoc } from './typeCheck';
+import { displayName } from './codePath';
+import { checkerFailure, exportedFunctionDocs, type FunctionDoc, type SignatureDoc } from './typeCheck';
 
 export async function moduleDocs(module: string, fn?: string): Promise<string> {
-  const file = sourceOf(module);
+  // The loaded version's file when there is one: what `h` documents is what runs.
+  const file = codeServer.sourceFile(module);
   if (!file) return `No module named ${module} on the code path.`;
   let docs: FunctionDoc[] | null;
   try {
     docs = await exportedFunctionDocs(file);
   } catch (e) {
-    return `Cannot read the documentation of ${module}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
+    return `Cannot read the documentation of ${module}: ${checkerFailure(e)}`;
   }
   if (docs === null) return `Cannot read ${displayName(file)}.`;
   if (fn === undefined) return moduleSummary(module, file, docs);
   const doc = docs.find((d) => d.name === fn);
   if (!doc) return `${module} has no exported function ${fn}.`;
   return doc.signatures.map((s) => functionInFull(module, s)).join('\n\n');
-}
-
-/** The loaded version's file (what `h` documents is what runs), else the code path's. */
-function sourceOf(module: string): string | undefined {
-  const loaded = codeServer.current(module);
-  if (loaded) return loaded.file;
-  const found = findModule(module);
-  return isFailure(found) ? undefined : found.file;
 }
 
 /** Every exported function on one line, with the first line of its TSDoc beneath. */

@@ -12,10 +12,10 @@
 import { codeServer } from './codeServer';
 import { addPath, getPath } from './codePath';
 import { isFailure } from './failure';
-import { currentProcess, ErlangException } from './runtimeLinks';
+import { currentProcess, ErlangException, isThenable, MODULE_NAME_KEY } from './runtimeLinks';
 
-/** Where spawn and the printer find the module name of a handle. */
-export const MODULE_NAME_KEY = Symbol.for('eshell-ts.module');
+/** Where spawn, initial_call and the shell find the module name of a handle. */
+export { MODULE_NAME_KEY };
 
 const handles = new Map<string, object>();
 
@@ -86,17 +86,13 @@ function remoteFunction(module: string, fn: string): (...args: unknown[]) => unk
       process.enterCode(module, previousVersion, previousFunction);
       throw thrown;
     }
-    if (!isSuspension(result)) process.enterCode(module, previousVersion, previousFunction);
+    if (!isThenable(result)) process.enterCode(module, previousVersion, previousFunction);
     return result;
   };
 }
 
 /** Versions count from 1: a process marked with 0 runs no version of the module. */
 const NOT_IN_MODULE = 0;
-
-function isSuspension(value: unknown): boolean {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
-}
 
 /** Erlang's `code` module, for module code and the shell (`code.which('m')`). */
 export const code = {

@@ -1,10 +1,13 @@
 // The few pieces of the runtime and of io that the code server uses, gathered in one place so
 // the code server's dependency on the rest of the system is visible at a glance.
-export { currentProcess, runningProcess, runAs, allProcesses, exitProcess } from '../runtime/scheduler';
-export type { Process } from '../runtime/process';
+export { currentProcess, isThenable, runningProcess, runAs } from '../runtime/scheduler';
+export { allProcesses } from '../runtime/table';
+export { exitProcess } from '../runtime/exits';
+export { MODULE_NAME_KEY } from '../runtime/process';
 export { wrapTimers } from '../runtime/timers';
-export { writeOutput } from '../io/output';
 export { ErlangException } from '../runtime/errors';
+export { writeOutput } from '../io/output';
+export { formatThrown } from '../io/exception';
 
 /**
  * The public API object: what a loaded module gets for `import ... from 'eshell-ts'`. The

@@ -89,14 +89,23 @@ export function checkInBackground(
 export async function checkNow(file: string, text?: string): Promise<TypeDiagnostic[]> {
   const reply = await request({ id: nextId++, kind: 'check', file, text }, true);
   if ('diagnostics' in reply) return reply.diagnostics;
-  throw new Error('failure' in reply ? reply.failure : 'unexpected answer from the type checker');
+  throw unanswered(reply);
 }
 
 /** The exported functions of `file` with signatures and TSDoc; null when it cannot be read. */
 export async function exportedFunctionDocs(file: string, text?: string): Promise<FunctionDoc[] | null> {
   const reply = await request({ id: nextId++, kind: 'docs', file, text }, true);
   if ('docs' in reply) return reply.docs;
-  throw new Error('failure' in reply ? reply.failure : 'unexpected answer from the type checker');
+  throw unanswered(reply);
+}
+
+/** What a caller sees when the checker failed to answer or was stopped: its first line. */
+export function checkerFailure(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0] : String(error);
+}
+
+function unanswered(reply: CheckerReply): Error {
+  return new Error('failure' in reply ? reply.failure : 'unexpected answer from the type checker');
 }
 
 /**
@@ -121,8 +130,7 @@ export async function typeErrorsOf(file: string, text: string): Promise<Failure 
   try {
     diagnostics = await checkNow(file, text);
   } catch (e) {
-    const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    return { error: 'type_checker_unavailable', message: `${name}: error: cannot type-check (${reason})\n` };
+    return { error: 'type_checker_unavailable', message: `${name}: error: cannot type-check (${checkerFailure(e)})\n` };
   }
   if (diagnostics.length === 0) return undefined;
   return {

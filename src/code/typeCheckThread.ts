@@ -53,9 +53,13 @@ export interface FunctionDoc {
   signatures: SignatureDoc[];
 }
 
-export type CheckerRequest =
-  | { id: number; kind: 'check'; file: string; text?: string }
-  | { id: number; kind: 'docs'; file: string; text?: string };
+/** `text`, when given, stands in for the file's contents (the source about to be loaded). */
+export interface CheckerRequest {
+  id: number;
+  kind: 'check' | 'docs';
+  file: string;
+  text?: string;
+}
 
 export type CheckerReply =
   | { id: number; diagnostics: TypeDiagnostic[] }

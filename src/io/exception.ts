@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { Chalk } from 'chalk';
-import { ErlangException, classify, type ExceptionClass } from '../runtime/errors';
+import { ErlangException, classify, defaultMessage, type ExceptionClass } from '../runtime/errors';
 import { errorHeadline, formatValue } from './print';
 
 export interface ExceptionOptions {
@@ -59,16 +59,21 @@ export function formatThrown(thrown: unknown, opts: Omit<ExceptionOptions, 'mess
  * newline. `when` defaults to now, with microseconds as Erlang shows them.
  */
 export function formatCrashReport(pidText: string, reason: unknown, when?: Date): string {
-  const stamp = when ? reportTimestamp(when, when.getMilliseconds() * 1000) : reportTimestampNow();
   return (
-    `=ERROR REPORT==== ${stamp} ===\n` +
+    errorReportHeader(when) +
     `Error in process ${pidText} with exit value:\n` +
     `${describeExitValue(reason)}\n`
   );
 }
 
+/** The first line of an error report, newline included; `when` defaults to now. */
+export function errorReportHeader(when?: Date): string {
+  const stamp = when ? reportTimestamp(when, when.getMilliseconds() * 1000) : reportTimestampNow();
+  return `=ERROR REPORT==== ${stamp} ===\n`;
+}
+
 /** `25-Nov-2026::11:14:56.123456` in local time, as Erlang's logger writes it. */
-export function reportTimestamp(when: Date, microseconds: number): string {
+function reportTimestamp(when: Date, microseconds: number): string {
   const two = (n: number) => String(n).padStart(2, '0');
   return (
     `${two(when.getDate())}-${MONTHS[when.getMonth()]}-${when.getFullYear()}::` +
@@ -100,21 +105,11 @@ function describeExitValue(reason: unknown): string {
 /**
  * The message an ErlangException was raised with, unless it is the default the constructor
  * derives from kind and reason (which says nothing the reason does not).
- * TODO(runtime): an explicit flag on ErlangException would make this exact.
  */
-export function explicitMessage(exception: ErlangException): string | undefined {
+function explicitMessage(exception: ErlangException): string | undefined {
   const { kind, reason, message } = exception;
   if (!message) return undefined;
-  let derived: string;
-  if (typeof reason === 'string') derived = reason;
-  else {
-    try {
-      derived = JSON.stringify(reason) ?? String(reason);
-    } catch {
-      derived = String(reason);
-    }
-  }
-  return message === `${kind}: ${derived}` ? undefined : message;
+  return message === defaultMessage(kind, reason) ? undefined : message;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,6 +11,12 @@
 import { ErlangException } from '../runtime/errors';
 import { formatTerm, formatValue } from './print';
 import { writeOutput } from './output';
+import { plural } from './plural';
+
+/** Erlang's io_lib:format/2: the formatted text as a string. */
+export function formatToString(fmt: string, args?: unknown[]): string {
+  return render('io.formatToString', fmt, args);
+}
 
 export const io = {
   /** Erlang's io:format/2: writes the formatted text to the shell's output; returns 'ok'. */
@@ -23,16 +29,8 @@ export const io = {
     writeOutput(render('io.fwrite', fmt, args));
     return 'ok';
   },
-  /** Erlang's io_lib:format/2: the formatted text as a string. */
-  formatToString(fmt: string, args?: unknown[]): string {
-    return render('io.formatToString', fmt, args);
-  },
+  formatToString,
 };
-
-/** Erlang's io_lib:format/2 as a plain function. */
-export function formatToString(fmt: string, args?: unknown[]): string {
-  return render('io.formatToString', fmt, args);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Scanning: format string + arguments → literal text and directives with their arguments.
@@ -81,11 +79,8 @@ function scan(fmt: string, args: readonly unknown[]): (string | Directive)[] {
   const take = (what: string): unknown => {
     if (next >= args.length) {
       const needed = countArguments(fmt);
-      throw new FormatError(
-        needed === undefined
-          ? `not enough arguments for ${what}`
-          : `the format ${quote(fmt)} needs ${plural(needed, 'argument')} but ${plural(args.length, 'was', 'were')} given`,
-      );
+      if (needed === undefined) throw new FormatError(`not enough arguments for ${what}`);
+      throw wrongArgumentCount(fmt, needed, args.length);
     }
     return args[next++];
   };
@@ -115,7 +110,8 @@ function scan(fmt: string, args: readonly unknown[]): (string | Directive)[] {
     }
     if (fmt[i] === '*') {
       i++;
-      width = integerArgument(take(`the field width of ${directiveSoFar()}`), `the field width of ${directiveSoFar()}`);
+      const what = `the field width of ${directiveSoFar()}`;
+      width = integerArgument(take(what), what);
     } else if (isDigit(fmt[i])) {
       ({ value: width, end: i } = readDigits(fmt, i));
     }
@@ -131,8 +127,9 @@ function scan(fmt: string, args: readonly unknown[]): (string | Directive)[] {
       i++;
       if (fmt[i] === '*') {
         i++;
-        precision = integerArgument(take(`the precision of ${directiveSoFar()}`), `the precision of ${directiveSoFar()}`);
-        if (precision < 0) throw new FormatError(`the precision of ${directiveSoFar()} cannot be negative (${precision})`);
+        const what = `the precision of ${directiveSoFar()}`;
+        precision = integerArgument(take(what), what);
+        if (precision < 0) throw new FormatError(`${what} cannot be negative (${precision})`);
       } else if (isDigit(fmt[i])) {
         ({ value: precision, end: i } = readDigits(fmt, i));
       }
@@ -143,7 +140,8 @@ function scan(fmt: string, args: readonly unknown[]): (string | Directive)[] {
     if (fmt[i] === '.' && i + 1 < fmt.length) {
       if (fmt[i + 1] === '*') {
         i += 2;
-        pad = charArgument(take(`the pad character of ${directiveSoFar()}`), `the pad character of ${directiveSoFar()}`);
+        const what = `the pad character of ${directiveSoFar()}`;
+        pad = charArgument(take(what), what);
       } else {
         const code = fmt.codePointAt(i + 1)!;
         pad = String.fromCodePoint(code);
@@ -173,13 +171,12 @@ function scan(fmt: string, args: readonly unknown[]): (string | Directive)[] {
     pieces.push({ control, source, width, adjust, precision, pad, args: directiveArgs });
   }
   if (literal) pieces.push(literal);
-  if (next < args.length) {
-    const needed = countArguments(fmt);
-    throw new FormatError(
-      `the format ${quote(fmt)} needs ${plural(needed ?? next, 'argument')} but ${plural(args.length, 'was', 'were')} given`,
-    );
-  }
+  if (next < args.length) throw wrongArgumentCount(fmt, countArguments(fmt) ?? next, args.length);
   return pieces;
+}
+
+function wrongArgumentCount(fmt: string, needed: number, given: number): FormatError {
+  return new FormatError(`the format ${quote(fmt)} needs ${plural(needed, 'argument')} but ${plural(given, 'was', 'were')} given`);
 }
 
 /** How many arguments a format consumes when it has no `*`s; undefined when it has. */
@@ -293,9 +290,7 @@ function string(text: string, d: Directive): string {
   if (width === undefined && precision === undefined) return text;
   if (precision === undefined) return fitString(text, length, width!, d.adjust, pad);
   if (width === undefined) return fitString(text, length, precision, 'left', pad);
-  if (width < precision) {
-    throw new FormatError(`${d.source}: the field width (${width}) is smaller than the precision (${precision})`);
-  }
+  checkWidthHoldsPrecision(d, width, precision);
   const shown = fitString(text, length, precision, 'left', pad);
   return adjust(shown, pad.repeat(width - precision), d.adjust);
 }
@@ -310,10 +305,15 @@ function char(c: string, d: Directive): string {
   const { width, precision } = d;
   if (precision === undefined) return c.repeat(width ?? 1);
   if (width === undefined) return c.repeat(precision);
+  checkWidthHoldsPrecision(d, width, precision);
+  return adjust(c.repeat(precision), d.pad.repeat(width - precision), d.adjust);
+}
+
+/** ~s and ~c print `precision` characters inside the field: it must have room for them. */
+function checkWidthHoldsPrecision(d: Directive, width: number, precision: number): void {
   if (width < precision) {
     throw new FormatError(`${d.source}: the field width (${width}) is smaller than the precision (${precision})`);
   }
-  return adjust(c.repeat(precision), d.pad.repeat(width - precision), d.adjust);
 }
 
 function adjust(text: string, padding: string, side: Adjust): string {
@@ -457,8 +457,4 @@ function describe(value: unknown): string {
 
 function quote(fmt: string): string {
   return formatTerm(fmt);
-}
-
-function plural(count: number, singular: string, pluralForm = singular + 's'): string {
-  return `${count} ${count === 1 ? singular : pluralForm}`;
 }

@@ -3,7 +3,7 @@
 // block is redrawn beneath it, with the cursor where it was. So output never lands inside the
 // line being typed, and since all output arrives on one channel it is never reordered.
 
-import { charWidth } from './textWidth';
+import { ANSI_SEQUENCE, charWidth } from './textWidth';
 
 /** What is on screen at a prompt: whole lines (prompt included) and where the cursor is. */
 export interface PromptView {
@@ -13,7 +13,8 @@ export interface PromptView {
   cursorIndex: number;
 }
 
-const ANSI_AT = /\x1b\[[0-9;?]*[ -\/]*[@-~]/y;
+/** An escape sequence starting exactly at `lastIndex`. */
+const ANSI_AT = new RegExp(ANSI_SEQUENCE.source, 'y');
 
 interface Layout {
   text: string;
@@ -182,9 +183,9 @@ export class PromptDisplay {
 }
 
 /** Output is coalesced to at most one redraw per frame while a prompt is shown. */
-export const REDRAW_INTERVAL_MS = 16;
+const REDRAW_INTERVAL_MS = 16;
 /** A partial line waits this long for its end before it is shown (with a newline). */
-export const PARTIAL_LINE_WAIT_MS = 30;
+const PARTIAL_LINE_WAIT_MS = 30;
 
 /**
  * Queues process output and writes it around the prompt block: in order, in whole lines,

@@ -11,6 +11,7 @@
 
 import util from 'node:util';
 import { Chalk, type ChalkInstance } from 'chalk';
+import { plural } from './plural';
 
 export interface PrintOptions {
   /** Colour like Node's REPL (ANSI, 16 colours). Default false. */
@@ -256,7 +257,7 @@ class Describer {
       const next = firstAbove(present, index) ?? array.length;
       const holes = next - index;
       index = next;
-      items.push(text(`<${holes} empty item${holes === 1 ? '' : 's'}>`, 'undefined'));
+      items.push(text(`<${plural(holes, 'empty item')}>`, 'undefined'));
     }
     if (index < array.length) items.push(moreItems(array.length - index));
     for (const key of Object.keys(array)) {
@@ -365,7 +366,7 @@ function describeString(value: string): Doc {
   const rest = value.length - MAX_STRING_LENGTH;
   return concat(
     text(quoteString(value.slice(0, MAX_STRING_LENGTH)), 'string'),
-    text(`... ${rest} more character${rest === 1 ? '' : 's'}`),
+    text(`... ${plural(rest, 'more character')}`),
   );
 }
 
@@ -375,7 +376,7 @@ function describeLeafObject(value: object): Doc | undefined {
     return text(Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString(), 'date');
   }
   if (value instanceof RegExp) return text(String(value), 'regexp');
-  if (isBoxedPrimitive(value)) return describeBoxed(value);
+  if (util.types.isBoxedPrimitive(value)) return describeBoxed(value);
   if (needsNodeInspect(value)) {
     // Promise state, weak collections, proxies and raw memory cannot be read from JavaScript;
     // Node's inspector can, so its rendering is used as an unbreakable piece.
@@ -423,10 +424,6 @@ function withoutAsyncIds(value: object, shown: string): string {
   return shown;
 }
 
-function isBoxedPrimitive(value: object): boolean {
-  return util.types.isBoxedPrimitive(value);
-}
-
 function describeBoxed(value: object): Doc {
   const inner = (value as { valueOf(): unknown }).valueOf();
   const shown =
@@ -454,11 +451,11 @@ function describeBuffer(buffer: Buffer): Doc {
   let hex = '';
   for (let i = 0; i < shown; i++) hex += ' ' + buffer[i].toString(16).padStart(2, '0');
   const rest = buffer.length - shown;
-  return text(`<Buffer${hex}${rest > 0 ? ` ... ${rest} more byte${rest === 1 ? '' : 's'}` : ''}>`);
+  return text(`<Buffer${hex}${rest > 0 ? ` ... ${plural(rest, 'more byte')}` : ''}>`);
 }
 
 function moreItems(count: number): Text {
-  return { ...text(`... ${count} more item${count === 1 ? '' : 's'}`), summary: true };
+  return { ...text(`... ${plural(count, 'more item')}`), summary: true };
 }
 
 /** The smallest number in ascending `sorted` greater than `floor`. */

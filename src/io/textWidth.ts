@@ -32,6 +32,10 @@ export function displayWidth(s: string): number {
   return width;
 }
 
-export function stripAnsi(s: string): string {
-  return s.replace(/\x1b\[[0-9;?]*[ -\/]*[@-~]/g, '');
+/** A CSI escape sequence (colours, cursor moves): it takes no room on screen. */
+export const ANSI_SEQUENCE = /\x1b\[[0-9;?]*[ -\/]*[@-~]/;
+const ANSI_SEQUENCES = new RegExp(ANSI_SEQUENCE.source, 'g');
+
+function stripAnsi(s: string): string {
+  return s.replace(ANSI_SEQUENCES, '');
 }

@@ -1,11 +1,11 @@
 // The process API that is not about spawning or linking: self, send, exit, process flags.
-import { ErlangException } from './errors';
+import { ErlangException, badarg } from './errors';
 import { Pid } from './pid';
 import { callingProcess, raiseIfExiting } from './caller';
 import { sendExitSignal } from './exits';
 import { lookupName } from './registry';
 import { currentProcess, deliver } from './scheduler';
-import { lookupProcessById } from './table';
+import { processOf } from './table';
 
 export { spawn, spawn_link, spawn_monitor } from './spawn';
 export { link, unlink, monitor, demonitor } from './links';
@@ -23,7 +23,7 @@ export function self(): Pid {
  */
 export function send<T>(dest: Pid | string, message: T): T {
   if (dest instanceof Pid) {
-    const proc = dest.proc ?? lookupProcessById(dest.id);
+    const proc = processOf(dest);
     if (proc !== undefined) deliver(proc, message);
     return message;
   }
@@ -49,7 +49,7 @@ export function exit(...args: unknown[]): true {
     throw badarg('exit: call exit(reason) to end the calling process, or exit(pid, reason) to send an exit signal');
   }
   const sender = currentProcess();
-  const target = pid.proc ?? lookupProcessById(pid.id);
+  const target = processOf(pid);
   if (target !== undefined) sendExitSignal(target, sender?.pid, reason, false);
   if (sender !== undefined) raiseIfExiting(sender);
   return true;
@@ -63,8 +63,4 @@ export function process_flag(flag: 'trap_exit', value: boolean): boolean {
   const previous = proc.trapExit;
   if (value !== previous) proc.extras().trapExit = value;
   return previous;
-}
-
-function badarg(message: string): ErlangException {
-  return new ErlangException('error', 'badarg', message);
 }

@@ -18,7 +18,7 @@ let lastNowMicros = 0;
 export const erlang = {
   /** `[megaSecs, secs, microSecs]` since the epoch, strictly increasing across calls. */
   now(): [number, number, number] {
-    let micros = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+    let micros = Math.floor(epochMillis() * 1000);
     if (micros <= lastNowMicros) micros = lastNowMicros + 1;
     lastNowMicros = micros;
     return [Math.floor(micros / 1e12), Math.floor(micros / 1e6) % 1e6, micros % 1e6];
@@ -35,9 +35,14 @@ export const erlang = {
   },
   /** Time since the epoch; native unit = nanoseconds (precision is a microsecond). */
   system_time(unit: TimeUnit = 'native'): number {
-    return Math.floor(((performance.timeOrigin + performance.now()) * 1e6) / nanosPer(unit));
+    return Math.floor((epochMillis() * 1e6) / nanosPer(unit));
   },
 };
+
+/** Milliseconds since the epoch, with the sub-millisecond part Date.now() drops. */
+function epochMillis(): number {
+  return performance.timeOrigin + performance.now();
+}
 
 function nanosPer(unit: TimeUnit): number {
   const nanos = NANOS_PER_UNIT[unit];

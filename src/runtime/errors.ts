@@ -11,7 +11,7 @@ export class ErlangException extends Error {
     readonly reason: unknown,
     message?: string,
   ) {
-    super(message ?? `${kind}: ${describeReason(reason)}`);
+    super(message ?? defaultMessage(kind, reason));
     this.name = 'ErlangException';
   }
 }
@@ -21,11 +21,24 @@ export function error(reason: unknown, message?: string): never {
   throw new ErlangException('error', reason, message);
 }
 
+/** Erlang's `badarg` error, with a message saying which argument was wrong and why. */
+export function badarg(message: string): ErlangException {
+  return new ErlangException('error', 'badarg', message);
+}
+
 /** The class and reason Erlang would see for anything thrown by user code. */
 export function classify(thrown: unknown): { kind: ExceptionClass; reason: unknown } {
   if (thrown instanceof ErlangException) return { kind: thrown.kind, reason: thrown.reason };
   if (thrown instanceof Error) return { kind: 'error', reason: thrown };
   return { kind: 'throw', reason: thrown };
+}
+
+/**
+ * The message an ErlangException gets when it is raised without one. The exception printer
+ * compares against it to tell an explanation given by the raiser from this restatement.
+ */
+export function defaultMessage(kind: ExceptionClass, reason: unknown): string {
+  return `${kind}: ${describeReason(reason)}`;
 }
 
 function describeReason(reason: unknown): string {

@@ -1,7 +1,7 @@
 // What the shell's i() and process_info/1 show about processes.
 import { Pid } from './pid';
 import { type Process, type ProcessStatus, EXITED } from './process';
-import { allProcesses, lookupProcessById } from './table';
+import { allProcesses, lookupProcessById, processOf } from './table';
 
 export interface ProcessInfo {
   registered_name?: string;
@@ -38,7 +38,7 @@ export function process_info(pid: Pid, item?: keyof ProcessInfo): unknown {
   return item === undefined ? info : [item, info[item]];
 }
 
-export function describeProcess(proc: Process): ProcessInfo {
+function describeProcess(proc: Process): ProcessInfo {
   const ext = proc.ext;
   const info: ProcessInfo = {
     current_function: proc.currentFunction ?? proc.initialCall,
@@ -55,15 +55,13 @@ export function describeProcess(proc: Process): ProcessInfo {
   return info;
 }
 
+/** Like lookupProcess, for a value that user code claims is a pid. */
 function liveProcess(pid: Pid): Process | undefined {
-  if (!(pid instanceof Pid)) return undefined;
-  const proc = pid.proc ?? lookupProcessById(pid.id);
-  return proc === undefined || proc.state === EXITED ? undefined : proc;
+  return pid instanceof Pid ? lookupProcess(pid) : undefined;
 }
 
 /** The live process for a pid or pid number. */
 export function lookupProcess(pidOrId: Pid | number): Process | undefined {
-  const id = typeof pidOrId === 'number' ? pidOrId : pidOrId.id;
-  const proc = (typeof pidOrId === 'number' ? undefined : pidOrId.proc) ?? lookupProcessById(id);
+  const proc = typeof pidOrId === 'number' ? lookupProcessById(pidOrId) : processOf(pidOrId);
   return proc === undefined || proc.state === EXITED ? undefined : proc;
 }

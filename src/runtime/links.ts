@@ -1,13 +1,14 @@
 // Links (bidirectional: an abnormal exit kills the other side unless it traps exits) and
 // monitors (one way: the watcher gets ['DOWN', ref, 'process', pid, reason]).
-import { ErlangException } from './errors';
+import { badarg } from './errors';
 import { Pid, Ref } from './pid';
 import { type Monitor, type Process, EXITED } from './process';
 import { callingProcess, raiseIfExiting } from './caller';
 import { deliver } from './scheduler';
 import { sendExitSignal } from './exits';
+import { lookupProcess } from './introspection';
 import { lookupName } from './registry';
-import { lookupProcessById } from './table';
+import { processOf } from './table';
 
 export function link(pid: Pid): true {
   const self = callingProcess('link()');
@@ -25,7 +26,7 @@ export function link(pid: Pid): true {
 export function unlink(pid: Pid): true {
   const self = callingProcess('unlink()');
   if (!(pid instanceof Pid)) throw badarg(`unlink: expected a pid, got ${typeof pid}`);
-  const other = pid.proc ?? lookupProcessById(pid.id);
+  const other = processOf(pid);
   if (other !== undefined) {
     self.ext?.links?.delete(other);
     other.ext?.links?.delete(self);
@@ -81,10 +82,5 @@ export function demonitor(ref: Ref, options: readonly 'flush'[] = []): true {
 
 function livePid(pid: Pid, what: string): Process | undefined {
   if (!(pid instanceof Pid)) throw badarg(`${what}: expected a pid, got ${typeof pid}`);
-  const proc = pid.proc ?? lookupProcessById(pid.id);
-  return proc === undefined || proc.state === EXITED ? undefined : proc;
-}
-
-function badarg(message: string): ErlangException {
-  return new ErlangException('error', 'badarg', message);
+  return lookupProcess(pid);
 }

@@ -75,7 +75,3 @@ export class Ref {
     return this.toString();
   }
 }
-
-export function isRef(value: unknown): value is Ref {
-  return value instanceof Ref;
-}

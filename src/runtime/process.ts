@@ -1,9 +1,8 @@
 // A process is a plain object: pid, mailbox, the continuation it waits in, and the rarely used
 // parts (links, monitors, flags, timers) in a side record allocated on first use. A waiting
 // process must stay small: a million of them is an ordinary workload.
-import { Pid } from './pid';
+import { Pid, type Ref } from './pid';
 import type { Receive } from './receive';
-import type { Ref } from './pid';
 import { allocatePidId } from './table';
 
 /** Queued to run. */
@@ -27,7 +26,11 @@ const NO_ARGS: readonly unknown[] = Object.freeze([]);
 /** Stand-ins that keep only the arity of started processes' arguments, shared per arity. */
 const ARITY_ONLY: (readonly unknown[])[] = [];
 
-const MODULE_NAME_KEY = Symbol.for('eshell-ts.module');
+/**
+ * Where a module handle carries its module's name (for initial_call, spawn's errors, the
+ * shell). A registered symbol, so that every runtime copy in the thread finds it.
+ */
+export const MODULE_NAME_KEY = Symbol.for('eshell-ts.module');
 
 export interface Monitor {
   readonly ref: Ref;
@@ -175,10 +178,6 @@ export class Process {
       default:
         return 'exiting';
     }
-  }
-
-  get alive(): boolean {
-    return this.state !== EXITED;
   }
 
   get links(): ReadonlySet<Process> {

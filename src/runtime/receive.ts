@@ -4,10 +4,11 @@
 // runs forever in constant stack and heap. `await receive(...)` works too (Receive is a
 // thenable): the scheduler still runs the handler inside a batch, and its result settles
 // the await.
-import { ErlangException } from './errors';
+import { ErlangException, badarg } from './errors';
 import { _, matches, type Matched, type Pattern } from './patterns';
 import type { Process } from './process';
-import { currentProcess, suspendAwaiting } from './scheduler';
+import { callingProcess } from './caller';
+import { suspendAwaiting } from './scheduler';
 
 export { _, matches };
 export type { Pattern, Matched };
@@ -35,10 +36,10 @@ export class After {
 
 export function after(ms: number, handler: () => void): After {
   if (typeof ms !== 'number' || !(ms >= 0)) {
-    throw new ErlangException('error', 'badarg', `after(): the timeout must be a number of milliseconds >= 0 or Infinity, got ${String(ms)}`);
+    throw badarg(`after(): the timeout must be a number of milliseconds >= 0 or Infinity, got ${String(ms)}`);
   }
   if (typeof handler !== 'function') {
-    throw new ErlangException('error', 'badarg', 'after(): the second argument must be a handler function');
+    throw badarg('after(): the second argument must be a handler function');
   }
   return new After(ms, handler as () => unknown);
 }
@@ -111,13 +112,10 @@ export function receive(...clauses: readonly (readonly [Pattern, (message: any) 
 export function receive(): Receive {
   // `arguments` rather than a rest parameter: when this call is inlined (the usual case) the
   // one-clause path allocates nothing but the Receive.
-  const owner = currentProcess();
-  if (owner === undefined) {
-    throw new ErlangException('error', 'not_a_process', 'receive() called outside a process');
-  }
+  const owner = callingProcess('receive()');
   const count = arguments.length;
   if (count === 1 && isClause(arguments[0])) return new Receive(arguments[0] as AnyClause, null, null, owner);
-  if (count === 0) throw badClauses('receive() needs at least one clause');
+  if (count === 0) throw badarg('receive() needs at least one clause');
   const list: unknown[] = new Array(count);
   for (let i = 0; i < count; i++) list[i] = arguments[i];
   const last = count - 1;
@@ -135,14 +133,10 @@ function isClause(clause: unknown): boolean {
 }
 
 function badClause(clause: unknown, index: number): ErlangException {
-  if (clause instanceof After) return badClauses('after() must be the last clause of a receive');
-  return badClauses(
+  if (clause instanceof After) return badarg('after() must be the last clause of a receive');
+  return badarg(
     `receive() clause ${index + 1} must be a [pattern, handler] pair (handler a function), got ${describe(clause)}`,
   );
-}
-
-function badClauses(message: string): ErlangException {
-  return new ErlangException('error', 'badarg', message);
 }
 
 function describe(value: unknown): string {

@@ -1,5 +1,5 @@
 // Registered names (Erlang's register/2, whereis/1 ...). A name is freed when its process exits.
-import { ErlangException } from './errors';
+import { badarg } from './errors';
 import { Pid } from './pid';
 import { type Process, EXITED } from './process';
 
@@ -48,8 +48,4 @@ export function forgetName(proc: Process): void {
   if (ext === null || ext.registeredName === undefined) return;
   byName.delete(ext.registeredName);
   ext.registeredName = undefined;
-}
-
-function badarg(message: string): ErlangException {
-  return new ErlangException('error', 'badarg', message);
 }

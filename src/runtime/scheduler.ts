@@ -16,8 +16,6 @@ import { installRejectionTracking } from './rejections';
 import { RunQueue } from './runQueue';
 import { runGuarded } from './interrupt';
 
-export { allProcesses } from './table';
-export { exitProcess } from './exits';
 
 /** Handler calls a process may make before the others get a turn. */
 const REDUCTIONS_PER_TURN = 2000;
@@ -47,12 +45,10 @@ export function currentProcess(): Process | undefined {
 
 // Who owns an async continuation. Every async resource (promise, timer, immediate...) is
 // stamped, when it is created, with the process whose code created it: `current` during a
-// step, else the owner of the continuation that is running. This is AsyncLocalStorage's own
-// mechanism, but reading `current` in the creation hook means a step costs nothing: with
-// AsyncLocalStorage every step had to enterWith() its process just in case it created
-// something, which cost about 15% of a message hop (and made promise-heavy processes slower).
-// Measured on Node 20, where AsyncLocalStorage itself runs on async hooks; Node 24's
-// AsyncLocalStorage does not, so there this trade should be measured again.
+// step, else the owner of the continuation that is running. Stamping in the creation hook
+// costs a step nothing; AsyncLocalStorage would need an enterWith() per step in case the step
+// creates something, about 15% of a message hop. (Measured on Node 20, where
+// AsyncLocalStorage runs on these same hooks; Node 24's does not, so re-measure there.)
 const OWNER = Symbol('eshell-ts.owner');
 type Owned = { [OWNER]?: Process };
 let trackingOwners = false;
@@ -62,7 +58,7 @@ function trackAsyncOwners(): void {
   trackingOwners = true;
   createHook({
     init(_asyncId: number, _type: string, _triggerId: number, resource: object) {
-      const owner = current ?? (executionAsyncResource() as Owned)[OWNER];
+      const owner = currentProcess();
       if (owner !== undefined) (resource as Owned)[OWNER] = owner;
     },
   }).enable();
@@ -101,6 +97,7 @@ export function deliver(proc: Process, message: unknown): void {
   if (state === WAITING) makeRunnable(proc);
 }
 
+/** Queues `proc` for the next batch: a new process, a woken receiver, a receive timeout. */
 export function makeRunnable(proc: Process): void {
   proc.state = RUNNABLE;
   queue.push(proc);
@@ -298,18 +295,13 @@ function resumeAwaiting(proc: Process, r: Receive): void {
   else wait(proc, r);
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
+/** A promise or anything awaitable like one (a Receive included). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
     (typeof value === 'object' || typeof value === 'function') &&
     value !== null &&
     typeof (value as { then?: unknown }).then === 'function'
   );
-}
-
-/** Adds a new process to the run queue. */
-export function enqueueNew(proc: Process): void {
-  queue.push(proc);
-  if (!inBatch && !batchPending) scheduleBatch();
 }
 
 /**

@@ -3,14 +3,14 @@
 // drops to zero: SIGINT never falls back to "exit the process", and a SIGINT that arrives
 // while no batch runs lands here harmlessly.
 //
-// workerData: { buffer: SharedArrayBuffer } viewed as Int32 slots (see ./anchor.ts):
-// [0] set to 1 (and notified) to stop; [1] counts entries into the wait.
+// workerData: { buffer: SharedArrayBuffer } viewed as the Int32 slots of ./anchorSlots.ts,
+// shared with ./anchor.ts, which starts and stops this worker.
 import vm from 'node:vm';
 import { workerData } from 'node:worker_threads';
 import { isInterruption } from './interrupt';
-import { ANCHOR_SLOTS } from './anchorSlots';
+import { ANCHOR_BYTES, ANCHOR_SLOTS } from './anchorSlots';
 
-const cell = new Int32Array((workerData as { buffer?: SharedArrayBuffer } | null)?.buffer ?? new SharedArrayBuffer(8));
+const cell = new Int32Array((workerData as { buffer?: SharedArrayBuffer } | null)?.buffer ?? new SharedArrayBuffer(ANCHOR_BYTES));
 (globalThis as unknown as { __eshellTsAnchorCell: Int32Array }).__eshellTsAnchorCell = cell;
 
 const wait = new vm.Script(
@@ -19,27 +19,23 @@ const wait = new vm.Script(
   { filename: 'eshell-ts:sigint-anchor' },
 );
 
-/**
- * The waits run inside one more breakOnSigint script that stays entered: when a SIGINT lands
- * in a wait, that wait's watchdog unregisters before the next one registers, and without the
- * outer one the count would touch zero in between, resetting SIGINT to "exit the process".
- */
-function absorbSigints(): void {
+/** Runs `script` under the SIGINT watchdog again and again, until told to stop. */
+function rerunUntilStopped(script: vm.Script): void {
   while (Atomics.load(cell, ANCHOR_SLOTS.stop) === 0) {
     try {
-      wait.runInThisContext({ breakOnSigint: true });
+      script.runInThisContext({ breakOnSigint: true });
     } catch (error) {
       if (!isInterruption(error)) throw error;
     }
   }
 }
-(globalThis as unknown as { __eshellTsAnchorLoop: () => void }).__eshellTsAnchorLoop = absorbSigints;
+
+/**
+ * The waits run inside one more breakOnSigint script that stays entered: when a SIGINT lands
+ * in a wait, that wait's watchdog unregisters before the next one registers, and without the
+ * outer one the count would touch zero in between, resetting SIGINT to "exit the process".
+ */
+(globalThis as unknown as { __eshellTsAnchorLoop: () => void }).__eshellTsAnchorLoop = () => rerunUntilStopped(wait);
 const outer = new vm.Script('globalThis.__eshellTsAnchorLoop()', { filename: 'eshell-ts:sigint-anchor-outer' });
 
-while (Atomics.load(cell, ANCHOR_SLOTS.stop) === 0) {
-  try {
-    outer.runInThisContext({ breakOnSigint: true });
-  } catch (error) {
-    if (!isInterruption(error)) throw error;
-  }
-}
+rerunUntilStopped(outer);

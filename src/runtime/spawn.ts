@@ -1,18 +1,16 @@
 // Starting processes: spawn, spawn_link, spawn_monitor. A new process runs its first step in
 // the scheduler's next batch, never inside the spawn call.
-import { ErlangException } from './errors';
+import { badarg } from './errors';
 import type { Pid, Ref } from './pid';
-import { Process } from './process';
+import { MODULE_NAME_KEY, Process } from './process';
 import { callingProcess } from './caller';
 import { linkProcesses, monitorProcess } from './links';
-import { enqueueNew } from './scheduler';
+import { makeRunnable } from './scheduler';
 import { addProcess } from './table';
 
 type AnyFunction = (...args: any[]) => unknown;
 type FunctionKeys<M> = { [K in keyof M]: M[K] extends AnyFunction ? K : never }[keyof M] & string;
 type ArgsOf<F> = F extends (...args: infer A) => unknown ? A : never;
-
-const MODULE_NAME_KEY = Symbol.for('eshell-ts.module');
 
 /**
  * `spawn(fn, args?)` runs `fn(...args)` in a new process; `spawn(module, 'name', args?)` runs
@@ -49,14 +47,14 @@ export function spawn_monitor(target: unknown, fnNameOrArgs?: unknown, args?: un
 }
 
 /** Makes a process from the arguments of one of the spawn functions, checking them. */
-export function newProcess(what: string, target: unknown, fnNameOrArgs?: unknown, args?: unknown): Process {
+function newProcess(what: string, target: unknown, fnNameOrArgs?: unknown, args?: unknown): Process {
   if (typeof fnNameOrArgs === 'string') {
     const module = target as Record<string, unknown> | null;
     if ((typeof module !== 'object' && typeof module !== 'function') || module === null) {
       throw badarg(`${what}: expected a module before the function name '${fnNameOrArgs}', got ${describe(target)}`);
     }
     if (typeof module[fnNameOrArgs] !== 'function') {
-      const name = module[MODULE_NAME_KEY as unknown as string];
+      const name = (module as Record<symbol, unknown>)[MODULE_NAME_KEY];
       throw badarg(`${what}: ${typeof name === 'string' ? `module ${name}` : 'the module'} has no function '${fnNameOrArgs}'`);
     }
     return new Process(module, fnNameOrArgs, checkArgs(what, args));
@@ -68,9 +66,9 @@ export function newProcess(what: string, target: unknown, fnNameOrArgs?: unknown
   return new Process(target, undefined, checkArgs(what, fnNameOrArgs));
 }
 
-export function spawnProcess(proc: Process): Process {
+function spawnProcess(proc: Process): Process {
   addProcess(proc);
-  enqueueNew(proc);
+  makeRunnable(proc);
   return proc;
 }
 
@@ -84,8 +82,4 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'string' ? `the string '${value}'` : `a value of type ${typeof value}`;
-}
-
-function badarg(message: string): ErlangException {
-  return new ErlangException('error', 'badarg', message);
 }

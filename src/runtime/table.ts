@@ -1,4 +1,5 @@
 // The process table: every live process by pid number, in spawn order.
+import type { Pid } from './pid';
 import type { Process } from './process';
 
 const live = new Map<number, Process>();
@@ -18,6 +19,14 @@ export function removeProcess(proc: Process): void {
 
 export function lookupProcessById(id: number): Process | undefined {
   return live.get(id);
+}
+
+/**
+ * The process behind `pid`, through the pid's own link when it has one (no map lookup). It
+ * may already be EXITED while its exit is still being propagated.
+ */
+export function processOf(pid: Pid): Process | undefined {
+  return pid.proc ?? live.get(pid.id);
 }
 
 export function allProcesses(): Iterable<Process> {

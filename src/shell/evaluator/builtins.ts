@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { formatValue } from '../../io/print';
 import { writeOutput } from '../../io/output';
-import { ErlangException } from '../../runtime/errors';
+import { badarg, ErlangException } from '../../runtime/errors';
 import { pid as makePid, isPid, type Pid } from '../../runtime/pid';
 import { currentProcess } from '../../runtime/scheduler';
 import { EMPTY_MAILBOX } from '../../runtime/process';
@@ -67,7 +67,7 @@ export function builtins(host: BuiltinHost): Record<string, unknown> {
     mm: () => codeServer.modifiedModules(),
     m: (module?: unknown) => print(module === undefined ? loadedModulesTable() : moduleDetails(moduleSpec(module, 'm'))),
     cd: (dir: unknown) => {
-      if (typeof dir !== 'string') throw new ErlangException('error', 'badarg', 'cd(dir): dir must be a string');
+      if (typeof dir !== 'string') throw badarg('cd(dir): dir must be a string');
       return print(host.changeDirectory(dir));
     },
     pwd: () => print(shellDirectory()),
@@ -93,7 +93,7 @@ export function builtins(host: BuiltinHost): Record<string, unknown> {
     },
     f: (name?: unknown) => {
       if (name !== undefined && typeof name !== 'string') {
-        throw new ErlangException('error', 'badarg', 'f(X): name the variable to forget, as in f(X)');
+        throw badarg('f(X): name the variable to forget, as in f(X)');
       }
       host.job().bindings.forget(name);
       return 'ok';
@@ -116,7 +116,7 @@ export function builtins(host: BuiltinHost): Record<string, unknown> {
     results: (n: unknown) => host.job().inputs.setResultLimit(Number(n)),
     pid: (node: unknown, id: unknown, serial: unknown) => {
       if (![node, id, serial].every((x) => Number.isInteger(x))) {
-        throw new ErlangException('error', 'badarg', 'pid(0, N, 0): three integers');
+        throw badarg('pid(0, N, 0): three integers');
       }
       return makePid(node as number, id as number, serial as number);
     },
@@ -139,13 +139,13 @@ function moduleSpec(module: unknown, fn: string): string {
     const name = (module as Record<symbol, unknown>)[MODULE_NAME_KEY];
     if (typeof name === 'string') return name;
   }
-  throw new ErlangException('error', 'badarg', `${fn}(Module): name a module, as in ${fn}(code_reload)`);
+  throw badarg(`${fn}(Module): name a module, as in ${fn}(code_reload)`);
 }
 
 function pidArgument(args: unknown[], fn: string): Pid {
   if (args.length === 1 && isPid(args[0])) return args[0];
   if (args.length === 3 && args.every((x) => Number.isInteger(x))) return makePid(args[0] as number, args[1] as number, args[2] as number);
-  throw new ErlangException('error', 'badarg', `${fn}(Pid) or ${fn}(0, N, 0)`);
+  throw badarg(`${fn}(Pid) or ${fn}(0, N, 0)`);
 }
 
 /** The names in `dir`, sorted; a plain file lists as itself, as Erlang's ls/1 does. */

@@ -11,6 +11,7 @@
 import type { Script } from 'node:vm';
 import { receive, after, send, self, exit, _, Receive } from '../../index';
 import { classify } from '../../runtime/errors';
+import { isThenable } from '../../runtime/scheduler';
 
 /** Tags the shell's own messages; user code never builds these by accident. */
 export const EVAL_REQUEST = Symbol('eshell-ts.eval');
@@ -113,14 +114,6 @@ function fail(request: EvalRequest, thrown: unknown): never {
   request.onException(thrown);
   // The evaluator dies with the exception, as in Eshell; the controller starts a new one.
   return exit(reason) as never;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 function isMarked(value: object): boolean {

@@ -3,7 +3,7 @@
 // thread and is saved to disk.
 
 import type { Script } from 'node:vm';
-import { ErlangException } from '../../runtime/errors';
+import { badarg } from '../../runtime/errors';
 
 export interface Entry {
   readonly number: number;
@@ -69,12 +69,12 @@ export class InputHistory {
 
   private lookup(n: number, currentNumber: number, fn: string, usable: (e: Entry) => boolean): Entry {
     if (!Number.isInteger(n)) {
-      throw new ErlangException('error', 'badarg', `${fn}(${String(n)}): the argument must be an integer`);
+      throw badarg(`${fn}(${String(n)}): the argument must be an integer`);
     }
     const number = n > 0 ? n : currentNumber + n;
     const entry = this.entries.find((e) => e.number === number && usable(e));
     if (!entry) {
-      throw new ErlangException('error', 'badarg', `${fn}(${n}): no ${fn === 'v' ? 'result' : 'command'} ${number} in history`);
+      throw badarg(`${fn}(${n}): no ${fn === 'v' ? 'result' : 'command'} ${number} in history`);
     }
     return entry;
   }
@@ -91,7 +91,7 @@ export class InputHistory {
 
 function checkLimit(n: number, fn: string): number {
   if (!Number.isInteger(n) || n < 0) {
-    throw new ErlangException('error', 'badarg', `${fn}(${String(n)}): expected a non-negative integer`);
+    throw badarg(`${fn}(${String(n)}): expected a non-negative integer`);
   }
   return n;
 }

@@ -5,7 +5,7 @@
 // bound before the failing input survive; those bound by it are dropped, as in Eshell.
 
 import { spawn, spawn_link, process_flag, receive, send, _, type Pid } from '../../index';
-import { exitProcess } from '../../runtime/scheduler';
+import { exitProcess } from '../../runtime/exits';
 import { lookupProcessById } from '../../runtime/table';
 import { formatValue } from '../../io/print';
 import { formatException, formatThrown } from '../../io/exception';

@@ -4,6 +4,7 @@
 
 import { allProcesses, liveProcessCount, lookupProcessById } from '../../runtime/table';
 import { codeServer } from '../../code/codeServer';
+import { plural } from '../../io/plural';
 import type { Shell } from './shell';
 
 /** Processes named one by one; beyond this the summary only counts them. */
@@ -29,7 +30,7 @@ function describeProcesses(shell: Shell): string {
     named.push(`${proc.pid} ${proc.currentFunction ?? proc.initialCall}${name}`);
   }
   const more = count > named.length ? `, and ${count - named.length} more` : '';
-  return `${count} process${count === 1 ? '' : 'es'}: ${named.join(', ')}${more}`;
+  return `${plural(count, 'process', 'processes')}: ${named.join(', ')}${more}`;
 }
 
 function describeBindings(shell: Shell): string {
