@@ -2,13 +2,10 @@
 // User switch menus, in a real pseudo-terminal against the fake evaluator.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startShell } from './helpers/pty.mjs';
+import { openShell } from './helpers/prompt.mjs';
 
-async function shell(t, options = {}) {
-  const sh = startShell({ t, fake: true, ...options });
-  await sh.waitFor('1> ');
-  return sh;
-}
+/** These tests drive the terminal thread alone, against the protocol-speaking fake evaluator. */
+const shell = (t, options = {}) => openShell(t, { fake: true, ...options });
 
 const lastLine = (lines) => lines[lines.length - 1];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

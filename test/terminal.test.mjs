@@ -4,12 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { startShell } from './helpers/pty.mjs';
+import { openShell } from './helpers/prompt.mjs';
 
-async function shell(t, options = {}) {
-  const sh = startShell({ t, fake: true, ...options });
-  await sh.waitFor('1> ');
-  return sh;
-}
+/** These tests drive the terminal thread alone, against the protocol-speaking fake evaluator. */
+const shell = (t, options = {}) => openShell(t, { fake: true, ...options });
 
 const lastLine = (lines) => lines[lines.length - 1];
 
