@@ -1,5 +1,5 @@
 // The public API: what modules get from `import { ... } from 'eshell-ts'`.
-export { Pid, pid, isPid, Ref } from './runtime/pid';
+export { Pid, pid, isPid, Ref, RemotePid, RemoteRef } from './runtime/pid';
 export {
   spawn,
   spawn_link,
@@ -28,3 +28,6 @@ export type { ProcessInfo } from './runtime/introspection';
 export { ErlangException, error } from './runtime/errors';
 export { io } from './io/format';
 export { moduleHandle, code } from './code/moduleHandle';
+// Erlang terms with no TypeScript value of their own, and the external term format.
+export { List, list, charlist, ImproperList, improperList, Float, float, Bitstring, bitstring, Port, ExportFun, exportFun, ErlangFun } from './runtime/terms';
+export { termToBinary, binaryToTerm, DecodeError } from './dist/etf';

@@ -71,7 +71,7 @@ export function demonitor(ref: Ref, options: readonly 'flush'[] = []): true {
   }
   if (options.includes('flush')) {
     const mailbox = watcher.mailbox;
-    const kept = mailbox.filter((m) => !(Array.isArray(m) && m[0] === 'DOWN' && m[1] instanceof Ref && m[1].id === ref.id));
+    const kept = mailbox.filter((m) => !(Array.isArray(m) && m[0] === 'DOWN' && ref.equals(m[1])));
     if (kept.length !== mailbox.length) {
       watcher.mailbox = kept;
       if (watcher.receive !== null) watcher.receive.scanned = 0;

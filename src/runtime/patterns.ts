@@ -70,8 +70,7 @@ function matchesObject(pattern: object, value: unknown): boolean {
     }
     return true;
   }
-  if (pattern instanceof Pid) return value instanceof Pid && value.id === pattern.id;
-  if (pattern instanceof Ref) return value instanceof Ref && value.id === pattern.id;
+  if (pattern instanceof Pid || pattern instanceof Ref) return pattern.equals(value);
   if (!isPlainObject(pattern) || Array.isArray(value)) return false;
   for (const key in pattern) {
     if (!(key in value) || !matches((pattern as any)[key], (value as any)[key])) return false;

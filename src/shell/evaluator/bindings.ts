@@ -109,7 +109,7 @@ export class Bindings {
 /** Erlang's exact equality (=:=) over TypeScript values: structural for arrays and plain objects. */
 function termsEqual(a: unknown, b: unknown): boolean {
   if (Object.is(a, b) || a === b) return true;
-  if (isPid(a) && isPid(b)) return a.id === b.id;
+  if (isPid(a) && isPid(b)) return a.equals(b);
   if (Array.isArray(a) && Array.isArray(b)) {
     return a.length === b.length && a.every((element, i) => termsEqual(element, b[i]));
   }
