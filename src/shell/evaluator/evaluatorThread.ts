@@ -17,6 +17,7 @@ import { menuAnswer } from './menus';
 import type { EvaluatorWorkerData, FromEvaluator, ToEvaluator } from '../protocol';
 import { HEALTH_SLOTS, OUTPUT_PAUSE_AT, OUTPUT_RESUME_AT, healthSlots, writeLossSummary } from '../evaluatorHealth';
 import { lossSummary } from './lossSummary';
+import { configureDistribution, is_alive, node, startDistribution } from '../../dist/api';
 
 const data = workerData as EvaluatorWorkerData;
 const port = parentPort!;
@@ -112,17 +113,25 @@ const shell = new Shell({
   docs: moduleDocs,
 });
 
+/** Set while -sname/-name brings the node up: evaluations wait for it. */
+let nodeStarting: Promise<void> | undefined;
+
 port.on('message', (message: ToEvaluator) => {
   // Counted first: the terminal compares it with what it sent to tell a busy thread from one
   // whose event loop no longer turns.
   Atomics.add(health, HEALTH_SLOTS.messagesHandled, 1);
   switch (message.t) {
-    case 'eval':
-      void shell.evaluate(message.source, (reply) => {
-        post({ t: 'result', id: message.id, ...reply });
-        refreshLossSummary();
-      });
+    case 'eval': {
+      const evaluate = (): void =>
+        void shell.evaluate(message.source, (reply) => {
+          post({ t: 'result', id: message.id, ...reply, node: aliveNode() });
+          refreshLossSummary();
+        });
+      // Inputs typed while the node comes alive wait for it, in order.
+      if (nodeStarting) void nodeStarting.then(evaluate);
+      else evaluate();
       break;
+    }
     case 'complete': {
       let completion = { replaceFrom: message.cursor, candidates: [] as string[] };
       try {
@@ -155,4 +164,33 @@ port.on('message', (message: ToEvaluator) => {
 
 setInterval(refreshLossSummary, SUMMARY_EVERY_MS).unref();
 refreshLossSummary();
-post({ t: 'ready', prompt: shell.activeJob.promptNumber });
+
+/** This node's name for the prompt, while distribution runs. */
+function aliveNode(): string | undefined {
+  return is_alive() ? node() : undefined;
+}
+
+/** -sname/-name: the node comes alive before the first evaluation, as erl's does. */
+async function startNode(settings: NonNullable<EvaluatorWorkerData['distribution']>): Promise<void> {
+  configureDistribution({
+    ...(settings.cookie === undefined ? {} : { cookie: settings.cookie }),
+    ...(settings.tickTime === undefined ? {} : { tickTime: settings.tickTime }),
+  });
+  if (settings.name === undefined) return;
+  try {
+    await startDistribution(settings.name);
+  } catch (err) {
+    // erl does not come up without its distribution either.
+    writeOutput(`Protocol 'inet_tcp': ${(err as Error).message}\n`);
+    post({ t: 'halt', code: 1 });
+  }
+}
+
+if (data.distribution) {
+  nodeStarting = startNode(data.distribution).then(() => {
+    nodeStarting = undefined;
+    post({ t: 'ready', prompt: shell.activeJob.promptNumber, node: aliveNode() });
+  });
+} else {
+  post({ t: 'ready', prompt: shell.activeJob.promptNumber });
+}

@@ -40,6 +40,9 @@ function connect(options: ShellOptions, tty: boolean, handlers: ConnectionHandle
     cwd: process.cwd(),
     tty,
     columns: columns(),
+    ...(options.node === undefined && options.cookie === undefined && options.netTickTime === undefined
+      ? {}
+      : { distribution: { name: options.node, cookie: options.cookie, tickTime: options.netTickTime } }),
   }, withChdir, tty);
 }
 
@@ -84,6 +87,7 @@ function runInteractive(options: ShellOptions): void {
     write,
     columns,
     exit: (code) => (connection ? exitAfter(connection, code) : (restoreTerminal(), process.exit(code))),
+    node: options.node,
   });
   stdin.setRawMode(true);
   terminalRestored = false;
@@ -111,7 +115,7 @@ function runBatch(options: ShellOptions): void {
     send: (msg) => connection!.send(msg),
     nextId: () => connection!.nextId(),
     exit: (code) => exitAfter(connection!, code),
-  }, { showPrompts: evalExpr === undefined, exitStatusFromResult: evalExpr !== undefined });
+  }, { showPrompts: evalExpr === undefined, exitStatusFromResult: evalExpr !== undefined, node: options.node });
   connection = connect(options, false, session);
   connection.start();
   process.on('SIGTERM', () => exitAfter(connection!, 143));

@@ -1,0 +1,200 @@
+// One connection to another node once the handshake is done: 4-byte-length frames, ticks both
+// ways (an empty frame), control messages in and out. A frame that cannot be decoded, a frame
+// longer than the limit, or a peer silent for a tick time closes this connection only.
+import type net from 'node:net';
+import { FrameError, FrameReader } from './frames';
+import { DIST_FRAG_CONT, DIST_FRAG_HEADER, DIST_HEADER, PASS_THROUGH, VERSION_MAGIC } from './protocol';
+import type { Peer } from './handshake';
+import { decodeTermAt, encodeTermInto, TermWriter } from './etf';
+
+/** Largest frame (and reassembled fragmented message) accepted from a peer: 1 GiB. */
+export const MAX_MESSAGE_BYTES = 1 << 30;
+
+export type DownReason = 'connection_closed' | 'net_tick_timeout' | 'disconnect' | `bad_frame: ${string}`;
+
+export interface ConnectionHandler {
+  /** A control message, with the message term that follows it (undefined when none). */
+  control(conn: Connection, ctrl: unknown, message: unknown, hasMessage: boolean): void;
+  /** The connection is gone; called once. */
+  down(conn: Connection, reason: DownReason, detail: string): void;
+}
+
+interface FragmentedMessage {
+  parts: Buffer[];
+  bytes: number;
+  /** The fragment id expected next (they count down to 1). */
+  nextId: bigint;
+}
+
+const TICK = Buffer.alloc(4);
+
+export class Connection {
+  private readonly reader = new FrameReader(4, MAX_MESSAGE_BYTES);
+  private tickTimer: NodeJS.Timeout | undefined;
+  private receivedSinceTick = false;
+  private sentSinceTick = false;
+  private silentTicks = 0;
+  private closed = false;
+  private corked = false;
+  private readonly fragments = new Map<bigint, FragmentedMessage>();
+
+  constructor(
+    readonly socket: net.Socket,
+    readonly peer: Peer,
+    private readonly handler: ConnectionHandler,
+    leftover: Buffer,
+    tickTimeSeconds: number,
+  ) {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('close', () => this.close('connection_closed', 'the peer closed the connection'));
+    socket.on('error', (err) => this.close('connection_closed', err.message));
+    this.setTickTime(tickTimeSeconds);
+    if (leftover.length > 0) queueMicrotask(() => this.receive(leftover));
+  }
+
+  get node(): string {
+    return this.peer.name;
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  /** Ticks every quarter of the tick time; four quarters without a byte mean the peer is gone. */
+  setTickTime(seconds: number): void {
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    this.tickTimer = setInterval(() => this.tick(), Math.max(1, (seconds * 1000) / 4));
+    this.tickTimer.unref();
+  }
+
+  private tick(): void {
+    if (this.closed) return;
+    if (this.receivedSinceTick) this.silentTicks = 0;
+    else if (++this.silentTicks >= 4) return this.close('net_tick_timeout', 'no answer within the tick time');
+    this.receivedSinceTick = false;
+    if (!this.sentSinceTick) this.socket.write(TICK);
+    this.sentSinceTick = false;
+  }
+
+  /** Sends a control message and, for sends, the message after it. */
+  send(ctrl: unknown, message?: unknown, hasMessage = message !== undefined): void {
+    if (this.closed) return;
+    this.write(encodeFrame(ctrl, message, hasMessage));
+  }
+
+  /** Writes a frame made by encodeFrame. */
+  write(frame: Buffer): void {
+    if (this.closed) return;
+    this.sentSinceTick = true;
+    // Frames written in one turn go out in one write: a burst of sends costs one syscall.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
+    this.socket.write(frame);
+  }
+
+  close(reason: DownReason, detail: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    this.fragments.clear();
+    this.socket.destroy();
+    this.handler.down(this, reason, detail);
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.closed) return;
+    this.receivedSinceTick = true;
+    this.reader.push(chunk);
+    for (;;) {
+      let frame: Buffer | undefined;
+      try {
+        frame = this.reader.next();
+        if (frame === undefined) return;
+        if (frame.length > 0) this.frame(frame);
+      } catch (err) {
+        const why = err instanceof FrameError || err instanceof Error ? err.message : String(err);
+        return this.close(`bad_frame: ${why}`, why);
+      }
+      if (this.closed) return;
+    }
+  }
+
+  private frame(frame: Buffer): void {
+    const type = frame[0];
+    if (type === PASS_THROUGH) return this.deliver(frame, 1);
+    if (type !== VERSION_MAGIC) throw new Error(`unknown frame type ${type}`);
+    switch (frame[1]) {
+      case DIST_HEADER:
+        return this.deliver(frame, afterEmptyAtomCache(frame, 2));
+      case DIST_FRAG_HEADER: {
+        if (frame.length < 18) throw new Error('truncated fragment header');
+        const sequence = frame.readBigUInt64BE(2);
+        const fragmentId = frame.readBigUInt64BE(10);
+        const start = afterEmptyAtomCache(frame, 18);
+        if (fragmentId === 1n) return this.deliver(frame, start);
+        if (this.fragments.size >= 64) throw new Error('too many fragmented messages in flight');
+        this.fragments.set(sequence, { parts: [frame.subarray(start)], bytes: frame.length - start, nextId: fragmentId - 1n });
+        return;
+      }
+      case DIST_FRAG_CONT: {
+        if (frame.length < 18) throw new Error('truncated fragment');
+        const sequence = frame.readBigUInt64BE(2);
+        const fragmentId = frame.readBigUInt64BE(10);
+        const message = this.fragments.get(sequence);
+        if (message === undefined || message.nextId !== fragmentId) throw new Error('fragment out of sequence');
+        message.parts.push(frame.subarray(18));
+        message.bytes += frame.length - 18;
+        if (message.bytes > MAX_MESSAGE_BYTES) throw new Error('fragmented message exceeds the limit');
+        if (fragmentId > 1n) {
+          message.nextId = fragmentId - 1n;
+          return;
+        }
+        this.fragments.delete(sequence);
+        return this.deliver(Buffer.concat(message.parts, message.bytes), 0);
+      }
+      default:
+        throw new Error(`unknown distribution header ${frame[1]}`);
+    }
+  }
+
+  private deliver(frame: Buffer, at: number): void {
+    const ctrl = decodeTermAt(frame, at);
+    const hasMessage = ctrl.next < frame.length;
+    const message = hasMessage ? decodeTermAt(frame, ctrl.next) : undefined;
+    if (message !== undefined && message.next !== frame.length) throw new Error('trailing bytes after the message');
+    this.handler.control(this, ctrl.value, message?.value, hasMessage);
+  }
+}
+
+/** Skips a distribution header's atom cache part, which must be empty: we offer no cache. */
+function afterEmptyAtomCache(frame: Buffer, at: number): number {
+  if (frame.length <= at) throw new Error('truncated distribution header');
+  if (frame[at] !== 0) throw new Error('atom cache references, which were not negotiated');
+  return at + 1;
+}
+
+const writer = new TermWriter(64 * 1024);
+/** A writer that grew for one huge message is not kept at that size. */
+const WRITER_KEEP_BYTES = 1024 * 1024;
+
+/**
+ * `[len:4][112][131 ctrl][131 message]`. Encoding happens in the sender's call, so a value
+ * with no Erlang term (a local function) raises badarg there, and nothing is sent.
+ */
+export function encodeFrame(ctrl: unknown, message: unknown, hasMessage: boolean): Buffer {
+  const out = writer.buffer.length > WRITER_KEEP_BYTES ? new TermWriter(64 * 1024) : writer;
+  out.reset();
+  out.uint32(0);
+  out.byte(PASS_THROUGH);
+  encodeTermInto(out, ctrl);
+  if (hasMessage) encodeTermInto(out, message);
+  out.patchUint32(0, out.length - 4);
+  return out.toBuffer();
+}
