@@ -51,7 +51,10 @@ export async function startCluster(t) {
     nodes,
     async eshell(name, { cookie = 'demo', args = [], env = {}, noEpmd = false, nameFlag = '-sname' } = {}) {
       const cookieArgs = cookie === null ? [] : ['-setcookie', cookie];
-      const node = new ShellNode(process.execPath, [BIN, nameFlag, name, ...cookieArgs, ...args], this.env(env, noEpmd), `${name}@${HOST}`);
+      const nameArgs = name === null ? [] : [nameFlag, name];
+      const nodeEnv = this.env(env, noEpmd);
+      const node = new ShellNode(process.execPath, [BIN, ...nameArgs, ...cookieArgs, ...args], nodeEnv, `${name}@${HOST}`);
+      node.home = nodeEnv.HOME;
       nodes.push(node);
       await node.ready();
       return node;

@@ -1,0 +1,54 @@
+// Two eshell-ts nodes on a machine without Erlang (no epmd on the PATH): the first node serves
+// the EPMD protocol itself, and the two find each other through it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { statSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { HOST, startCluster, waitUntil } from './helpers/distPeers.mjs';
+
+test('two eshell-ts nodes without Erlang: ping, names, messages by name and by pid both ways', async (t) => {
+  const cluster = await startCluster(t);
+  const a = await cluster.eshell('alpha', { noEpmd: true });
+  const b = await cluster.eshell('beta', { noEpmd: true });
+  const names = await a.eval('net_adm.names()');
+  assert.match(names, /\['ok', \[.*\['alpha', \d+\].*\]\]/s);
+  assert.match(names, /\['beta', \d+\]/);
+
+  assert.equal(await a.eval(`net_adm.ping('beta@${HOST}')`), "'pong'");
+  assert.equal(await b.eval('nodes()'), `['alpha@${HOST}']`);
+  assert.equal(await b.eval(`net_adm.ping('gamma@${HOST}')`), "'pang'");
+
+  await b.eval("register('inbox', self())");
+  await a.eval(`['inbox', 'beta@${HOST}'] ! ['hello', self(), 2n ** 70n, list(1, 2)]`);
+  const got = await waitUntil(async () => {
+    const text = await b.eval('flush()');
+    return text.includes('hello') && text;
+  }, 'the message on beta');
+  assert.match(got, /Shell got \['hello', <[1-9]\d*\.\d+\.0>, 1180591620717411303424n, list\(1, 2\)\]/);
+
+  await a.eval("register('inbox', self())");
+  await b.eval(`['inbox', 'alpha@${HOST}'] ! ['who', self()]`);
+  await a.eval("receive([['who', _], ([, from]) => send(from, ['it_is', node(), node(from)])])");
+  assert.equal(await b.eval("receive([['it_is', _, _], (m) => m], after(5000, () => 'timeout'))"), `['it_is', 'alpha@${HOST}', 'beta@${HOST}']`);
+});
+
+test('net_kernel.start and stop at run time; the cookie file is created as erl creates it', async (t) => {
+  const cluster = await startCluster(t);
+  const host = await cluster.eshell('host', { noEpmd: true });
+  // A shell started without a name, and without -setcookie: ~/.erlang.cookie is used.
+  const late = await cluster.eshell(null, { noEpmd: true, cookie: null });
+  assert.equal(await late.eval('nodes()'), '[]');
+  assert.equal(await late.eval('net_kernel.stop()'), "['error', 'not_found']");
+  assert.equal(await late.eval('is_alive()'), 'false');
+  assert.equal(await late.eval('node()'), "'nonode@nohost'");
+  assert.match(await late.eval("net_kernel.start(['late', 'shortnames'])"), /\['ok', <0\.\d+\.0>\]/);
+  assert.equal(await late.eval('node()'), `'late@${HOST}'`);
+  const cookieFile = path.join(late.home, '.erlang.cookie');
+  assert.equal(statSync(cookieFile).mode & 0o777, 0o400);
+  assert.match(readFileSync(cookieFile, 'utf8'), /^[A-Z]{20}$/);
+  // Its cookie is not the host's: refused; with the right one: accepted.
+  assert.equal(await late.eval(`net_adm.ping('host@${HOST}')`), "'pang'");
+  await host.waitFor(`** Connection attempt from node late@${HOST} rejected. Invalid challenge reply. **`);
+  assert.equal(await late.eval('net_kernel.stop()'), "'ok'");
+  assert.match(await late.eval("net_kernel.start(['late', 'shortnames'])"), /\['ok', /);
+});
