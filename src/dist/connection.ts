@@ -5,7 +5,7 @@ import type net from 'node:net';
 import { FrameError, FrameReader } from './frames';
 import { DIST_FRAG_CONT, DIST_FRAG_HEADER, DIST_HEADER, PASS_THROUGH, VERSION_MAGIC } from './protocol';
 import type { Peer } from './handshake';
-import { decodeTermAt, encodeTermInto, TermWriter } from './etf';
+import { DecodeError, decodeTermAt, encodeTermInto, TermWriter } from './etf';
 
 /** Largest frame (and reassembled fragmented message) accepted from a peer: 1 GiB. */
 export const MAX_MESSAGE_BYTES = 1 << 30;
@@ -119,7 +119,7 @@ export class Connection {
         if (frame === undefined) return;
         if (frame.length > 0) this.frame(frame);
       } catch (err) {
-        const why = err instanceof FrameError || err instanceof Error ? err.message : String(err);
+        const why = err instanceof DecodeError ? `${err.reason}: ${err.message}` : err instanceof FrameError || err instanceof Error ? err.message : String(err);
         return this.close(`bad_frame: ${why}`, why);
       }
       if (this.closed) return;

@@ -31,7 +31,7 @@ export interface NodeOptions {
 export type ControlHandler = (node: DistNode, conn: Connection, ctrl: unknown[], message: unknown) => void;
 
 /** Handshakes in progress at once, beyond which new connections are refused at once. */
-const MAX_PENDING_HANDSHAKES = 64;
+const MAX_PENDING_HANDSHAKES = 1024;
 /** Messages queued for a node while its connection is being set up. */
 const MAX_QUEUED_PER_NODE = 100_000;
 
@@ -244,7 +244,8 @@ export class DistNode {
       (err: HandshakeError) => {
         this.pendingHandshakes--;
         socket.destroy();
-        if (err.report) this.log(`${errorReportHeader()}${err.report}`);
+        const from = `${socket.remoteAddress}:${socket.remotePort}`;
+        this.log(`${errorReportHeader()}${err.report ?? `** Connection attempt from ${from} closed: ${err.message} **`}`);
       },
     );
   }
