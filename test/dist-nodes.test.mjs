@@ -7,7 +7,7 @@ import path from 'node:path';
 import { HOST, startCluster, waitUntil } from './helpers/distPeers.mjs';
 
 test('two eshell-ts nodes without Erlang: ping, names, messages by name and by pid both ways', async (t) => {
-  const cluster = await startCluster(t);
+  const cluster = await startCluster(t, { epmd: false });
   const a = await cluster.eshell('alpha', { noEpmd: true });
   const b = await cluster.eshell('beta', { noEpmd: true });
   const names = await a.eval('net_adm.names()');
@@ -33,7 +33,7 @@ test('two eshell-ts nodes without Erlang: ping, names, messages by name and by p
 });
 
 test('net_kernel.start and stop at run time; the cookie file is created as erl creates it', async (t) => {
-  const cluster = await startCluster(t);
+  const cluster = await startCluster(t, { epmd: false });
   const host = await cluster.eshell('host', { noEpmd: true });
   // A shell started without a name, and without -setcookie: ~/.erlang.cookie is used.
   const late = await cluster.eshell(null, { noEpmd: true, cookie: null });

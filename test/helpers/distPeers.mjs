@@ -2,7 +2,7 @@
 // piped standard input (as `erl < file` runs), each with its own HOME, every one of a test's
 // nodes sharing a private epmd port (ERL_EPMD_PORT) so no test meets another's nodes. Every
 // process started here is killed after the test, and the epmd they started with it.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -39,13 +39,25 @@ export async function waitUntil(condition, what, ms = 15000) {
 }
 
 /**
- * A cluster for one test: `cluster.eshell(name, opts)`, `cluster.erl(name, opts)`. Options:
- * cookie ('demo'), args, env, noEpmd (PATH without epmd: the node serves EPMD itself).
+ * A cluster for one test: `cluster.eshell(name, opts)`, `cluster.erl(name, opts)`. Node
+ * options: cookie ('demo'), args, env, noEpmd (PATH without epmd: the node serves EPMD
+ * itself). With `epmd` (the default) the cluster runs Erlang's epmd on its port first, as a
+ * child it can stop; without, nobody does until a node comes up.
  */
-export async function startCluster(t) {
+export async function startCluster(t, { epmd = true } = {}) {
   const epmdPort = await freePort();
   const nodes = [];
   const homes = [];
+  let daemon;
+  if (epmd) {
+    daemon = spawn('epmd', ['-port', String(epmdPort)], { stdio: 'ignore' });
+    daemon.on('error', () => {});
+    await waitUntil(() => new Promise((resolve) => {
+      const probe = net.connect({ host: '127.0.0.1', port: epmdPort });
+      probe.once('connect', () => (probe.destroy(), resolve(true)));
+      probe.once('error', () => resolve(false));
+    }), 'epmd to listen', 5000);
+  }
   const cluster = {
     epmdPort,
     nodes,
@@ -76,12 +88,7 @@ export async function startCluster(t) {
   t.after(async () => {
     for (const node of nodes) node.kill();
     await Promise.all(nodes.map((node) => node.exited));
-    // erl started `epmd -daemon` on our port; it goes when its last node has gone.
-    for (let i = 0; i < 20; i++) {
-      const result = spawnSync('epmd', ['-kill'], { env: { ...process.env, ERL_EPMD_PORT: String(epmdPort) }, encoding: 'utf8' });
-      if (result.error || !/not allowed/.test(result.stdout + result.stderr)) break;
-      await sleep(100);
-    }
+    daemon?.kill('SIGKILL');
     for (const home of homes) rmSync(home, { recursive: true, force: true });
   });
   return cluster;
