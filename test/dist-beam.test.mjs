@@ -128,3 +128,13 @@ test('eshell-ts ticks: a BEAM peer with a short net_ticktime keeps an idle conne
   assert.doesNotMatch(erl.output, /not responding/);
   assert.equal(await ts.eval('net_kernel.get_net_ticktime()'), '4');
 });
+
+test('a 3 MB message arrives from BEAM in fragments and goes back =:=', async (t) => {
+  const cluster = await startCluster(t);
+  const ts = await cluster.eshell('echoer');
+  const erl = await cluster.erl('big');
+  await ts.eval("register('echo', spawn(function loop(): any { return receive([_, ([from, term]: any) => { send(from, ['echo', term]); return loop(); }]); }))");
+  const result = await erl.eval(`B = {rand:bytes(3000000), lists:seq(1, 100000), self()}, {echo, 'echoer@${HOST}'} ! {self(), B}, receive {echo, R} -> R =:= B after 20000 -> timeout end`, 30000);
+  assert.equal(result, 'true');
+  assert.doesNotMatch(ts.output + erl.output, /ERROR REPORT/);
+});

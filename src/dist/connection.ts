@@ -3,7 +3,7 @@
 // longer than the limit, or a peer silent for a tick time closes this connection only.
 import type net from 'node:net';
 import { FrameError, FrameReader } from './frames';
-import { DIST_FRAG_CONT, DIST_FRAG_HEADER, DIST_HEADER, PASS_THROUGH, VERSION_MAGIC } from './protocol';
+import { DFLAG, DIST_FRAG_CONT, DIST_FRAG_HEADER, DIST_HEADER, PASS_THROUGH, VERSION_MAGIC } from './protocol';
 import type { Peer } from './handshake';
 import { DecodeError, decodeTermAt, encodeTermInto, TermWriter } from './etf';
 
@@ -77,13 +77,26 @@ export class Connection {
     this.sentSinceTick = false;
   }
 
+  /**
+   * Whether frames carry a distribution header. BEAM insists on one once fragments are
+   * negotiated; the header never has atom cache references (no atom cache is offered).
+   */
+  get withHeader(): boolean {
+    return (this.peer.flags & DFLAG.FRAGMENTS) !== 0n;
+  }
+
   /** Sends a control message and, for sends, the message after it. */
   send(ctrl: unknown, message?: unknown, hasMessage = message !== undefined): void {
     if (this.closed) return;
-    this.write(encodeFrame(ctrl, message, hasMessage));
+    this.write(encodeFrame(ctrl, message, hasMessage, this.withHeader));
   }
 
-  /** Writes a frame made by encodeFrame. */
+  /** Writes a message encoded before the connection was up. */
+  writeQueued(queued: QueuedFrame): void {
+    this.write(this.withHeader ? withDistHeader(queued) : queued.frame);
+  }
+
+  /** Writes a frame made by encodeFrame for this connection. */
   write(frame: Buffer): void {
     if (this.closed) return;
     this.sentSinceTick = true;
@@ -132,13 +145,13 @@ export class Connection {
     if (type !== VERSION_MAGIC) throw new Error(`unknown frame type ${type}`);
     switch (frame[1]) {
       case DIST_HEADER:
-        return this.deliver(frame, afterEmptyAtomCache(frame, 2));
+        return this.deliverBare(frame, afterEmptyAtomCache(frame, 2));
       case DIST_FRAG_HEADER: {
         if (frame.length < 18) throw new Error('truncated fragment header');
         const sequence = frame.readBigUInt64BE(2);
         const fragmentId = frame.readBigUInt64BE(10);
         const start = afterEmptyAtomCache(frame, 18);
-        if (fragmentId === 1n) return this.deliver(frame, start);
+        if (fragmentId === 1n) return this.deliverBare(frame, start);
         if (this.fragments.size >= 64) throw new Error('too many fragmented messages in flight');
         this.fragments.set(sequence, { parts: [frame.subarray(start)], bytes: frame.length - start, nextId: fragmentId - 1n });
         return;
@@ -157,7 +170,7 @@ export class Connection {
           return;
         }
         this.fragments.delete(sequence);
-        return this.deliver(Buffer.concat(message.parts, message.bytes), 0);
+        return this.deliverBare(Buffer.concat(message.parts, message.bytes), 0);
       }
       default:
         throw new Error(`unknown distribution header ${frame[1]}`);
@@ -171,6 +184,27 @@ export class Connection {
     if (message !== undefined && message.next !== frame.length) throw new Error('trailing bytes after the message');
     this.handler.control(this, ctrl.value, message?.value, hasMessage);
   }
+
+  /**
+   * After a distribution header the terms carry no version byte. The codec reads versioned
+   * terms, so each is read from a copy with 131 in front (the copies also keep decoded
+   * binaries from sharing bytes with each other).
+   */
+  private deliverBare(frame: Buffer, at: number): void {
+    const ctrl = decodeTermAt(versioned(frame, at), 0);
+    const ctrlEnd = at + ctrl.next - 1;
+    const hasMessage = ctrlEnd < frame.length;
+    const message = hasMessage ? decodeTermAt(versioned(frame, ctrlEnd), 0) : undefined;
+    if (message !== undefined && ctrlEnd + message.next - 1 !== frame.length) throw new Error('trailing bytes after the message');
+    this.handler.control(this, ctrl.value, message?.value, hasMessage);
+  }
+}
+
+function versioned(frame: Buffer, at: number): Buffer {
+  const copy = Buffer.allocUnsafe(frame.length - at + 1);
+  copy[0] = VERSION_MAGIC;
+  frame.copy(copy, 1, at);
+  return copy;
 }
 
 /** Skips a distribution header's atom cache part, which must be empty: we offer no cache. */
@@ -185,16 +219,58 @@ const writer = new TermWriter(64 * 1024);
 const WRITER_KEEP_BYTES = 1024 * 1024;
 
 /**
- * `[len:4][112][131 ctrl][131 message]`. Encoding happens in the sender's call, so a value
- * with no Erlang term (a local function) raises badarg there, and nothing is sent.
+ * `[len:4][112][131 ctrl][131 message]`, or with `header`, `[len:4][131 68 0][ctrl][message]`
+ * (after a distribution header terms have no version byte). Encoding happens in the
+ * sender's call, so a value with no Erlang term (a local function) raises badarg there, and
+ * nothing is sent.
  */
-export function encodeFrame(ctrl: unknown, message: unknown, hasMessage: boolean): Buffer {
+export function encodeFrame(ctrl: unknown, message: unknown, hasMessage: boolean, header: boolean): Buffer {
   const out = writer.buffer.length > WRITER_KEEP_BYTES ? new TermWriter(64 * 1024) : writer;
   out.reset();
   out.uint32(0);
-  out.byte(PASS_THROUGH);
-  encodeTermInto(out, ctrl);
-  if (hasMessage) encodeTermInto(out, message);
+  if (header) {
+    out.byte(VERSION_MAGIC);
+    out.byte(DIST_HEADER);
+    encodeTermInto(out, ctrl);
+    out.buffer[6] = 0; // the version byte the encoder wrote becomes NumberOfAtomCacheRefs = 0
+    if (hasMessage) {
+      const at = out.length;
+      encodeTermInto(out, message);
+      out.buffer.copyWithin(at, at + 1, out.length); // drop the message's version byte
+      out.length -= 1;
+    }
+  } else {
+    out.byte(PASS_THROUGH);
+    encodeTermInto(out, ctrl);
+    if (hasMessage) encodeTermInto(out, message);
+  }
   out.patchUint32(0, out.length - 4);
   return out.toBuffer();
+}
+
+/** A pass-through frame encoded before its connection was up, and where its message starts. */
+export interface QueuedFrame {
+  frame: Buffer;
+  messageAt: number;
+}
+
+export function encodeQueued(ctrl: unknown, message: unknown, hasMessage: boolean): QueuedFrame {
+  const frame = encodeFrame(ctrl, undefined, false, false);
+  if (!hasMessage) return { frame, messageAt: frame.length };
+  const whole = encodeFrame(ctrl, message, true, false);
+  return { frame: whole, messageAt: frame.length };
+}
+
+/** The same message behind a distribution header: `[len][131 68 0][ctrl][message]`. */
+function withDistHeader({ frame, messageAt }: QueuedFrame): Buffer {
+  const ctrl = frame.subarray(6, messageAt); // after [len][112][131]
+  const message = messageAt < frame.length ? frame.subarray(messageAt + 1) : Buffer.alloc(0);
+  const out = Buffer.allocUnsafe(7 + ctrl.length + message.length);
+  out.writeUInt32BE(out.length - 4, 0);
+  out[4] = VERSION_MAGIC;
+  out[5] = DIST_HEADER;
+  out[6] = 0;
+  ctrl.copy(out, 7);
+  message.copy(out, 7 + ctrl.length);
+  return out;
 }

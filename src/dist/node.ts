@@ -13,7 +13,7 @@ import { deliver, currentProcess } from '../runtime/scheduler';
 import { exit, register, send, spawn } from '../runtime/api';
 import { receive, _ } from '../runtime/receive';
 import type { Pid } from '../runtime/pid';
-import { Connection, encodeFrame, type DownReason } from './connection';
+import { Connection, encodeQueued, type DownReason } from './connection';
 import { ensureEpmd, epmdPort, portPlease, register as registerWithEpmd, type EpmdServer, type Registration } from './epmd';
 import { HANDSHAKE_TIMEOUT_MS, handshakeAsAcceptor, handshakeAsConnector, HandshakeError, type HandshakeSelf, type Peer } from './handshake';
 import { CTRL, DIST_VERSION, OUR_FLAGS } from './protocol';
@@ -299,28 +299,32 @@ export class DistNode {
   // ---- messages out ----
 
   private sendToPid(to: Pid, message: unknown): void {
-    this.route(to.node, encodeFrame([CTRL.SEND, '', to], message, true));
+    this.route(to.node, [CTRL.SEND, '', to], message, true);
   }
 
   private sendToName(name: string, node: string, message: unknown): void {
     const from = currentProcess()?.pid ?? this.netKernel;
-    this.route(node, encodeFrame([CTRL.REG_SEND, from, '', name], message, true));
+    this.route(node, [CTRL.REG_SEND, from, '', name], message, true);
   }
 
   /** Sends a control message without a payload (for the layers that add signals). */
   sendControl(node: string, ctrl: unknown[]): void {
-    this.route(node, encodeFrame(ctrl, undefined, false));
+    this.route(node, ctrl, undefined, false);
   }
 
-  /** Writes `frame` to `node` now, or once the connection is up; dropped if it never is. */
-  private route(node: string, frame: Buffer): void {
+  /**
+   * Sends to `node` now, or once the connection is up (dropped if it never is). Either way
+   * the message is encoded here, in the sender's call: later changes to it are not sent.
+   */
+  private route(node: string, ctrl: unknown[], message: unknown, hasMessage: boolean): void {
     const conn = this.connections.get(node);
-    if (conn) return conn.write(frame);
+    if (conn) return conn.send(ctrl, message, hasMessage);
+    const queued = encodeQueued(ctrl, message, hasMessage);
     if (this.stopped || node === this.name) return;
     void this.connect(node);
     const pending = this.connecting.get(node);
     if (!pending || pending.queue.length >= MAX_QUEUED_PER_NODE) return;
-    pending.queue.push(() => this.connections.get(node)?.write(frame));
+    pending.queue.push(() => this.connections.get(node)?.writeQueued(queued));
   }
 }
 

@@ -43,7 +43,7 @@ export const MANDATORY_FLAGS =
  * signals yet (those flags are added by the layer that implements them).
  */
 export const OUR_FLAGS =
-  MANDATORY_FLAGS | DFLAG.PUBLISHED | DFLAG.SMALL_ATOM_TAGS | DFLAG.UNICODE_IO | DFLAG.V4_NC |
+  MANDATORY_FLAGS | DFLAG.PUBLISHED | DFLAG.SMALL_ATOM_TAGS | DFLAG.UNICODE_IO | DFLAG.V4_NC | DFLAG.FRAGMENTS |
   DFLAG.MANDATORY_25_DIGEST;
 
 /** Distribution protocol version we speak (OTP 23+ handshake). */
