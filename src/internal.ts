@@ -17,3 +17,4 @@ export { initCodePath, findModule, listModules, getPath } from './code/codePath'
 export { checkInBackground, checkNow, typeErrorsOf, formatTypeDiagnostics, setBackgroundChecks, stopTypeChecker, typeCheckerStarted, useTypeCheckWorker } from './code/typeCheck';
 export { setLocalNode, localNodeName, localNodeCreation, setNodeIndexer, type NodeIndexer } from './runtime/node';
 export { encodeTermInto, decodeTermAt, TermWriter, limits as etfLimits } from './dist/etf';
+export { formatValue } from './io/print';

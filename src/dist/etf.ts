@@ -186,7 +186,8 @@ export function encodeTermInto(writer: TermWriter, value: unknown): void {
     encode(writer, value, 0);
   } catch (error) {
     writer.length = start - 1;
-    throw error;
+    // Called with little stack left, the depth limit may not be reached before the stack ends.
+    throw error instanceof RangeError && /call stack/.test(error.message) ? tooDeep() : error;
   }
 }
 
@@ -237,7 +238,7 @@ function encode(w: TermWriter, value: unknown, depth: number): void {
       return encodeAtom(w, value ? 'true' : 'false');
     case 'object':
       if (value === null) return encodeAtom(w, 'null');
-      if (depth > limits.maxDepth) throw badarg(`term_to_binary: the term is nested more than ${limits.maxDepth} deep (or contains itself)`);
+      if (depth >= limits.maxDepth) throw tooDeep();
       return encodeObject(w, value, depth + 1);
     case 'bigint':
       return encodeBigint(w, value);
@@ -248,6 +249,10 @@ function encode(w: TermWriter, value: unknown, depth: number): void {
     default:
       throw badarg(`a ${typeof value} has no Erlang term: it cannot be sent to another node or encoded`);
   }
+}
+
+function tooDeep(): Error {
+  return badarg(`the term is nested more than ${limits.maxDepth} deep (or contains itself): it cannot be encoded`);
 }
 
 function encodeNumber(w: TermWriter, n: number): void {
@@ -323,8 +328,13 @@ function encodeBigint(w: TermWriter, n: bigint): void {
   }
   buf[at++] = negative ? 1 : 0;
   // Little-endian: the last hex pair is the least significant byte.
-  for (let i = hex.length - 2; i >= 0; i -= 2) buf[at++] = parseInt(hex.slice(i, i + 2), 16);
+  for (let i = hex.length - 2; i >= 0; i -= 2) buf[at++] = (hexDigit(hex.charCodeAt(i)) << 4) | hexDigit(hex.charCodeAt(i + 1));
   w.length = at;
+}
+
+/** The value of a lowercase hex digit's character code. */
+function hexDigit(code: number): number {
+  return code <= 57 ? code - 48 : code - 87;
 }
 
 function encodeAtom(w: TermWriter, text: string): void {
@@ -414,18 +424,7 @@ function encodeTuple(w: TermWriter, items: unknown[], depth: number): void {
 function encodeList(w: TermWriter, items: unknown[], depth: number): void {
   const n = items.length;
   if (n === 0) return w.byte(NIL_EXT);
-  if (n <= 0xffff && isByteList(items)) {
-    // STRING_EXT, as BEAM encodes a list of bytes.
-    w.ensure(n + 3);
-    const buf = w.buffer;
-    let at = w.length;
-    buf[at++] = STRING_EXT;
-    buf[at++] = n >>> 8;
-    buf[at++] = n & 0xff;
-    for (let i = 0; i < n; i++) buf[at++] = items[i] as number;
-    w.length = at;
-    return;
-  }
+  if (n <= 0xffff && writeByteList(w, items)) return;
   w.ensure(5);
   w.buffer[w.length] = LIST_EXT;
   writeUint32(w.buffer, w.length + 1, n);
@@ -434,11 +433,25 @@ function encodeList(w: TermWriter, items: unknown[], depth: number): void {
   w.byte(NIL_EXT);
 }
 
-function isByteList(items: unknown[]): boolean {
-  for (let i = 0; i < items.length; i++) {
+/**
+ * A list of bytes as STRING_EXT, as BEAM writes one, in one pass: false (nothing written) as
+ * soon as an element is not a byte.
+ */
+function writeByteList(w: TermWriter, items: unknown[]): boolean {
+  const n = items.length;
+  w.ensure(n + 3);
+  const buf = w.buffer;
+  const start = w.length;
+  let at = start + 3;
+  for (let i = 0; i < n; i++) {
     const item = items[i];
-    if (typeof item !== 'number' || !(item >= 0 && item <= 255) || item % 1 !== 0) return false;
+    if (typeof item !== 'number' || (item & 0xff) !== item) return false;
+    buf[at++] = item;
   }
+  buf[start] = STRING_EXT;
+  buf[start + 1] = n >>> 8;
+  buf[start + 2] = n & 0xff;
+  w.length = at;
   return true;
 }
 
@@ -454,16 +467,18 @@ function encodeImproperList(w: TermWriter, value: ImproperList, depth: number): 
 }
 
 function encodeRecord(w: TermWriter, value: Record<string, unknown>, depth: number): void {
-  const keys = Object.keys(value);
   w.ensure(5);
-  w.buffer[w.length] = MAP_EXT;
-  writeUint32(w.buffer, w.length + 1, keys.length);
+  const start = w.length;
+  w.buffer[start] = MAP_EXT;
   w.length += 5;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
+  // for-in rather than Object.keys: no array of keys; the count is written once known.
+  let count = 0;
+  for (const key in value) {
     encodeAtom(w, key);
     encode(w, value[key], depth);
+    count++;
   }
+  writeUint32(w.buffer, start + 1, count);
 }
 
 function encodeMap(w: TermWriter, value: Map<unknown, unknown>, depth: number): void {
@@ -522,7 +537,8 @@ function encodeRef(w: TermWriter, ref: Ref): void {
 
 function encodePort(w: TermWriter, port: Port): void {
   const id = port.id;
-  const wide = typeof id === 'bigint' ? id > 0xffff_ffffn : id > 0xffff_ffff;
+  // As BEAM: a port number beyond 28 bits (its own ports' limit) goes out as V4_PORT_EXT.
+  const wide = typeof id === 'bigint' ? id > 0x0fff_ffffn : id > 0x0fff_ffff;
   w.byte(wide ? V4_PORT_EXT : NEW_PORT_EXT);
   encodeAtom(w, port.node);
   if (wide) {
@@ -557,12 +573,20 @@ export function decodeTermAt(bytes: Uint8Array, offset: number): { value: unknow
   if (buf[offset] !== VERSION) {
     throw new DecodeError('bad_version', `not the external term format: version byte ${buf[offset]}, expected 131`, offset);
   }
-  if (offset + 1 < buf.length && buf[offset + 1] === COMPRESSED) {
-    return { value: decodeCompressed(buf, offset + 2), next: buf.length };
+  try {
+    if (offset + 1 < buf.length && buf[offset + 1] === COMPRESSED) {
+      return { value: decodeCompressed(buf, offset + 2), next: buf.length };
+    }
+    const reader = new TermReader(buf, offset + 1, buf.length);
+    const value = reader.read();
+    return { value, next: reader.pos };
+  } catch (error) {
+    // Called with little stack left, the depth limit may not be reached before the stack ends.
+    if (error instanceof RangeError && /call stack/.test(error.message)) {
+      throw new DecodeError('too_deep', 'the term is nested deeper than the stack allows', offset);
+    }
+    throw error;
   }
-  const reader = new TermReader(buf, offset + 1, buf.length);
-  const value = reader.read();
-  return { value, next: reader.pos };
 }
 
 function decodeCompressed(buf: Buffer, at: number): unknown {
@@ -607,8 +631,34 @@ const ATOM_CACHE_MAX_LENGTH = 64;
 const atomCache: (string | undefined)[] = new Array(ATOM_CACHE_SIZE).fill(undefined);
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * An array for `length` elements about to be filled: preallocated when short (faster than
+ * pushing), grown by the caller's writes when long (a huge preallocated array would be a slow
+ * dictionary; the length was checked against the bytes left, so either way costs only what
+ * the input holds).
+ */
+function newArray(length: number): unknown[] {
+  return length <= 1024 ? new Array(length) : [];
+}
+
+/**
+ * The engine's own copy of `text` (V8 keeps one copy of each property name): map keys and
+ * `===` on it are then pointer compares, and an object built with it as a key does not have to
+ * look the name up first.
+ */
+function internalized(text: string): string {
+  for (const key in { [text]: 0 }) return key;
+  return text;
+}
+
+/** The atom keys of the maps being decoded, innermost last (see TermReader.seenKey). */
+const mapKeyStack: string[] = [];
+const SMALL_MAP = 32;
+
 class TermReader {
   depth = 0;
+  /** Where the innermost map being decoded records its next key in mapKeyStack. */
+  keyTop = 0;
 
   constructor(
     private readonly buf: Buffer,
@@ -729,28 +779,21 @@ class TermReader {
     const start = this.pos;
     if (start + size > this.end) throw this.truncated('an atom');
     this.pos = start + size;
-    if (size <= ATOM_CACHE_MAX_LENGTH) {
-      let hash = size;
-      let ascii = 0;
-      for (let i = start; i < start + size; i++) {
-        const c = buf[i];
-        ascii |= c;
-        hash = (Math.imul(hash, 31) + c) | 0;
+    if (size <= ATOM_CACHE_MAX_LENGTH && size > 0) {
+      // The slot comes from the length and three bytes (no pass over the name); the name is
+      // then compared once with the one cached there.
+      const hash = (((size * 31 + buf[start]) * 31 + buf[start + size - 1]) * 31 + buf[start + (size >> 1)]) | 0;
+      const slot = (hash ^ (hash >>> 9)) & (ATOM_CACHE_SIZE - 1);
+      const cached = atomCache[slot];
+      if (cached !== undefined && cached.length === size) {
+        let i = 0;
+        while (i < size && cached.charCodeAt(i) === buf[start + i]) i++;
+        if (i === size) return cached;
       }
+      let ascii = 0;
+      for (let i = start; i < start + size; i++) ascii |= buf[i];
       if (ascii < 0x80) {
-        const slot = (hash ^ (hash >>> 12)) & (ATOM_CACHE_SIZE - 1);
-        const cached = atomCache[slot];
-        if (cached !== undefined && cached.length === size) {
-          let same = true;
-          for (let i = 0; i < size; i++) {
-            if (cached.charCodeAt(i) !== buf[start + i]) {
-              same = false;
-              break;
-            }
-          }
-          if (same) return cached;
-        }
-        const text = latin1(buf, start, start + size);
+        const text = internalized(latin1(buf, start, start + size));
         atomCache[slot] = text;
         return text;
       }
@@ -800,8 +843,8 @@ class TermReader {
   private tuple(arity: number): unknown[] {
     if (this.pos + arity > this.end) throw this.truncated(`a tuple of ${arity} elements`);
     this.enter();
-    const items: unknown[] = [];
-    for (let i = 0; i < arity; i++) items.push(this.read());
+    const items = newArray(arity);
+    for (let i = 0; i < arity; i++) items[i] = this.read();
     this.depth--;
     return items;
   }
@@ -811,9 +854,10 @@ class TermReader {
     const size = this.u16();
     this.need(size, 'a string');
     const buf = this.buf;
-    const codes: number[] = [];
-    for (let i = this.pos; i < this.pos + size; i++) codes.push(buf[i]);
-    this.pos += size;
+    const codes = newArray(size) as number[];
+    const start = this.pos;
+    for (let i = 0; i < size; i++) codes[i] = buf[start + i];
+    this.pos = start + size;
     return new List(codes);
   }
 
@@ -823,8 +867,8 @@ class TermReader {
     // Each element and the tail take at least one byte.
     if (this.pos + size + 1 > this.end) throw this.truncated(`a list of ${size} elements`);
     this.enter();
-    const items: unknown[] = [];
-    for (let i = 0; i < size; i++) items.push(this.read());
+    const items = newArray(size);
+    for (let i = 0; i < size; i++) items[i] = this.read();
     let result: unknown;
     if (this.buf[this.pos] === NIL_EXT) {
       this.pos++;
@@ -845,8 +889,15 @@ class TermReader {
     const size = this.u32();
     this.need(size, `a binary of ${size} bytes`);
     const out = Buffer.allocUnsafe(size);
-    this.buf.copy(out, 0, this.pos, this.pos + size);
-    this.pos += size;
+    const start = this.pos;
+    if (size <= 32) {
+      // A short copy in JavaScript is cheaper than the call into Buffer's native copy.
+      const buf = this.buf;
+      for (let i = 0; i < size; i++) out[i] = buf[start + i];
+    } else {
+      this.buf.copy(out, 0, start, start + size);
+    }
+    this.pos = start + size;
     return out;
   }
 
@@ -897,10 +948,19 @@ class TermReader {
     const negative = buf[this.pos++] !== 0;
     const start = this.pos;
     this.pos += size;
-    if (size <= 6) {
-      let n = 0;
-      for (let i = start + size - 1; i >= start; i--) n = n * 256 + buf[i];
-      return negative && n !== 0 ? -n : n;
+    let low = 0;
+    for (let i = start + Math.min(size, 6) - 1; i >= start; i--) low = low * 256 + buf[i];
+    if (size <= 6) return negative && low !== 0 ? -low : low;
+    if (size <= 12) {
+      // Two 48-bit halves: a number when it is safe, else one bigint built from them.
+      let high = 0;
+      for (let i = start + size - 1; i >= start + 6; i--) high = high * 256 + buf[i];
+      if (high < 32) {
+        const n = high * 2 ** 48 + low;
+        return negative && n !== 0 ? -n : n;
+      }
+      const n = (BigInt(high) << 48n) + BigInt(low);
+      return negative ? -n : n;
     }
     let hex = '';
     for (let i = start + size - 1; i >= start; i--) hex += HEX[buf[i]];
@@ -917,13 +977,14 @@ class TermReader {
     this.enter();
     let record: Record<string, unknown> | undefined = {};
     let map: Map<unknown, unknown> | undefined;
+    const keysFrom = this.keyTop;
     for (let i = 0; i < size; i++) {
       const keyAt = this.pos;
       const key = this.read();
       const value = this.read();
       if (record !== undefined && (typeof key === 'string' || typeof key === 'boolean')) {
         const name = typeof key === 'string' ? key : key ? 'true' : 'false';
-        if (Object.hasOwn(record, name)) throw new DecodeError('duplicate_key', `the map has the key '${name}' twice`, keyAt);
+        if (this.seenKey(record, name, keysFrom, size)) throw new DecodeError('duplicate_key', `the map has the key '${name}' twice`, keyAt);
         if (name === '__proto__') Object.defineProperty(record, name, { value, enumerable: true, writable: true, configurable: true });
         else record[name] = value;
         continue;
@@ -937,8 +998,21 @@ class TermReader {
       if (typeof key !== 'object' && map!.has(key)) throw new DecodeError('duplicate_key', 'the map has a key twice', keyAt);
       map!.set(key, value);
     }
+    this.keyTop = keysFrom;
     this.depth--;
     return record ?? map;
+  }
+
+  /**
+   * Whether the map being decoded already has the atom key `name` (BEAM refuses such input).
+   * For a small map its keys so far are compared (they are usually the same interned strings,
+   * so each compare is a pointer compare), which costs less than asking the object.
+   */
+  private seenKey(record: Record<string, unknown>, name: string, keysFrom: number, size: number): boolean {
+    if (size > SMALL_MAP) return record[name] !== undefined && Object.hasOwn(record, name);
+    for (let j = keysFrom; j < this.keyTop; j++) if (mapKeyStack[j] === name) return true;
+    mapKeyStack[this.keyTop++] = name;
+    return false;
   }
 
   private pid(tag: number): Pid {
@@ -948,7 +1022,7 @@ class TermReader {
     const id = this.u32();
     const serial = this.u32();
     const creation = wide ? this.u32() : this.buf[this.pos++];
-    if (node === localNodeName() && creation === localNodeCreation()) {
+    if (node === localNodeName() && creation === localNodeCreation() && serial < 0x20_0000) {
       const number = id + serial * TWO_32;
       return lookupProcessById(number)?.pid ?? new Pid(number);
     }
@@ -975,7 +1049,8 @@ class TermReader {
       creation = wide ? this.u32() : this.buf[this.pos++];
       for (let i = 0; i < count; i++) words.push(this.u32());
     }
-    if (node === localNodeName() && creation === localNodeCreation() && count === 3 && words[2] === 0) {
+    // A local Ref's number is below 2^53: only such words name one of ours.
+    if (node === localNodeName() && creation === localNodeCreation() && count === 3 && words[2] === 0 && words[1] < 0x20_0000) {
       return new Ref(words[0] + words[1] * TWO_32);
     }
     return new RemoteRef(node, creation, words);
