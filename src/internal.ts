@@ -18,3 +18,4 @@ export { checkInBackground, checkNow, typeErrorsOf, formatTypeDiagnostics, setBa
 export { setLocalNode, localNodeName, localNodeCreation, setNodeIndexer, type NodeIndexer } from './runtime/node';
 export { encodeTermInto, decodeTermAt, TermWriter, limits as etfLimits } from './dist/etf';
 export { formatValue } from './io/print';
+export { exactlyEqual } from './runtime/terms';

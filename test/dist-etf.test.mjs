@@ -16,7 +16,7 @@ import {
   termToBinary, binaryToTerm, decodeTermAt, encodeTermInto, TermWriter, DecodeError, etfLimits,
   list, charlist, List, improperList, ImproperList, float, Float, bitstring, Bitstring, Port,
   exportFun, ExportFun, ErlangFun, Pid, Ref, RemotePid, RemoteRef, pid, self, erlang,
-  ErlangException, setLocalNode, setNodeIndexer, localNodeName, formatValue,
+  ErlangException, setLocalNode, setNodeIndexer, localNodeName, formatValue, exactlyEqual, matches, _,
 } from '../dist/internal.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -290,6 +290,23 @@ test('values print in TypeScript notation: list(...), charlist(...), float(1), i
   const long = list(...Array.from({ length: 30 }, (_, i) => `item_${i}`));
   assert.match(formatValue(long, { width: 40 }), /^list\(\n  'item_0',\n/);
   assert.equal(inspect(list(1, list(2))), 'list(1, list(2))');
+});
+
+test('receive patterns and =:= know the term classes: a list is not a tuple, float(1) is not 1', () => {
+  assert.ok(matches(list(1, _), list(1, 'x')));
+  assert.ok(!matches(list(1, _), [1, 'x']), 'a list pattern does not match a tuple');
+  assert.ok(!matches([1, _], list(1, 'x')), 'a tuple pattern does not match a list');
+  assert.ok(matches(['reply', float(1)], ['reply', float(1)]));
+  assert.ok(!matches(float(1), 1));
+  assert.ok(matches(Buffer.from('ab'), Buffer.from('ab')));
+  const beamTerm = binaryToTerm(Buffer.from('836C00000004680274000000016B000101463FF00000000000004D0000000103206C0000000161037701786B000261626E0B0000000000000000000000016A', 'hex'));
+  assert.ok(exactlyEqual(beamTerm, binaryToTerm(termToBinary(beamTerm))), 'a decoded term =:= its round trip');
+  assert.ok(exactlyEqual(new Map([[[1], 'a']]), new Map([[[1], 'a']])), 'tuple keys compare by value');
+  assert.ok(!exactlyEqual(list(1), [1]));
+  assert.ok(!exactlyEqual(float(1), 1));
+  assert.ok(exactlyEqual(improperList([1], 2), improperList([1], 2)));
+  assert.ok(exactlyEqual(new RemoteRef('n@h', 1, [1, 2]), new RemoteRef('n@h', 1, [1, 2])));
+  assert.ok(!exactlyEqual(bitstring([0x80], 1), bitstring([0x80], 2)));
 });
 
 test('decodeTermAt reads a distribution message: 131 control 131 payload', () => {

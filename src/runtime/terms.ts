@@ -224,3 +224,64 @@ export class ErlangFun {
     return this.toString();
   }
 }
+
+/**
+ * Erlang's exact equality (`=:=`) over the TypeScript values that stand for terms: structural
+ * for tuples (arrays), lists, maps (plain objects and Maps), binaries and bitstrings; pids,
+ * refs, ports and funs by what they name; `float(1)` is not the integer `1`.
+ */
+export function exactlyEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return Object.is(a, b);
+  if (Array.isArray(a)) return Array.isArray(b) && sameItems(a, b);
+  if (Array.isArray(b)) return false;
+  if (a instanceof List) return b instanceof List && sameItems(a.items, b.items);
+  if (a instanceof ImproperList) {
+    return b instanceof ImproperList && sameItems(a.items, b.items) && exactlyEqual(a.tail, b.tail);
+  }
+  if (a instanceof Float) return b instanceof Float && a.value === b.value;
+  if (a instanceof Uint8Array) return b instanceof Uint8Array && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+  if (a instanceof Bitstring) return b instanceof Bitstring && a.bitLength === b.bitLength && a.bytes.equals(b.bytes);
+  if (a instanceof Map) return b instanceof Map && sameMap(a, b);
+  const equals = (a as { equals?: unknown }).equals;
+  if (typeof equals === 'function') return equals.call(a, b) as boolean;
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = Object.keys(a);
+    if (keys.length !== Object.keys(b).length) return false;
+    for (const key of keys) if (!Object.hasOwn(b, key) || !exactlyEqual(a[key], b[key])) return false;
+    return true;
+  }
+  return false;
+}
+
+function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!exactlyEqual(a[i], b[i])) return false;
+  return true;
+}
+
+function sameMap(a: Map<unknown, unknown>, b: Map<unknown, unknown>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, value] of a) {
+    if (b.has(key)) {
+      if (!exactlyEqual(value, b.get(key))) return false;
+      continue;
+    }
+    // A compound key (a tuple, a list) is another object in b: look for an equal one.
+    let found = false;
+    for (const [otherKey, otherValue] of b) {
+      if (exactlyEqual(key, otherKey)) {
+        if (!exactlyEqual(value, otherValue)) return false;
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
+function isPlainObject(value: object): value is Record<string, unknown> {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
