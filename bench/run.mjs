@@ -30,7 +30,7 @@ function run(name) {
 }
 
 const results = Object.fromEntries(BENCHMARKS.map((name) => [name, run(name)]));
-const { ring, spawn, reload, startup, typecheck } = results;
+const { ring, spawn, reload, startup, typecheck, dist } = results;
 const { etf } = results;
 
 const fmt = (n, digits = 0) => (n === undefined || n === null ? 'n/a' : Number(n).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
