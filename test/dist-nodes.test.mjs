@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { statSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { HOST, startCluster, waitUntil } from './helpers/distPeers.mjs';
+import { runPiped } from './helpers/piped.mjs';
 
 test('two eshell-ts nodes without Erlang: ping, names, messages by name and by pid both ways', async (t) => {
   const cluster = await startCluster(t, { epmd: false });
@@ -51,4 +52,15 @@ test('net_kernel.start and stop at run time; the cookie file is created as erl c
   await host.waitFor(`** Connection attempt from node late@${HOST} rejected. Invalid challenge reply. **`);
   assert.equal(await late.eval('net_kernel.stop()'), "'ok'");
   assert.match(await late.eval("net_kernel.start(['late', 'shortnames'])"), /\['ok', /);
+});
+
+test('a shell started without -sname or -name opens no port', () => {
+  const { stdout } = runPiped([
+    "process._getActiveHandles().filter((h) => h instanceof require('net').Server || h instanceof require('net').Socket).length.",
+    'is_alive().',
+    'node().',
+    'nodes().',
+    `net_adm.ping('pong@${HOST}').`,
+  ].join('\n'));
+  assert.match(stdout, /1> 0\n2> false\n3> 'nonode@nohost'\n4> \[\]\n5> 'pang'\n/);
 });
