@@ -6,7 +6,7 @@ import { badarg } from '../runtime/errors';
 import { Pid, Ref } from '../runtime/pid';
 import { self, send } from '../runtime/api';
 import { after, receive, _, type Receive } from '../runtime/receive';
-import { writeOutput } from '../io/output';
+import { writeOutput } from '../runtime/output';
 import type { DistNode } from './node';
 import { fullNodeName } from './nodeName';
 

@@ -4,7 +4,7 @@
 // node comes alive (-sname/-name or net_kernel.start): a shell without a name opens no port.
 import net from 'node:net';
 import { errorReportHeader } from '../io/exception';
-import { writeOutput } from '../io/output';
+import { writeOutput } from '../runtime/output';
 import { localNodeName, setLocalNode } from '../runtime/node';
 import { setRemoteRouter } from '../runtime/remoteSend';
 import { processOf } from '../runtime/table';
