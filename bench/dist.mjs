@@ -54,12 +54,15 @@ async function tsClient(name, target, roundTrips, messages) {
     if ((await net_adm.ping(target)) !== 'pong') throw new Error(`${target} does not answer`);
     const me = self();
     const echo = ['echo', target];
-    const roundTrip = async (n) => {
-      for (let i = 0; i < n; i++) {
-        send(echo, [me, 'ping']);
-        await receive(['ping', () => 'ok']);
-      }
-    };
+    // A process looping through its receive, as a server loop is written (no promise per turn).
+    const roundTrip = (n) => new Promise((resolve) => {
+      const loop = (left, pid) => {
+        if (left === 0) return resolve();
+        send(echo, [pid, 'ping']);
+        return receive(['ping', () => loop(left - 1, pid)]);
+      };
+      spawnProcess(() => loop(n, self()));
+    });
     await roundTrip(1000);
     const t0 = performance.now();
     await roundTrip(roundTrips);
