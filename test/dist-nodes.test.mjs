@@ -64,3 +64,23 @@ test('a shell started without -sname or -name opens no port', () => {
   ].join('\n'));
   assert.match(stdout, /1> 0\n2> false\n3> 'nonode@nohost'\n4> \[\]\n5> 'pang'\n/);
 });
+
+test('two nodes sending to each other at the same moment end up with one connection, nothing lost', async (t) => {
+  const cluster = await startCluster(t, { epmd: false });
+  const a = await cluster.eshell('alpha', { noEpmd: true });
+  const b = await cluster.eshell('beta', { noEpmd: true });
+  await a.eval("register('inbox', self())");
+  await b.eval("register('inbox', self())");
+  for (let round = 0; round < 3; round++) {
+    await Promise.all([
+      a.eval(`['inbox', 'beta@${HOST}'] ! ['from_a', ${round}]`),
+      b.eval(`['inbox', 'alpha@${HOST}'] ! ['from_b', ${round}]`),
+    ]);
+    await waitUntil(async () => (await a.eval("receive([['from_b', _], (m) => m], after(100, () => 'none'))")).includes(`['from_b', ${round}]`), `alpha to get round ${round}`);
+    await waitUntil(async () => (await b.eval("receive([['from_a', _], (m) => m], after(100, () => 'none'))")).includes(`['from_a', ${round}]`), `beta to get round ${round}`);
+    assert.equal(await a.eval('nodes()'), `['beta@${HOST}']`);
+    await a.eval(`net_kernel.disconnect('beta@${HOST}')`);
+    await waitUntil(async () => (await b.eval('nodes()')) === '[]', 'the disconnect to reach beta');
+  }
+  assert.doesNotMatch(a.output + b.output, /ERROR REPORT/);
+});

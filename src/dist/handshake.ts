@@ -216,7 +216,7 @@ export async function handshakeAsAcceptor(socket: net.Socket, self: HandshakeSel
       if (answer.toString('latin1') !== 'strue') throw new HandshakeError(`${claimed.name} gave up its connection attempt`);
       replaced = true;
     } else if (verdict !== 'ok' && verdict !== 'ok_simultaneous') {
-      throw new HandshakeError(`connection from ${claimed.name} refused (${verdict})`);
+      throw new HandshakeError(`connection from ${claimed.name} refused (${verdict})`, undefined, verdict);
     }
     const ours = newChallenge();
     const name = Buffer.from(self.name, 'utf8');

@@ -221,6 +221,7 @@ export class DistNode {
 
   private accept(socket: net.Socket): void {
     socket.on('error', () => {});
+    const from = `${socket.remoteAddress}:${socket.remotePort}`;
     if (this.stopped || this.pendingHandshakes >= MAX_PENDING_HANDSHAKES) {
       socket.destroy();
       return;
@@ -244,7 +245,8 @@ export class DistNode {
       (err: HandshakeError) => {
         this.pendingHandshakes--;
         socket.destroy();
-        const from = `${socket.remoteAddress}:${socket.remotePort}`;
+        // Both sides connecting at once is resolved by refusing one attempt: nothing to report.
+        if (err.status === 'nok') return;
         this.log(`${errorReportHeader()}${err.report ?? `** Connection attempt from ${from} closed: ${err.message} **`}`);
       },
     );
