@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-const BENCHMARKS = ['ring', 'spawn', 'messaging', 'reload', 'startup', 'typecheck'];
+const BENCHMARKS = ['ring', 'spawn', 'messaging', 'printing', 'reload', 'startup', 'typecheck'];
 
 function run(name) {
   process.stderr.write(`running bench/${name}.mjs ...\n`);
@@ -30,7 +30,7 @@ function run(name) {
 }
 
 const results = Object.fromEntries(BENCHMARKS.map((name) => [name, run(name)]));
-const { ring, spawn, messaging, reload, startup, typecheck } = results;
+const { ring, spawn, messaging, printing, reload, startup, typecheck } = results;
 
 const fmt = (n, digits = 0) => (n === undefined || n === null ? 'n/a' : Number(n).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 const millions = (n) => (n === undefined ? 'n/a' : `${(n / 1e6).toFixed(2)} M`);
@@ -44,6 +44,8 @@ const rows = [
   ['request/reply with a fresh ref, round trips/s', millions(messaging?.eshellEmptyPerSec), millions(messaging?.beamEmptyPerSec), '', '≥ BEAM'],
   ['the same behind 10,000 waiting messages, round trips/s', millions(messaging?.eshellCrowdedPerSec), millions(messaging?.beamCrowdedPerSec), '', '≥ BEAM, ≥ 0.5× empty'],
   ['request/reply: eshell-ts / BEAM, empty / crowded', `${fmt(messaging?.emptyVsBeam, 2)} / ${fmt(messaging?.crowdedVsBeam, 2)}`, '', '', '≥ 1'],
+  ['io.format to the terminal, lines/s', fmt(printing?.eshellLinesPerSec), `${fmt(printing?.erlLinesPerSec)} (erl)`, '', '≥ erl'],
+  ['prompt answer while that runs, ms', fmt(printing?.eshellAnswerDuringFloodMs), `${fmt(printing?.erlAnswerDuringFloodMs)} (erl)`, '', '< 100'],
   ['c(code_reload) median of 100, ms', fmt(reload?.c_median_ms, 2), fmt(reload?.beam_c_median_ms, 2), '', '< 5'],
   ['heap growth after 1,000 reloads, MB', fmt(reload?.heap_growth_mb_1000_reloads, 2), '', '', '< 20'],
   ['launch to first prompt, median of 20, ms', fmt(startup?.first_prompt_median_ms, 1), `${fmt(startup?.erl_first_prompt_median_ms, 1)} (erl)`, `${fmt(startup?.node_e0_median_ms, 1)} (node -e 0)`, '< 150'],
