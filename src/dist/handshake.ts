@@ -153,8 +153,11 @@ export interface Handshaken {
   leftover: Buffer;
 }
 
-/** Side A: we connected to `expected`. */
-export async function handshakeAsConnector(socket: net.Socket, self: HandshakeSelf, expected: string, timeoutMs = HANDSHAKE_TIMEOUT_MS): Promise<Handshaken> {
+/**
+ * Side A: we connected to `expected`. `connected()` says whether a connection to it came up
+ * meanwhile (from its side): then a peer answering `alive` is told to keep that one.
+ */
+export async function handshakeAsConnector(socket: net.Socket, self: HandshakeSelf, expected: string, connected: () => boolean, timeoutMs = HANDSHAKE_TIMEOUT_MS): Promise<Handshaken> {
   const stream = new HandshakeStream(socket, timeoutMs);
   try {
     stream.write(nameMessage(self));
@@ -162,6 +165,10 @@ export async function handshakeAsConnector(socket: net.Socket, self: HandshakeSe
     if (statusBody[0] !== 0x73) throw new HandshakeError('malformed status message');
     const text = statusBody.toString('latin1', 1);
     if (text === 'alive') {
+      if (connected()) {
+        stream.write(status('false'));
+        throw new HandshakeError(`${expected} is already connected`, undefined, text);
+      }
       // The peer still has a connection from an earlier life of ours: it is stale.
       stream.write(status('true'));
     } else if (text !== 'ok' && text !== 'ok_simultaneous') {
@@ -213,7 +220,7 @@ export async function handshakeAsAcceptor(socket: net.Socket, self: HandshakeSel
     let replaced = false;
     if (verdict === 'alive') {
       const answer = await stream.read();
-      if (answer.toString('latin1') !== 'strue') throw new HandshakeError(`${claimed.name} gave up its connection attempt`);
+      if (answer.toString('latin1') !== 'strue') throw new HandshakeError(`${claimed.name} kept its other connection`, undefined, 'false');
       replaced = true;
     } else if (verdict !== 'ok' && verdict !== 'ok_simultaneous') {
       throw new HandshakeError(`connection from ${claimed.name} refused (${verdict})`, undefined, verdict);

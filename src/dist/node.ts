@@ -183,7 +183,7 @@ export class DistNode {
     });
     if (!socket || this.stopped) return socket?.destroy(), undefined;
     try {
-      const { peer, leftover } = await handshakeAsConnector(socket, this.self(), node);
+      const { peer, leftover } = await handshakeAsConnector(socket, this.self(), node, () => this.connections.has(node));
       // A simultaneous connection from the peer may have won meanwhile.
       const won = this.connections.get(node);
       if (won) {
@@ -195,7 +195,7 @@ export class DistNode {
       socket.destroy();
       if (err instanceof HandshakeError && err.report) this.log(`${errorReportHeader()}${err.report}`);
       // Both sides connected at once and the peer's attempt won: its connection is coming.
-      if (err instanceof HandshakeError && err.status === 'nok') return this.nodeUp(node, HANDSHAKE_TIMEOUT_MS);
+      if (err instanceof HandshakeError && (err.status === 'nok' || err.status === 'alive')) return this.nodeUp(node, HANDSHAKE_TIMEOUT_MS);
       return undefined;
     }
   }
@@ -245,8 +245,8 @@ export class DistNode {
       (err: HandshakeError) => {
         this.pendingHandshakes--;
         socket.destroy();
-        // Both sides connecting at once is resolved by refusing one attempt: nothing to report.
-        if (err.status === 'nok') return;
+        // Both sides connecting at once is resolved by dropping one attempt: nothing to report.
+        if (err.status === 'nok' || err.status === 'false') return;
         this.log(`${errorReportHeader()}${err.report ?? `** Connection attempt from ${from} closed: ${err.message} **`}`);
       },
     );
