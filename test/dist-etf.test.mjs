@@ -107,6 +107,24 @@ test('every term BEAM generates (seeded, 3,000 of every type) decodes, and encod
   assert.equal(exact, canonical, `canonical terms come back as the same bytes:\n${notExact.join('\n')}`);
 });
 
+test('a term nested 50,000 deep (tuples, lists, maps, improper lists) from BEAM comes back =:=', { timeout: 120_000 }, async (t) => {
+  const dir = tempDir(t, 'eshell-ts-etf-');
+  const erl = (script) => new Promise((resolve, reject) => {
+    const child = spawnProcess('erl', ['-noshell', '-eval', `${script}, halt().`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`erl exited ${code}: ${out}`))));
+    child.on('error', reject);
+  });
+  await erl(`Deep = lists:foldl(fun(I, Acc) -> case I rem 4 of 0 -> {Acc, I}; 1 -> [Acc]; 2 -> #{k => Acc, I => I}; 3 -> [I | Acc] end end, leaf, lists:seq(1, 50000)),` +
+    `ok = file:write_file("${dir}/deep.bin", term_to_binary(Deep))`);
+  const value = binaryToTerm(readFileSync(path.join(dir, 'deep.bin')));
+  writeFileSync(path.join(dir, 'back.bin'), termToBinary(value));
+  const out = await erl(`{ok, A} = file:read_file("${dir}/deep.bin"), {ok, B} = file:read_file("${dir}/back.bin"),` +
+    `io:format("~p~n", [binary_to_term(A) =:= binary_to_term(B)])`);
+  assert.equal(out.trim(), 'true');
+});
+
 test('compressed terms from BEAM decode (term_to_binary(T, [compressed]))', { timeout: 60_000 }, async (t) => {
   const dir = tempDir(t, 'eshell-ts-etf-');
   const script = `B = term_to_binary({lists:seq(1, 1000), lists:duplicate(100, <<"abc">>), 'ok', 1.0}, [compressed]),` +
@@ -381,7 +399,7 @@ test('a compressed bomb inflates no further than the size it claims', () => {
   assert.equal(decodeError(bytes(131, 80, 0, 0, 0, 10, 1, 2, 3))?.reason, 'bad_compressed', 'garbage is not zlib');
 });
 
-test('a deep nesting bomb is refused without a stack overflow; deep legitimate terms within the limit work', () => {
+test('a deep nesting bomb is refused without a stack overflow; deep legitimate terms within the limit work, even from a deep stack', () => {
   for (const open of [[104, 1], [108, 0, 0, 0, 1], [116, 0, 0, 0, 1, 97, 1]]) {
     const frame = Buffer.concat([bytes(131), Buffer.alloc(0), Buffer.from(Array(1_000_000).fill(open).flat()), bytes(106)]);
     const error = decodeError(frame);
@@ -393,6 +411,9 @@ test('a deep nesting bomb is refused without a stack overflow; deep legitimate t
   let depth = 0;
   for (let v = back; Array.isArray(v); v = v[0]) depth++;
   assert.equal(depth, etfLimits.maxDepth - 1);
+  // Called with most of the stack already used, the explicit stack still copes.
+  const nearlyFull = (n) => (n === 0 ? binaryToTerm(termToBinary(deep)) : nearlyFull(n - 1));
+  assert.ok(Array.isArray(nearlyFull(5000)));
 });
 
 test('unknown tags, the atom cache, bad UTF-8, NaN floats and duplicate map keys are DecodeErrors with a reason', () => {

@@ -39,8 +39,9 @@
 //
 // Decoding is safe on hostile input: every length is checked against the bytes that remain
 // before anything is allocated, a compressed term inflates to at most
-// `limits.maxDecompressedBytes`, and nesting is bounded (`limits.maxDepth`), so the stack
-// cannot overflow.
+// `limits.maxDecompressedBytes`, and nesting is bounded (`limits.maxDepth`, 100,000). Terms
+// nested deeper than a few hundred levels are walked with an explicit stack, so no term can
+// overflow the call stack, on the way in or out.
 import { badarg } from '../runtime/errors';
 import { localNodeCreation, localNodeName } from '../runtime/node';
 import { Pid, Ref, RemotePid, RemoteRef } from '../runtime/pid';
@@ -84,11 +85,21 @@ const TWO_32 = 0x1_0000_0000;
 
 /** Bounds on what one decode may cost. */
 export const limits = {
-  /** Nesting of tuples, lists and maps. BEAM has none; this bound keeps the stack safe. */
-  maxDepth: 2000,
+  /**
+   * Nesting of tuples, lists and maps. BEAM has no bound; this one refuses a nesting bomb
+   * before it costs much. Terms nested deeper than RECURSION_DEPTH are walked with an explicit
+   * stack, so any depth up to this is safe for the call stack.
+   */
+  maxDepth: 100_000,
   /** What a compressed term may inflate to. */
   maxDecompressedBytes: 256 * 1024 * 1024,
 };
+
+/**
+ * Below this depth the encoder and decoder call themselves for nested terms (the fast way);
+ * deeper, they continue with an explicit stack, so a deep term cannot overflow the call stack.
+ */
+const RECURSION_DEPTH = 200;
 
 export type DecodeErrorReason =
   | 'bad_version' | 'truncated' | 'unknown_tag' | 'too_deep' | 'bad_atom' | 'bad_float'
@@ -239,7 +250,7 @@ function encode(w: TermWriter, value: unknown, depth: number): void {
       return encodeAtom(w, value ? 'true' : 'false');
     case 'object':
       if (value === null) return encodeAtom(w, 'null');
-      if (depth >= limits.maxDepth) throw tooDeep();
+      if (depth >= RECURSION_DEPTH) return encodeDeep(w, value, depth);
       return encodeObject(w, value, depth + 1);
     case 'bigint':
       return encodeBigint(w, value);
@@ -250,6 +261,97 @@ function encode(w: TermWriter, value: unknown, depth: number): void {
     default:
       throw badarg(`a ${typeof value} has no Erlang term: it cannot be sent to another node or encoded`);
   }
+}
+
+/** What encodeDeep has yet to write of one container: its elements, then maybe a NIL. */
+interface EncodeFrame {
+  children: readonly unknown[];
+  index: number;
+  nilAfter: boolean;
+}
+
+/**
+ * encode() for a term nested deeper than RECURSION_DEPTH: the same bytes, walked with an
+ * explicit stack. Containers write their header and push their elements (a map's keys and
+ * values in turn; a key of a plain object is a string, which encodes as the atom it is).
+ */
+function encodeDeep(w: TermWriter, root: object, depth: number): void {
+  const stack: EncodeFrame[] = [];
+  let value: unknown = root;
+  for (;;) {
+    const frame = typeof value === 'object' && value !== null ? openContainer(w, value, depth + stack.length) : undefined;
+    if (frame !== undefined) stack.push(frame);
+    else if (typeof value !== 'object' || value === null) encode(w, value, 0);
+    // The next value to write: the next element of the innermost unfinished container.
+    for (;;) {
+      const top = stack[stack.length - 1];
+      if (top === undefined) return;
+      if (top.index < top.children.length) {
+        value = top.children[top.index++];
+        break;
+      }
+      if (top.nilAfter) w.byte(NIL_EXT);
+      stack.pop();
+    }
+  }
+}
+
+/** Writes a container's header and returns what remains of it; writes any other object whole. */
+function openContainer(w: TermWriter, value: object, depth: number): EncodeFrame | undefined {
+  const proto = Object.getPrototypeOf(value);
+  const isRecord = proto === Object.prototype || proto === null;
+  const isContainer = Array.isArray(value) || isRecord || value instanceof Map || value instanceof ImproperList ||
+    (value instanceof List && value.items.length > 0);
+  if (!isContainer) {
+    encodeObject(w, value, depth);
+    return undefined;
+  }
+  if (depth >= limits.maxDepth) throw tooDeep();
+  if (Array.isArray(value)) {
+    writeTupleHeader(w, value.length);
+    return { children: value, index: 0, nilAfter: false };
+  }
+  if (value instanceof List) {
+    if (value.items.length <= 0xffff && writeByteList(w, value.items)) return undefined;
+    writeListHeader(w, value.items.length);
+    return { children: value.items, index: 0, nilAfter: true };
+  }
+  if (value instanceof ImproperList) {
+    if (value.items.length === 0) return { children: [value.tail], index: 0, nilAfter: false };
+    writeListHeader(w, value.items.length);
+    return { children: [...value.items, value.tail], index: 0, nilAfter: false };
+  }
+  const pairs: unknown[] = [];
+  if (value instanceof Map) {
+    for (const [key, entry] of value) pairs.push(key, entry);
+  } else {
+    for (const key in value) pairs.push(key, (value as Record<string, unknown>)[key]);
+  }
+  w.ensure(5);
+  w.buffer[w.length] = MAP_EXT;
+  writeUint32(w.buffer, w.length + 1, pairs.length / 2);
+  w.length += 5;
+  return { children: pairs, index: 0, nilAfter: false };
+}
+
+function writeTupleHeader(w: TermWriter, n: number): void {
+  w.ensure(5);
+  if (n <= 255) {
+    w.buffer[w.length] = SMALL_TUPLE_EXT;
+    w.buffer[w.length + 1] = n;
+    w.length += 2;
+  } else {
+    w.buffer[w.length] = LARGE_TUPLE_EXT;
+    writeUint32(w.buffer, w.length + 1, n);
+    w.length += 5;
+  }
+}
+
+function writeListHeader(w: TermWriter, n: number): void {
+  w.ensure(5);
+  w.buffer[w.length] = LIST_EXT;
+  writeUint32(w.buffer, w.length + 1, n);
+  w.length += 5;
 }
 
 function tooDeep(): Error {
@@ -405,16 +507,7 @@ function encodeObject(w: TermWriter, value: object, depth: number): void {
 
 function encodeTuple(w: TermWriter, items: unknown[], depth: number): void {
   const n = items.length;
-  w.ensure(5);
-  if (n <= 255) {
-    w.buffer[w.length] = SMALL_TUPLE_EXT;
-    w.buffer[w.length + 1] = n;
-    w.length += 2;
-  } else {
-    w.buffer[w.length] = LARGE_TUPLE_EXT;
-    writeUint32(w.buffer, w.length + 1, n);
-    w.length += 5;
-  }
+  writeTupleHeader(w, n);
   for (let i = 0; i < n; i++) encode(w, items[i], depth);
 }
 
@@ -710,6 +803,7 @@ class TermReader {
         this.need(2, 'an atom');
         return this.atom(this.u16(), false);
       case SMALL_TUPLE_EXT:
+        if (this.depth >= RECURSION_DEPTH) return this.readDeep(this.pos - 1);
         this.need(1, 'a tuple');
         return this.tuple(buf[this.pos++]);
       case NIL_EXT:
@@ -717,12 +811,14 @@ class TermReader {
       case STRING_EXT:
         return this.string();
       case LIST_EXT:
+        if (this.depth >= RECURSION_DEPTH) return this.readDeep(this.pos - 1);
         return this.list();
       case BINARY_EXT:
         return this.binary();
       case NEW_FLOAT_EXT:
         return this.float();
       case MAP_EXT:
+        if (this.depth >= RECURSION_DEPTH) return this.readDeep(this.pos - 1);
         return this.map();
       case ATOM_UTF8_EXT:
         this.need(2, 'an atom');
@@ -737,6 +833,7 @@ class TermReader {
         this.need(4, 'an integer');
         return this.big(this.u32());
       case LARGE_TUPLE_EXT:
+        if (this.depth >= RECURSION_DEPTH) return this.readDeep(this.pos - 1);
         this.need(4, 'a tuple');
         return this.tuple(this.u32());
       case NEW_PID_EXT:
@@ -763,6 +860,91 @@ class TermReader {
       default:
         throw new DecodeError('unknown_tag', `unknown tag ${tag}`, this.pos - 1);
     }
+  }
+
+  /**
+   * The term at `at` (a tuple, list or map) when the recursion is RECURSION_DEPTH deep: read
+   * with an explicit stack of open containers, so no depth up to limits.maxDepth can overflow
+   * the call stack. Leaves are read by read() (which only recurses for containers).
+   */
+  private readDeep(at: number): unknown {
+    this.pos = at;
+    const stack: DecodeFrame[] = [];
+    for (;;) {
+      let value: unknown = this.openContainer(stack);
+      if (value === PENDING) continue;
+      // Hand the value to the innermost open container; close the ones it completes.
+      for (;;) {
+        const top = stack[stack.length - 1];
+        if (top === undefined) return value;
+        top.children.push(value);
+        if (top.children.length < top.count) break;
+        if (top.kind === LIST_EXT && !top.hasTail && this.listTailFollows(top)) break;
+        stack.pop();
+        value = this.closeContainer(top);
+      }
+    }
+  }
+
+  /** Reads a container's header and pushes it (PENDING), or reads a whole leaf or empty one. */
+  private openContainer(stack: DecodeFrame[]): unknown {
+    if (this.pos >= this.end) throw this.truncated('a term');
+    const at = this.pos;
+    const tag = this.buf[at];
+    let count: number;
+    switch (tag) {
+      case SMALL_TUPLE_EXT:
+        this.pos++;
+        this.need(1, 'a tuple');
+        count = this.buf[this.pos++];
+        break;
+      case LARGE_TUPLE_EXT:
+      case LIST_EXT:
+      case MAP_EXT:
+        this.pos++;
+        this.need(4, tag === MAP_EXT ? 'a map' : tag === LIST_EXT ? 'a list' : 'a tuple');
+        count = this.u32();
+        if (tag === MAP_EXT) count *= 2;
+        break;
+      default:
+        return this.read();
+    }
+    // Each child takes at least a byte (a list's tail too).
+    if (this.pos + count + (tag === LIST_EXT ? 1 : 0) > this.end) throw this.truncated(`a term of ${count} elements`);
+    if (this.depth + stack.length + 1 > limits.maxDepth) {
+      throw new DecodeError('too_deep', `the term is nested more than ${limits.maxDepth} deep`, at);
+    }
+    const kind = tag === LARGE_TUPLE_EXT ? SMALL_TUPLE_EXT : (tag as DecodeFrame['kind']);
+    const frame: DecodeFrame = { kind, children: [], count, hasTail: false, at };
+    if (count > 0) {
+      stack.push(frame);
+      return PENDING;
+    }
+    if (kind === LIST_EXT && this.listTailFollows(frame)) {
+      stack.push(frame);
+      return PENDING;
+    }
+    return this.closeContainer(frame);
+  }
+
+  /** After a list's elements: NIL ends it (false); anything else is its tail, one more child. */
+  private listTailFollows(frame: DecodeFrame): boolean {
+    if (this.pos < this.end && this.buf[this.pos] === NIL_EXT) {
+      this.pos++;
+      return false;
+    }
+    frame.hasTail = true;
+    frame.count++;
+    return true;
+  }
+
+  private closeContainer(frame: DecodeFrame): unknown {
+    const children = frame.children;
+    if (frame.kind === SMALL_TUPLE_EXT) return children;
+    if (frame.kind === MAP_EXT) return mapOfPairs(children, frame.at);
+    if (!frame.hasTail) return new List(children);
+    const tail = children.pop();
+    return withTail(children, tail);
   }
 
   private u16(): number {
@@ -894,11 +1076,7 @@ class TermReader {
       this.pos++;
       result = new List(items);
     } else {
-      const tail = this.read();
-      // [1 | [2]] is [1, 2]: BEAM never writes it so, but it is a proper list.
-      if (tail instanceof List) result = new List(items.concat(tail.items));
-      else if (tail instanceof ImproperList) result = new ImproperList(items.concat(tail.items), tail.tail);
-      else result = items.length === 0 ? tail : new ImproperList(items, tail);
+      result = withTail(items, this.read());
     }
     this.depth--;
     return result;
@@ -1131,6 +1309,48 @@ class TermReader {
     return new ErlangFun(Buffer.from(this.buf.subarray(start, end)), module, arity, index, uniq);
   }
 }
+
+/** The list of `items` followed by `tail` (not NIL). */
+function withTail(items: unknown[], tail: unknown): unknown {
+  // [1 | [2]] is [1, 2]: BEAM never writes it so, but it is a proper list.
+  if (tail instanceof List) return new List(items.concat(tail.items));
+  if (tail instanceof ImproperList) return new ImproperList(items.concat(tail.items), tail.tail);
+  return items.length === 0 ? tail : new ImproperList(items, tail);
+}
+
+/** The map of the keys and values in `pairs` (key, value, key, value...), for readDeep. */
+function mapOfPairs(pairs: unknown[], at: number): unknown {
+  let record: Record<string, unknown> | undefined = {};
+  for (let i = 0; i < pairs.length; i += 2) {
+    const key = pairs[i];
+    if (typeof key !== 'string' && typeof key !== 'boolean') {
+      record = undefined;
+      break;
+    }
+    const name = typeof key === 'string' ? key : key ? 'true' : 'false';
+    if (Object.hasOwn(record, name)) throw new DecodeError('duplicate_key', `the map has the key '${name}' twice`, at);
+    Object.defineProperty(record, name, { value: pairs[i + 1], enumerable: true, writable: true, configurable: true });
+  }
+  if (record !== undefined) return record;
+  const map = new Map<unknown, unknown>();
+  for (let i = 0; i < pairs.length; i += 2) {
+    if (typeof pairs[i] !== 'object' && map.has(pairs[i])) throw new DecodeError('duplicate_key', 'the map has a key twice', at);
+    map.set(pairs[i], pairs[i + 1]);
+  }
+  return map;
+}
+
+/** A container readDeep has opened: the children read so far, and how many it has. */
+interface DecodeFrame {
+  kind: typeof SMALL_TUPLE_EXT | typeof LIST_EXT | typeof MAP_EXT;
+  children: unknown[];
+  count: number;
+  /** For a list: whether its tail (not NIL) is the last child. */
+  hasTail: boolean;
+  at: number;
+}
+
+const PENDING: unique symbol = Symbol('pending');
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
