@@ -450,6 +450,10 @@ test('fuzz: 30,000 seeded mutations of valid terms give a value or a DecodeError
     [bitstring([0xf0], 4), [], list(), {}, [[[[['deep']]]]]],
   ].map((value) => termToBinary(value));
   seeds.push(termToBinary(list(...Array.from({ length: 200 }, (_, i) => `atom${i % 7}`)), { compressed: true }));
+  // Deeper than the recursion goes, so mutations reach the explicit-stack decoder too.
+  let deep = 'leaf';
+  for (let i = 0; i < 260; i++) deep = [[deep, i], list(deep), { k: deep }, improperList([i], [deep])][i % 4];
+  seeds.push(termToBinary(deep));
   const next = random(11);
   const pick = (n) => Math.floor(next() * n);
   const started = performance.now();
