@@ -6,6 +6,7 @@ import { statSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { HOST, startCluster, waitUntil } from './helpers/distPeers.mjs';
 import { runPiped } from './helpers/piped.mjs';
+import { spawnSync } from 'node:child_process';
 
 test('two eshell-ts nodes without Erlang: ping, names, messages by name and by pid both ways', async (t) => {
   const cluster = await startCluster(t, { epmd: false });
@@ -83,4 +84,35 @@ test('two nodes sending to each other at the same moment end up with one connect
     await waitUntil(async () => (await b.eval('nodes()')) === '[]', 'the disconnect to reach beta');
   }
   assert.doesNotMatch(a.output + b.output, /ERROR REPORT/);
+});
+
+test('with no epmd running, the node starts `epmd -daemon` as erl does; it outlives the node', async (t) => {
+  const cluster = await startCluster(t, { epmd: false });
+  const env = { ...process.env, ERL_EPMD_PORT: String(cluster.epmdPort) };
+  t.after(async () => {
+    for (let i = 0; i < 50; i++) {
+      const killed = spawnSync('epmd', ['-kill'], { env, encoding: 'utf8' });
+      if (/Killed/.test(killed.stdout)) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+  const node = await cluster.eshell('starter');
+  assert.match(spawnSync('epmd', ['-names'], { env, encoding: 'utf8' }).stdout, /name starter at port \d+/);
+  node.kill();
+  await node.exited;
+  await waitUntil(() => !/name starter/.test(spawnSync('epmd', ['-names'], { env, encoding: 'utf8' }).stdout), 'epmd to forget the node');
+  assert.match(spawnSync('epmd', ['-names'], { env, encoding: 'utf8' }).stdout, /up and running/);
+});
+
+test('bad distribution options are refused before anything starts', () => {
+  for (const [args, message] of [
+    [['-sname', 'no way'], /invalid node name/],
+    [['-sname'], /-sname needs a node name/],
+    [['-kernel', 'net_ticktime', 'soon'], /net_ticktime must be a positive integer/],
+    [['-kernel', 'inet_dist_listen_min', '9100'], /-kernel takes net_ticktime N/],
+  ]) {
+    const { status, stderr } = runPiped('', { args });
+    assert.equal(status, 2, args.join(' '));
+    assert.match(stderr, message);
+  }
 });
