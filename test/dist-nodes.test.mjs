@@ -28,6 +28,10 @@ test('two eshell-ts nodes without Erlang: ping, names, messages by name and by p
   }, 'the message on beta');
   assert.match(got, /Shell got \['hello', <[1-9]\d*\.\d+\.0>, 1180591620717411303424n, list\(1, 2\)\]/);
 
+  // 2 MB goes in fragments of 64 KB and arrives whole.
+  await a.eval(`['inbox', 'beta@${HOST}'] ! ['big', Buffer.alloc(2_000_000, 7)]`);
+  assert.equal(await b.eval("receive([['big', _], ([, blob]) => blob.length + blob[1999999]], after(5000, () => 'timeout'))"), '2000007');
+
   await a.eval("register('inbox', self())");
   await b.eval(`['inbox', 'alpha@${HOST}'] ! ['who', self()]`);
   await a.eval("receive([['who', _], ([, from]) => send(from, ['it_is', node(), node(from)])])");

@@ -27,6 +27,8 @@ interface FragmentedMessage {
 }
 
 const TICK = Buffer.alloc(4);
+/** Messages larger than this go out in fragments of this size (when the peer takes them). */
+const FRAGMENT_BYTES = 64 * 1024;
 /** Frames gathered in one turn are written once this many bytes are waiting. */
 const GATHER_BYTES = 256 * 1024;
 
@@ -38,6 +40,7 @@ export class Connection {
   private silentTicks = 0;
   private closed = false;
   private writesThisTurn = 0;
+  private fragmentSequence = 0n;
   /** Frames of this turn after its first, written at the end of the turn. */
   private gather = new TermWriter(64 * 1024);
   private readonly endTurn = (): void => {
@@ -103,9 +106,39 @@ export class Connection {
     if (this.closed) return;
     if (this.writesThisTurn === 0) return this.write(encodeFrame(ctrl, message, hasMessage, this.withHeader));
     const gather = this.gather;
+    const start = gather.length;
     encodeFrameInto(gather, ctrl, message, hasMessage, this.withHeader);
+    this.sentSinceTick = true;
     this.writesThisTurn++;
+    if (this.withHeader && gather.length - start > FRAGMENT_BYTES) {
+      const frame = Buffer.from(gather.buffer.subarray(start, gather.length));
+      gather.length = start;
+      return this.writeFragments(frame);
+    }
     if (gather.length >= GATHER_BYTES) this.flushGathered();
+  }
+
+  /**
+   * A large message behind a distribution header goes out in fragments, as BEAM sends them:
+   * `131 69 seq id 0 payload` then `131 70 seq id payload` with ids counting down to 1.
+   */
+  private writeFragments(frame: Buffer): void {
+    const payload = frame.subarray(7); // after [len:4][131 68 0]
+    const count = Math.ceil(payload.length / FRAGMENT_BYTES);
+    const sequence = ++this.fragmentSequence;
+    for (let i = 0; i < count; i++) {
+      const chunk = payload.subarray(i * FRAGMENT_BYTES, (i + 1) * FRAGMENT_BYTES);
+      const head = i === 0 ? 23 : 22;
+      const out = Buffer.allocUnsafe(head + chunk.length);
+      out.writeUInt32BE(out.length - 4, 0);
+      out[4] = VERSION_MAGIC;
+      out[5] = i === 0 ? DIST_FRAG_HEADER : DIST_FRAG_CONT;
+      out.writeBigUInt64BE(sequence, 6);
+      out.writeBigUInt64BE(BigInt(count - i), 14);
+      if (i === 0) out[22] = 0; // no atom cache references
+      chunk.copy(out, head);
+      this.write(out);
+    }
   }
 
   /** Writes a message encoded before the connection was up. */
@@ -116,6 +149,7 @@ export class Connection {
   /** Writes a frame made by encodeFrame for this connection. */
   write(frame: Buffer): void {
     if (this.closed) return;
+    if (frame.length > FRAGMENT_BYTES + 7 && this.withHeader && frame[5] === DIST_HEADER) return this.writeFragments(frame);
     this.sentSinceTick = true;
     if (this.writesThisTurn++ === 0) {
       process.nextTick(this.endTurn);
