@@ -116,6 +116,7 @@ test('after a good handshake: 2 GB length, truncated term, nesting bomb, unknown
     ['a nesting bomb', frame32(Buffer.concat([Buffer.from([112]), toKeeper, Buffer.from([131]), Buffer.alloc(500_000, Buffer.from([104, 1]))]))],
     ['an unknown tag', frame32(Buffer.from([112, ...toKeeper, 131, 255, 1, 2, 3]))],
     ['a control message that is not a tuple', frame32(Buffer.from([112, 131, 97, 1]))],
+    ['a fragment of a message never started', frame32(Buffer.from([131, 70, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 1, 104, 0]))],
   ];
   for (const [what, bytes] of cases) {
     const from = ts.output.length;
@@ -133,4 +134,5 @@ test('after a good handshake: 2 GB length, truncated term, nesting bomb, unknown
   assert.match(ts.output, /closed: truncated/);
   assert.match(ts.output, /too_deep/);
   assert.match(ts.output, /unknown_tag/);
+  assert.match(ts.output, /fragment out of sequence/);
 });

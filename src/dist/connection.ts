@@ -48,6 +48,8 @@ export class Connection {
     this.writesThisTurn = 0;
   };
   private readonly fragments = new Map<bigint, FragmentedMessage>();
+  /** Bytes held by all fragmented messages in flight. */
+  private fragmentBytes = 0;
 
   constructor(
     readonly socket: net.Socket,
@@ -209,6 +211,9 @@ export class Connection {
         const start = afterEmptyAtomCache(frame, 18);
         if (fragmentId === 1n) return this.deliverBare(frame, start);
         if (this.fragments.size >= 64) throw new Error('too many fragmented messages in flight');
+        if (this.fragments.has(sequence)) throw new Error('a fragmented message started twice');
+        this.fragmentBytes += frame.length - start;
+        if (this.fragmentBytes > MAX_MESSAGE_BYTES) throw new Error('fragmented messages in flight exceed the limit');
         this.fragments.set(sequence, { parts: [frame.subarray(start)], bytes: frame.length - start, nextId: fragmentId - 1n });
         return;
       }
@@ -220,12 +225,14 @@ export class Connection {
         if (message === undefined || message.nextId !== fragmentId) throw new Error('fragment out of sequence');
         message.parts.push(frame.subarray(18));
         message.bytes += frame.length - 18;
-        if (message.bytes > MAX_MESSAGE_BYTES) throw new Error('fragmented message exceeds the limit');
+        this.fragmentBytes += frame.length - 18;
+        if (this.fragmentBytes > MAX_MESSAGE_BYTES) throw new Error('fragmented messages in flight exceed the limit');
         if (fragmentId > 1n) {
           message.nextId = fragmentId - 1n;
           return;
         }
         this.fragments.delete(sequence);
+        this.fragmentBytes -= message.bytes;
         return this.deliverBare(Buffer.concat(message.parts, message.bytes), 0);
       }
       default:
