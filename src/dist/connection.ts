@@ -27,6 +27,7 @@ interface FragmentedMessage {
 }
 
 const TICK = Buffer.alloc(4);
+const SPARE_BYTE = Buffer.alloc(1);
 /** Messages larger than this go out in fragments of this size (when the peer takes them). */
 const FRAGMENT_BYTES = 64 * 1024;
 /** Frames gathered in one turn are written once this many bytes are waiting. */
@@ -233,7 +234,8 @@ export class Connection {
         }
         this.fragments.delete(sequence);
         this.fragmentBytes -= message.bytes;
-        return this.deliverBare(Buffer.concat(message.parts, message.bytes), 0);
+        // One spare byte in front: deliverBare needs the byte before the first term.
+        return this.deliverBare(Buffer.concat([SPARE_BYTE, ...message.parts], message.bytes + 1), 1);
       }
       default:
         throw new Error(`unknown distribution header ${frame[1]}`);
@@ -249,25 +251,29 @@ export class Connection {
   }
 
   /**
-   * After a distribution header the terms carry no version byte. The codec reads versioned
-   * terms, so each is read from a copy with 131 in front (the copies also keep decoded
-   * binaries from sharing bytes with each other).
+   * After a distribution header the terms carry no version byte, and the codec reads
+   * versioned terms: the byte before each term (the header's last byte, then the control
+   * term's last byte, both already read) is 131 while the term is read, and is put back at
+   * once. No copy of the frame.
    */
   private deliverBare(frame: Buffer, at: number): void {
-    const ctrl = decodeTermAt(versioned(frame, at), 0);
-    const ctrlEnd = at + ctrl.next - 1;
-    const hasMessage = ctrlEnd < frame.length;
-    const message = hasMessage ? decodeTermAt(versioned(frame, ctrlEnd), 0) : undefined;
-    if (message !== undefined && ctrlEnd + message.next - 1 !== frame.length) throw new Error('trailing bytes after the message');
+    const ctrl = decodeBareAt(frame, at);
+    const hasMessage = ctrl.next < frame.length;
+    const message = hasMessage ? decodeBareAt(frame, ctrl.next) : undefined;
+    if (message !== undefined && message.next !== frame.length) throw new Error('trailing bytes after the message');
     this.handler.control(this, ctrl.value, message?.value, hasMessage);
   }
 }
 
-function versioned(frame: Buffer, at: number): Buffer {
-  const copy = Buffer.allocUnsafe(frame.length - at + 1);
-  copy[0] = VERSION_MAGIC;
-  frame.copy(copy, 1, at);
-  return copy;
+/** The unversioned term at `at` (> 0), read with 131 in the byte before it for the moment. */
+function decodeBareAt(frame: Buffer, at: number): { value: unknown; next: number } {
+  const before = frame[at - 1]!;
+  frame[at - 1] = VERSION_MAGIC;
+  try {
+    return decodeTermAt(frame, at - 1);
+  } finally {
+    frame[at - 1] = before;
+  }
 }
 
 /** Skips a distribution header's atom cache part, which must be empty: we offer no cache. */
