@@ -242,31 +242,27 @@ export class Connection {
     }
   }
 
-  private deliver(frame: Buffer, at: number): void {
-    const ctrl = decodeTermAt(frame, at);
+  /** The control term at `at` and the message after it, if any, to the handler. */
+  private deliver(frame: Buffer, at: number, decode = decodeTermAt): void {
+    const ctrl = decode(frame, at);
     const hasMessage = ctrl.next < frame.length;
-    const message = hasMessage ? decodeTermAt(frame, ctrl.next) : undefined;
+    const message = hasMessage ? decode(frame, ctrl.next) : undefined;
     if (message !== undefined && message.next !== frame.length) throw new Error('trailing bytes after the message');
     this.handler.control(this, ctrl.value, message?.value, hasMessage);
   }
 
-  /**
-   * After a distribution header the terms carry no version byte, and the codec reads
-   * versioned terms: the byte before each term (the header's last byte, then the control
-   * term's last byte, both already read) is 131 while the term is read, and is put back at
-   * once. No copy of the frame.
-   */
+  /** After a distribution header the terms carry no version byte (see decodeBareAt). */
   private deliverBare(frame: Buffer, at: number): void {
-    const ctrl = decodeBareAt(frame, at);
-    const hasMessage = ctrl.next < frame.length;
-    const message = hasMessage ? decodeBareAt(frame, ctrl.next) : undefined;
-    if (message !== undefined && message.next !== frame.length) throw new Error('trailing bytes after the message');
-    this.handler.control(this, ctrl.value, message?.value, hasMessage);
+    this.deliver(frame, at, decodeBareAt);
   }
 }
 
-/** The unversioned term at `at` (> 0), read with 131 in the byte before it for the moment. */
-function decodeBareAt(frame: Buffer, at: number): { value: unknown; next: number } {
+/**
+ * The unversioned term at `at` (> 0). The codec reads versioned terms: the byte before the
+ * term (the header's last byte, or the control term's last byte, both already read) holds
+ * 131 while the term is read, and is put back at once. No copy of the frame.
+ */
+function decodeBareAt(frame: Uint8Array, at: number): { value: unknown; next: number } {
   const before = frame[at - 1]!;
   frame[at - 1] = VERSION_MAGIC;
   try {

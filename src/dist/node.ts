@@ -5,7 +5,7 @@
 import net from 'node:net';
 import { errorReportHeader } from '../io/exception';
 import { writeOutput } from '../runtime/output';
-import { localNodeName, setLocalNode } from '../runtime/node';
+import { setLocalNode } from '../runtime/node';
 import { setRemoteRouter } from '../runtime/remoteSend';
 import { processOf } from '../runtime/table';
 import { lookupName } from '../runtime/registry';
@@ -364,4 +364,3 @@ function netKernelLoop(node: DistNode): unknown {
   ]);
 }
 
-export { localNodeName };
