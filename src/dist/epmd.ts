@@ -115,32 +115,25 @@ export function register(name: string, port: number, epmd: number, host = '127.0
   return connectTo(host, epmd).then(
     (socket) =>
       new Promise<Registration>((resolve, reject) => {
-        const reader = new FrameReader(0, 0);
+        let answer = Buffer.alloc(0);
         const timer = setTimeout(() => {
           socket.destroy();
           reject(new Error('epmd did not answer the registration'));
         }, EPMD_TIMEOUT_MS);
         const onData = (chunk: Buffer): void => {
-          reader.push(chunk);
-          const head = reader.size >= 2 ? reader.take(2)! : undefined;
-          if (head === undefined) return;
-          const [tag, result] = head;
-          const creationBytes = tag === EPMD.ALIVE2_X_RESP ? 4 : 2;
-          // Put the two bytes back in front: wait for the creation.
-          const rest = reader.rest();
-          const all = Buffer.concat([head, rest]);
-          if (result !== 0) {
+          answer = Buffer.concat([answer, chunk]);
+          if (answer.length < 2) return;
+          // ALIVE2_X_RESP carries a 4-byte creation, the older ALIVE2_RESP a 2-byte one.
+          const creationBytes = answer[0] === EPMD.ALIVE2_X_RESP ? 4 : 2;
+          if (answer[1] !== 0) {
             clearTimeout(timer);
             socket.destroy();
             return reject(new Error(`the name '${name}' seems to be in use by another Erlang node`));
           }
-          if (all.length < 2 + creationBytes) {
-            reader.push(all);
-            return;
-          }
+          if (answer.length < 2 + creationBytes) return;
           clearTimeout(timer);
           socket.removeListener('data', onData);
-          const creation = creationBytes === 4 ? all.readUInt32BE(2) : all.readUInt16BE(2);
+          const creation = creationBytes === 4 ? answer.readUInt32BE(2) : answer.readUInt16BE(2);
           // The connection is the registration: it must stay open and quiet.
           socket.on('data', () => {});
           socket.setKeepAlive(true);
