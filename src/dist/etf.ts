@@ -1219,9 +1219,9 @@ class TermReader {
     const id = this.u32();
     const serial = this.u32();
     const creation = wide ? this.u32() : this.buf[this.pos++];
-    if (node === localNodeName() && creation === localNodeCreation() && serial < 0x20_0000) {
-      const number = id + serial * TWO_32;
-      return lookupProcessById(number)?.pid ?? new Pid(number);
+    // One of this node's processes: their numbers fit in ID (Serial stays 0 below 2^32 spawns).
+    if (serial === 0 && node === localNodeName() && creation === localNodeCreation()) {
+      return lookupProcessById(id)?.pid ?? new Pid(id);
     }
     return new RemotePid(node, id, serial, creation);
   }
