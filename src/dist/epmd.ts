@@ -48,18 +48,22 @@ function connectTo(host: string, port: number): Promise<net.Socket> {
   });
 }
 
+/** An answer from epmd is small; one larger than this is not an answer. */
+const MAX_EPMD_ANSWER = 1 << 20;
+
 /** Sends one request and collects the reply until `complete` says it has all of it. */
-function request<T>(host: string, port: number, body: Buffer, complete: (reader: FrameReader, ended: boolean) => T | undefined): Promise<T> {
+function request<T>(host: string, port: number, body: Buffer, complete: (answer: Buffer, ended: boolean) => T | undefined): Promise<T> {
   return connectTo(host, port).then(
     (socket) =>
       new Promise<T>((resolve, reject) => {
-        const reader = new FrameReader(0, 0);
+        let answer = Buffer.alloc(0);
         let done = false;
         const finish = (ended: boolean): void => {
           if (done) return;
           let result: T | undefined;
           try {
-            result = complete(reader, ended);
+            if (answer.length > MAX_EPMD_ANSWER) throw new Error('epmd answered too much');
+            result = complete(answer, ended);
           } catch (err) {
             done = true;
             socket.destroy();
@@ -75,8 +79,8 @@ function request<T>(host: string, port: number, body: Buffer, complete: (reader:
           }
         };
         const timer = setTimeout(() => socket.destroy(new Error('epmd did not answer in time')), EPMD_TIMEOUT_MS);
-        socket.on('data', (chunk) => {
-          reader.push(chunk);
+        socket.on('data', (chunk: Buffer) => {
+          answer = Buffer.concat([answer, chunk]);
           finish(false);
         });
         socket.on('end', () => finish(true));
@@ -153,9 +157,7 @@ export function register(name: string, port: number, epmd: number, host = '127.0
 /** The port of node `name` on `host`, or undefined when epmd there does not know it. */
 export function portPlease(host: string, name: string, epmd: number): Promise<NodeEntry | undefined> {
   const body = Buffer.concat([Buffer.from([EPMD.PORT_PLEASE2_REQ]), Buffer.from(name, 'utf8')]);
-  return request<NodeEntry | null>(host, epmd, body, (reader, ended) => {
-    const all = reader.rest();
-    reader.push(all);
+  return request<NodeEntry | null>(host, epmd, body, (all, ended) => {
     const incomplete = (): undefined => {
       if (ended) throw new Error('short answer from epmd');
       return undefined;
@@ -183,9 +185,8 @@ export function portPlease(host: string, name: string, epmd: number): Promise<No
 
 /** `net_adm:names()`: the names registered with epmd on `host`, with their ports. */
 export function names(host: string, epmd: number): Promise<[string, number][]> {
-  return request(host, epmd, Buffer.from([EPMD.NAMES_REQ]), (reader, ended) => {
+  return request(host, epmd, Buffer.from([EPMD.NAMES_REQ]), (all, ended) => {
     if (!ended) return undefined;
-    const all = reader.rest();
     if (all.length < 4) throw new Error('short answer from epmd');
     const listing: [string, number][] = [];
     for (const line of all.toString('utf8', 4).split('\n')) {

@@ -10,8 +10,8 @@ export class FrameReader {
   private buffered = 0;
 
   constructor(
-    /** Bytes of the length prefix: 2 or 4; 0 reads raw bytes only (take). */
-    public lengthBytes: 0 | 2 | 4,
+    /** Bytes of the length prefix: 2 or 4. */
+    public lengthBytes: 2 | 4,
     /** The largest frame accepted; anything larger is an error, not an allocation. */
     public maxFrame: number,
   ) {}
@@ -29,7 +29,7 @@ export class FrameReader {
   /** The next complete frame's body, or undefined until all of it has arrived. */
   next(): Buffer | undefined {
     const prefix = this.lengthBytes;
-    if (prefix === 0 || this.buffered < prefix) return undefined;
+    if (this.buffered < prefix) return undefined;
     const head = this.peek(prefix);
     const length = prefix === 2 ? head.readUInt16BE(0) : head.readUInt32BE(0);
     if (length > this.maxFrame) throw new FrameError(`frame of ${length} bytes exceeds the limit of ${this.maxFrame}`);
