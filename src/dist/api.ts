@@ -7,6 +7,8 @@ import { Pid, Ref } from '../runtime/pid';
 import { self, send } from '../runtime/api';
 import { after, receive, _, type Receive } from '../runtime/receive';
 import { writeOutput } from '../runtime/output';
+import { callingProcess } from '../runtime/caller';
+import { deliver } from '../runtime/scheduler';
 import type { DistNode } from './node';
 import { fullNodeName } from './nodeName';
 
@@ -100,7 +102,28 @@ function awaitResult<T>(work: () => Promise<T>): Receive {
   return receiveClauses(clause);
 }
 
+/**
+ * `monitor_node(Node, true)`: the caller gets `['nodedown', Node]` when the connection to
+ * Node goes down, or at once when it cannot be made; each call asks for one message.
+ * `monitor_node(Node, false)` takes one back.
+ */
+export function monitor_node(target: unknown, flag: unknown): true {
+  const proc = callingProcess('monitor_node()');
+  if (typeof target !== 'string' || typeof flag !== 'boolean') throw badarg('monitor_node(Node, Flag): a node name and true or false');
+  if (current?.signals !== undefined) current.signals.monitorNode(proc, target, flag);
+  else if (flag) deliver(proc, ['nodedown', target]);
+  return true;
+}
+
 export const net_kernel = {
+  /** Subscribes the caller to `['nodeup', Node]` and `['nodedown', Node]` (false: stops). */
+  monitor_nodes(flag: unknown): 'ok' | ['error', 'error'] {
+    const proc = callingProcess('net_kernel.monitor_nodes()');
+    if (typeof flag !== 'boolean') throw badarg('net_kernel.monitor_nodes(Flag): true or false');
+    if (current?.signals === undefined) return ['error', 'error'];
+    current.signals.monitorNodes(proc, flag);
+    return 'ok';
+  },
   /**
    * `net_kernel.start(['ping', 'shortnames'])` (or 'longnames', the default as in erl):
    * `['ok', pid]`, or `['error', reason]` with the reason printed as erl prints it.

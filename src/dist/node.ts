@@ -18,6 +18,7 @@ import { ensureEpmd, epmdPort, portPlease, register as registerWithEpmd, type Ep
 import { HANDSHAKE_TIMEOUT_MS, handshakeAsAcceptor, handshakeAsConnector, HandshakeError, type HandshakeSelf, type Peer } from './handshake';
 import { CTRL, DIST_VERSION, OUR_FLAGS } from './protocol';
 import { splitNodeName } from './nodeName';
+import { ProcessSignals } from './signals';
 
 export interface NodeOptions {
   /** The full node name, `ping@host`. */
@@ -48,6 +49,8 @@ export class DistNode {
   private pendingHandshakes = 0;
   private netKernel: Pid | undefined;
   private stopped = false;
+  /** Links, monitors and exit signals across nodes. */
+  signals: ProcessSignals | undefined;
   /** Extra capability flags offered by layers that implement more signals (links, monitors...). */
   extraFlags = 0n;
   readonly controlHandlers = new Map<number, ControlHandler>();
@@ -70,6 +73,7 @@ export class DistNode {
   async start(): Promise<Pid> {
     const { alive } = splitNodeName(this.name);
     const port = epmdPort();
+    this.signals = new ProcessSignals(this);
     this.server = await listen((socket) => this.accept(socket));
     try {
       this.epmdServer = await ensureEpmd(port, (text) => this.log(text));
@@ -80,6 +84,7 @@ export class DistNode {
     } catch (err) {
       this.server.close();
       this.epmdServer?.close();
+      this.signals.stop();
       throw err;
     }
     this.registration.socket.on('close', () => {
@@ -104,6 +109,7 @@ export class DistNode {
     this.registration?.socket.destroy();
     this.epmdServer?.close();
     setRemoteRouter(undefined);
+    this.signals?.stop();
     setLocalNode('nonode@nohost', 0);
     if (this.netKernel) exit(this.netKernel, 'kill');
   }
@@ -111,6 +117,16 @@ export class DistNode {
   /** The connected nodes, in the order they connected (Erlang's nodes()). */
   nodes(): string[] {
     return [...this.connections.keys()];
+  }
+
+  /** The connection to `node`, when it is up. */
+  connection(node: string): Connection | undefined {
+    return this.connections.get(node);
+  }
+
+  /** Whether a connection to `node` is being set up (messages to it are queued). */
+  isConnecting(node: string): boolean {
+    return this.connecting.has(node);
   }
 
   get netKernelPid(): Pid | undefined {
