@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HOST, ROOT, startCluster, waitUntil } from './helpers/distPeers.mjs';
+import { HOST, ROOT, erlAtom, startCluster, waitUntil } from './helpers/distPeers.mjs';
 
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'dist_peer.erl');
 
@@ -17,7 +17,7 @@ test('ping both ways: pong from a live node, pang from a missing one; nodes() li
   const erl = await cluster.erl('pong');
   assert.equal(await ts.eval(`net_adm.ping('pong@${HOST}')`), "'pong'");
   assert.equal(await ts.eval('nodes()'), `['pong@${HOST}']`);
-  assert.equal(await erl.eval('nodes()'), `[ping@${HOST}]`);
+  assert.equal(await erl.eval('nodes()'), `[${erlAtom(`ping@${HOST}`)}]`);
   assert.equal(await ts.eval(`net_adm.ping('nobody@${HOST}')`), "'pang'");
   assert.equal(await ts.eval('node()'), `'ping@${HOST}'`);
   assert.equal(await ts.eval('is_alive()'), 'true');
@@ -57,7 +57,7 @@ test('messages both ways, by registered name and by pid; remote pids print as er
     const text = await erl.eval('flush()');
     return text.includes('from_ts') && text;
   }, 'BEAM to receive');
-  assert.match(flushed, new RegExp(`Shell got \\{from_ts,<\\d+\\.\\d+\\.0>,pong@${HOST}\\}`));
+  assert.match(flushed, new RegExp(`Shell got \\{from_ts,<\\d+\\.\\d+\\.0>,${erlAtom(`pong@${HOST}`).replace(/\./g, '\\.')}\\}`));
 
   // BEAM sends to the pid eshell-ts gave it: a pid survives the round trip.
   await erl.eval('receive {from_ts, P, _} -> put(ts_pid, P) after 0 -> ok end');
@@ -89,10 +89,10 @@ test('a wrong cookie is refused on both sides with erl\'s message, and the good 
 
   // BEAM with the wrong cookie connects to eshell-ts: eshell-ts refuses it.
   assert.equal(await bad.eval(`net_adm:ping('ping@${HOST}')`), 'pang');
-  await ts.waitFor(`** Connection attempt from node bad@${HOST} rejected. Invalid challenge reply. **`);
+  await ts.waitFor(`** Connection attempt from node ${erlAtom(`bad@${HOST}`)} rejected. Invalid challenge reply. **`);
   // eshell-ts connects to BEAM with the wrong cookie: BEAM refuses it.
   assert.equal(await ts.eval(`net_adm.ping('bad@${HOST}')`), "'pang'");
-  await bad.waitFor(`** Connection attempt from node ping@${HOST} rejected. Invalid challenge reply. **`);
+  await bad.waitFor(`** Connection attempt from node ${erlAtom(`ping@${HOST}`)} rejected. Invalid challenge reply. **`);
 
   assert.equal(await ts.eval('nodes()'), `['good@${HOST}']`);
   assert.equal(await good.eval(`net_adm:ping('ping@${HOST}')`), 'pong');
@@ -124,7 +124,7 @@ test('eshell-ts ticks: a BEAM peer with a short net_ticktime keeps an idle conne
   const erl = await cluster.erl('strict', { args: ['-kernel', 'net_ticktime', '4'] });
   assert.equal(await erl.eval(`net_adm:ping('quiet@${HOST}')`), 'pong');
   await new Promise((resolve) => setTimeout(resolve, 7000));
-  assert.equal(await erl.eval('nodes()'), `[quiet@${HOST}]`);
+  assert.equal(await erl.eval('nodes()'), `[${erlAtom(`quiet@${HOST}`)}]`);
   assert.doesNotMatch(erl.output, /not responding/);
   assert.equal(await ts.eval('net_kernel.get_net_ticktime()'), '4');
 });

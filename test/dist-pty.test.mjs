@@ -4,14 +4,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { enter } from './helpers/prompt.mjs';
 import { startShell } from './helpers/pty.mjs';
-import { HOST, startCluster, waitUntil } from './helpers/distPeers.mjs';
+import { HOST, nameArgs, startCluster, waitUntil } from './helpers/distPeers.mjs';
 
 test('ping, nodes(), {pong, Node} ! {ping, self()} and flush() at the (ping@host) prompt', async (t) => {
   const cluster = await startCluster(t);
   const pong = await cluster.erl('pong');
   await pong.eval('register(pong, spawn(fun L() -> receive {ping, P} -> P ! pong, L() end end))');
 
-  const sh = startShell({ t, args: ['-sname', 'ping', '-setcookie', 'demo'], env: { ERL_EPMD_PORT: String(cluster.epmdPort) } });
+  const sh = startShell({ t, args: [...nameArgs('ping'), '-setcookie', 'demo'], env: { ERL_EPMD_PORT: String(cluster.epmdPort) } });
   await sh.waitFor(`(ping@${HOST})1> `, { timeout: 10000 });
   const p = (n) => `(ping@${HOST})${n}`;
   assert.deepEqual(await enter(sh, `net_adm.ping('pong@${HOST}').`, p(2)), ["'pong'"]);

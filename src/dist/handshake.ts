@@ -239,7 +239,7 @@ export async function handshakeAsAcceptor(socket: net.Socket, self: HandshakeSel
     if (reply[0] !== 0x72 || reply.length < 21) throw new HandshakeError('malformed challenge reply');
     if (!sameDigest(reply.subarray(5, 21), digest(ours, self.cookie))) {
       throw new HandshakeError(`${claimed.name} answered the challenge with a wrong digest`,
-        `** Connection attempt from node ${claimed.name} rejected. Invalid challenge reply. **`);
+        `** Connection attempt from node ${erlangAtom(claimed.name)} rejected. Invalid challenge reply. **`);
     }
     const ack = Buffer.alloc(17);
     ack[0] = 0x61; // 'a'
@@ -251,6 +251,11 @@ export async function handshakeAsAcceptor(socket: net.Socket, self: HandshakeSel
     stream.detach();
     throw wrap(err);
   }
+}
+
+/** A node name as erl's reports print it (`~w`): quoted when it is not a plain atom. */
+function erlangAtom(name: string): string {
+  return /^[a-z][A-Za-z0-9_@]*$/.test(name) ? name : `'${name.replace(/['\\]/g, '\\$&')}'`;
 }
 
 function wrap(err: unknown): HandshakeError {

@@ -6,13 +6,32 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
+import { lookup } from 'node:dns/promises';
 import path from 'node:path';
 import { BIN, ROOT } from './pty.mjs';
 
 export { ROOT };
 
-/** The host part erl gives -sname nodes. */
-export const HOST = os.hostname().split('.')[0];
+const SHORT_HOST = os.hostname().split('.')[0];
+const shortHostIsLoopback = await lookup(SHORT_HOST).then(({ address }) => /^127\.|^::1$/.test(address), () => false);
+
+/**
+ * Nodes are named as erl names `-sname` nodes (the short host name) when that name is this
+ * machine's loopback address; otherwise they are `-name name@127.0.0.1`: the tests only ever
+ * talk to 127.0.0.1.
+ */
+export const HOST = shortHostIsLoopback ? SHORT_HOST : '127.0.0.1';
+export const NAME_FLAG = shortHostIsLoopback ? '-sname' : '-name';
+
+/** An atom as erl prints it: quoted unless it is a plain name (`pong@vm`, `'pong@127.0.0.1'`). */
+export function erlAtom(text) {
+  return /^[a-z][A-Za-z0-9_@]*$/.test(text) ? text : `'${text}'`;
+}
+
+/** The command-line arguments that name a node `name` (see HOST). */
+export function nameArgs(name) {
+  return NAME_FLAG === '-sname' ? ['-sname', name] : ['-name', `${name}@${HOST}`];
+}
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -61,18 +80,17 @@ export async function startCluster(t, { epmd = true } = {}) {
   const cluster = {
     epmdPort,
     nodes,
-    async eshell(name, { cookie = 'demo', args = [], env = {}, noEpmd = false, nameFlag = '-sname' } = {}) {
+    async eshell(name, { cookie = 'demo', args = [], env = {}, noEpmd = false } = {}) {
       const cookieArgs = cookie === null ? [] : ['-setcookie', cookie];
-      const nameArgs = name === null ? [] : [nameFlag, name];
       const nodeEnv = this.env(env, noEpmd);
-      const node = new ShellNode(process.execPath, [BIN, ...nameArgs, ...cookieArgs, ...args], nodeEnv, `${name}@${HOST}`);
+      const node = new ShellNode(process.execPath, [BIN, ...(name === null ? [] : nameArgs(name)), ...cookieArgs, ...args], nodeEnv, `${name}@${HOST}`);
       node.home = nodeEnv.HOME;
       nodes.push(node);
       await node.ready();
       return node;
     },
     async erl(name, { cookie = 'demo', args = [], env = {} } = {}) {
-      const node = new ShellNode('erl', ['-sname', name, '-setcookie', cookie, ...args], this.env(env, false), `${name}@${HOST}`);
+      const node = new ShellNode('erl', [...nameArgs(name), '-setcookie', cookie, ...args], this.env(env, false), `${name}@${HOST}`);
       nodes.push(node);
       await node.ready();
       return node;
