@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HOST, ROOT, sleep, startCluster, waitUntil } from './helpers/distPeers.mjs';
+import { HOST, ROOT, erlAtom, sleep, startCluster, waitUntil } from './helpers/distPeers.mjs';
 
 /** Waits until the node's flush() shows `pattern`, and returns everything flushed meanwhile. */
 async function flushUntil(node, pattern, what) {
@@ -145,7 +145,7 @@ test('monitors both ways with BEAM: by pid and by [name, node], DOWN shapes, dem
   await erl.eval(`receive {target, T} -> put(t, T), put(m1, erlang:monitor(process, T)), put(m2, erlang:monitor(process, {target, '${ts.name}'})), ok end`);
   await erl.eval('get(t) ! go');
   assert.equal(await erl.eval("receive {'DOWN', M1, process, P1, Why1} -> {M1 =:= get(m1), P1 =:= get(t), Why1} after 5000 -> timeout end"), '{true,true,done}');
-  assert.equal(await erl.eval(`receive {'DOWN', M2, process, P2, Why2} -> {M2 =:= get(m2), P2, Why2} after 5000 -> timeout end`), `{true,{target,${ts.name}},done}`);
+  assert.equal(await erl.eval(`receive {'DOWN', M2, process, P2, Why2} -> {M2 =:= get(m2), P2, Why2} after 5000 -> timeout end`), `{true,{target,${erlAtom(ts.name)}},done}`);
   assert.equal(await erl.eval(`M3 = erlang:monitor(process, {target, '${ts.name}'}), receive {'DOWN', M3, process, _, Why3} -> Why3 after 5000 -> timeout end`), 'noproc');
   assert.equal(await erl.eval(`M4 = erlang:monitor(process, get(t)), receive {'DOWN', M4, process, _, Why4} -> Why4 after 5000 -> timeout end`), 'noproc');
   // demonitor from BEAM: nothing arrives.
