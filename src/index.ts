@@ -28,7 +28,7 @@ export type { ProcessInfo } from './runtime/introspection';
 export { ErlangException, error } from './runtime/errors';
 export { io } from './io/format';
 export { moduleHandle, code } from './code/moduleHandle';
-export { node, nodes, is_alive, net_kernel, net_adm, monitor_node } from './dist/api';
+export { node, nodes, is_alive, net_kernel, net_adm, monitor_node, rpc } from './dist/api';
 // Erlang terms with no TypeScript value of their own, and the external term format.
 export { List, list, charlist, ImproperList, improperList, Float, float, Bitstring, bitstring, Port, ExportFun, exportFun, ErlangFun } from './runtime/terms';
 export { termToBinary, binaryToTerm, DecodeError } from './dist/etf';

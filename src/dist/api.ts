@@ -4,22 +4,23 @@
 import { localNodeName } from '../runtime/node';
 import { badarg } from '../runtime/errors';
 import { Pid, Ref } from '../runtime/pid';
-import { self, send } from '../runtime/api';
+import { demonitor, monitor, self, send, spawn } from '../runtime/api';
 import { after, receive, _, type Receive } from '../runtime/receive';
 import { writeOutput } from '../runtime/output';
 import { callingProcess } from '../runtime/caller';
 import { deliver } from '../runtime/scheduler';
 import type { DistNode } from './node';
 import { fullNodeName } from './nodeName';
+import { List } from '../runtime/terms';
 
-type Implementation = typeof import('./node') & typeof import('./cookie') & typeof import('./epmd');
+type Implementation = typeof import('./node') & typeof import('./cookie') & typeof import('./epmd') & typeof import('./rpc');
 
 /**
  * The sockets, handshake and term codec. A require inside a function: the bundler evaluates
  * these modules only on this first call.
  */
 function implementation(): Implementation {
-  return { ...require('./node'), ...require('./cookie'), ...require('./epmd') } as Implementation;
+  return { ...require('./node'), ...require('./cookie'), ...require('./epmd'), ...require('./rpc') } as Implementation;
 }
 
 /** receive() with clauses built at run time (its overloads are for literal clauses). */
@@ -207,5 +208,45 @@ export const net_adm = {
         return ['error', 'address'];
       }
     });
+  },
+};
+
+export const rpc = {
+  /**
+   * Erlang's rpc:call: `module.fn(...args)` on `target` (a BEAM node's rex, or an eshell-ts
+   * node's), waited for in the calling process. Failures come back as erl's:
+   * `['badrpc', ['EXIT', reason]]`, `['badrpc', 'nodedown']` when the node cannot be reached
+   * or goes down, `['badrpc', 'timeout']` after `timeout` ms.
+   */
+  call(target: unknown, module: unknown, fn: unknown, args: unknown = [], timeout: unknown = 'infinity'): unknown {
+    if (typeof target !== 'string' || typeof module !== 'string' || typeof fn !== 'string' || !(Array.isArray(args) || args instanceof List) ||
+      !(timeout === 'infinity' || (typeof timeout === 'number' && Number.isInteger(timeout) && timeout >= 0))) {
+      throw badarg('rpc.call(Node, Module, Function, Args[, Timeout]): atoms, an array of arguments and a timeout in ms');
+    }
+    if (target === localNodeName()) return implementation().callForRpc(module, fn, args);
+    const node = current;
+    if (!node) return ['badrpc', 'nodedown'];
+    // What gen_server:call does: a monitor on the server, its ref as the reply's tag.
+    const ref = monitor('process', ['rex', target]);
+    const argList = args instanceof List ? args : new List([...args]);
+    send(['rex', target], ['$gen_call', [self(), ref], ['call', module, fn, argList, node.rpcGroupLeader ?? self()]]);
+    const reply = [[ref, _], ([, value]: [Ref, unknown]) => (demonitor(ref, ['flush']), value)];
+    const down = [['DOWN', ref, _, _, _], ([, , , , reason]: unknown[]) => ['badrpc', reason === 'noconnection' ? 'nodedown' : ['EXIT', reason]]];
+    if (timeout === 'infinity') return receiveClauses(reply, down);
+    return receiveClauses(reply, down, after(timeout as number, (() => (demonitor(ref, ['flush']), ['badrpc', 'timeout'])) as () => void));
+  },
+  /** Erlang's rpc:cast: runs `module.fn(...args)` on `target`, answering nothing; true. */
+  cast(target: unknown, module: unknown, fn: unknown, args: unknown = []): true {
+    if (typeof target !== 'string' || typeof module !== 'string' || typeof fn !== 'string' || !(Array.isArray(args) || args instanceof List)) {
+      throw badarg('rpc.cast(Node, Module, Function, Args): atoms and an array of arguments');
+    }
+    const argList = args instanceof List ? args : new List([...args]);
+    if (target === localNodeName()) {
+      const { applyForRpc } = implementation();
+      spawn(async () => void (await applyForRpc(module, fn, argList)));
+      return true;
+    }
+    send(['rex', target], ['$gen_cast', ['cast', module, fn, argList, current?.rpcGroupLeader ?? self()]]);
+    return true;
   },
 };

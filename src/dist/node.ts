@@ -19,6 +19,7 @@ import { HANDSHAKE_TIMEOUT_MS, handshakeAsAcceptor, handshakeAsConnector, Handsh
 import { CTRL, DIST_VERSION, OUR_FLAGS } from './protocol';
 import { splitNodeName } from './nodeName';
 import { ProcessSignals } from './signals';
+import { startIoServer, startRex } from './rpc';
 
 export interface NodeOptions {
   /** The full node name, `ping@host`. */
@@ -48,6 +49,9 @@ export class DistNode {
   private readonly connecting = new Map<string, { done: Promise<Connection | undefined>; queue: (() => void)[] }>();
   private pendingHandshakes = 0;
   private netKernel: Pid | undefined;
+  private rex: Pid | undefined;
+  /** The group leader sent with rpc calls from this node: remote output is printed here. */
+  rpcGroupLeader: Pid | undefined;
   private stopped = false;
   /** Links, monitors and exit signals across nodes. */
   signals: ProcessSignals | undefined;
@@ -97,6 +101,8 @@ export class DistNode {
     });
     this.netKernel = spawn(netKernelLoop, [this]);
     register('net_kernel', this.netKernel);
+    this.rex = startRex();
+    this.rpcGroupLeader = startIoServer();
     return this.netKernel;
   }
 
@@ -112,6 +118,8 @@ export class DistNode {
     this.signals?.stop();
     setLocalNode('nonode@nohost', 0);
     if (this.netKernel) exit(this.netKernel, 'kill');
+    if (this.rex) exit(this.rex, 'kill');
+    if (this.rpcGroupLeader) exit(this.rpcGroupLeader, 'kill');
   }
 
   /** The connected nodes, in the order they connected (Erlang's nodes()). */

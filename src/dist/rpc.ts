@@ -1,0 +1,169 @@
+// Remote procedure calls, as Erlang's rpc module makes them: a registered `rex` server on every
+// node that answers `{'$gen_call', {From, Tag}, {call, M, F, Args, GroupLeader}}` by applying
+// M:F(Args) in a new process (so a slow call holds up nobody) and replying `{Tag, Result}`,
+// with failures shaped as erl's rex shapes them (`{badrpc, {'EXIT', Reason}}`). M is a module
+// on the code path (loaded on first call, as erl's interactive mode does), or `erlang` for the
+// built-ins a node answers about itself. The caller's side is `rpc.call` in api.ts.
+//
+// A group leader goes with every call: output a BEAM function writes with io:format comes
+// back to the caller's node as io requests, which `ioServer` prints here, as erl's rpc does.
+import { ErlangException, classify } from '../runtime/errors';
+import { exit, processes, register, registered, self, send, spawn, whereis } from '../runtime/api';
+import { erlang } from '../runtime/erlang';
+import { receive, _, type Receive } from '../runtime/receive';
+import { writeOutput } from '../runtime/output';
+import { localNodeName } from '../runtime/node';
+import type { Pid } from '../runtime/pid';
+import { List, ImproperList } from '../runtime/terms';
+import { moduleHandle } from '../code/moduleHandle';
+import { formatToString } from '../io/format';
+import { erlangReason } from './signals';
+
+/** What `rpc:call(thisNode, erlang, F, A)` reaches: the built-ins a node answers about itself. */
+const ERLANG_BUILTINS: Record<string, (...args: any[]) => unknown> = {
+  ...(erlang as unknown as Record<string, (...args: any[]) => unknown>),
+  node: () => localNodeName(),
+  self: () => self(),
+  processes: () => new List(processes()),
+  registered: () => new List(registered()),
+  whereis: (name: string) => whereis(name) ?? 'undefined',
+  exit: (...args: unknown[]) => (exit as (...a: unknown[]) => unknown)(...args),
+};
+
+/** The function `module:fn`, or a function that raises undef as erl does. */
+function target(module: string, fn: string): (...args: unknown[]) => unknown {
+  if (module === 'erlang') {
+    const builtin = ERLANG_BUILTINS[fn];
+    if (builtin !== undefined) return builtin;
+  }
+  return (...args) => (moduleHandle(module) as Record<string, (...a: unknown[]) => unknown>)[fn]!(...args);
+}
+
+/**
+ * M:F(Args) as the caller sees it through rpc: the value; a throw's value; for an error or an
+ * exit, `{badrpc, {'EXIT', Reason}}`, with undef's reason naming the call as erl does
+ * (`{undef, [{M, F, Args, []}]}`).
+ */
+export async function applyForRpc(module: unknown, fn: unknown, args: unknown): Promise<unknown> {
+  const list = argumentList(args);
+  if (typeof module !== 'string' || typeof fn !== 'string' || list === undefined) return BADARG;
+  try {
+    return await target(module, fn)(...list);
+  } catch (thrown) {
+    return rpcFailure(thrown, module, fn, list);
+  }
+}
+
+/** The same in the calling process (erl's rpc:call to its own node): a receive is waited in. */
+export function callForRpc(module: unknown, fn: unknown, args: unknown): unknown {
+  const list = argumentList(args);
+  if (typeof module !== 'string' || typeof fn !== 'string' || list === undefined) return BADARG;
+  try {
+    return target(module, fn)(...list);
+  } catch (thrown) {
+    return rpcFailure(thrown, module, fn, list);
+  }
+}
+
+const BADARG = ['badrpc', ['EXIT', ['badarg', new List([])]]];
+
+function argumentList(args: unknown): unknown[] | undefined {
+  return args instanceof List ? args.items : Array.isArray(args) ? args : undefined;
+}
+
+function rpcFailure(thrown: unknown, module: string, fn: string, list: unknown[]): unknown {
+  const { kind, reason } = classify(thrown);
+  if (kind === 'throw') return reason;
+  if (kind === 'error' && isUndef(reason, module, fn, list.length)) {
+    return ['badrpc', ['EXIT', ['undef', new List([[module, fn, new List(list), new List([])]])]]];
+  }
+  return ['badrpc', ['EXIT', kind === 'exit' ? erlangReason(reason) : erlangReason(thrown)]];
+}
+
+function isUndef(reason: unknown, module: string, fn: string, arity: number): boolean {
+  return Array.isArray(reason) && reason[0] === 'undef' && Array.isArray(reason[1]) &&
+    reason[1][0] === module && reason[1][1] === fn && reason[1][2] === arity;
+}
+
+/** The `rex` server: each call runs in a process of its own, which replies. */
+function rexLoop(): Receive {
+  return receive([
+    _,
+    (message: unknown) => {
+      if (!Array.isArray(message)) return rexLoop();
+      if (message[0] === '$gen_call' && Array.isArray(message[1]) && message[1].length === 2 && Array.isArray(message[2])) {
+        const [from, tag] = message[1] as [Pid, unknown];
+        const [op, module, fn, args] = message[2] as unknown[];
+        if (op === 'call' || op === 'block_call') {
+          spawn(async () => void send(from, [tag, await applyForRpc(module, fn, args)]));
+        } else {
+          send(from, [tag, ['error', ['unknown_call', message[2]]]]);
+        }
+      } else if (message[0] === '$gen_cast' && Array.isArray(message[1]) && message[1][0] === 'cast') {
+        const [, module, fn, args] = message[1] as unknown[];
+        spawn(async () => void (await applyForRpc(module, fn, args)));
+      }
+      return rexLoop();
+    },
+  ]);
+}
+
+/** Starts and registers `rex` on this node; returns its pid. */
+export function startRex(): Pid {
+  const pid = spawn(rexLoop);
+  register('rex', pid);
+  return pid;
+}
+
+/**
+ * A group leader for calls made from here: BEAM code run by rpc writes through it (Erlang's
+ * I/O protocol, `{io_request, From, ReplyAs, Request}`), and the text is printed on this node.
+ */
+function ioServerLoop(): Receive {
+  return receive([
+    _,
+    (message: unknown) => {
+      if (Array.isArray(message) && message[0] === 'io_request' && message.length === 4) {
+        const [, from, replyAs, request] = message as [string, Pid, unknown, unknown];
+        send(from, ['io_reply', replyAs, ioRequest(request)]);
+      }
+      return ioServerLoop();
+    },
+  ]);
+}
+
+export function startIoServer(): Pid {
+  return spawn(ioServerLoop);
+}
+
+function ioRequest(request: unknown): unknown {
+  if (!Array.isArray(request)) return ['error', 'request'];
+  if (request[0] === 'requests' && request[1] instanceof List) {
+    let last: unknown = 'ok';
+    for (const each of request[1].items) last = ioRequest(each);
+    return last;
+  }
+  if (request[0] !== 'put_chars') return ['error', 'enotsup'];
+  // {put_chars, Enc, Chars}, {put_chars, Chars}, {put_chars, Enc, io_lib, format, [F, A]}
+  try {
+    if (request.length === 5 && request[2] === 'io_lib' && request[3] === 'format' && request[4] instanceof List) {
+      const [fmt, args] = request[4].items;
+      writeOutput(formatToString(chardata(fmt), args instanceof List ? args.items : []));
+      return 'ok';
+    }
+    writeOutput(chardata(request[request.length - 1]));
+    return 'ok';
+  } catch (err) {
+    return ['error', err instanceof ErlangException ? err.reason : 'put_chars'];
+  }
+}
+
+/** Erlang chardata (binaries, code points, nested lists) as a string. */
+function chardata(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+  if (typeof value === 'number') return String.fromCodePoint(value);
+  if (value instanceof List) return value.items.map(chardata).join('');
+  if (value instanceof ImproperList) return value.items.map(chardata).join('') + chardata(value.tail);
+  throw new ErlangException('error', 'badarg');
+}
