@@ -338,6 +338,11 @@ export class DistNode {
     this.route(node, ctrl, undefined, false);
   }
 
+  /** Sends a control message with a payload (a spawn request's arguments). */
+  sendControlMessage(node: string, ctrl: unknown[], message: unknown): void {
+    this.route(node, ctrl, message, true);
+  }
+
   /**
    * Sends to `node` now, or once the connection is up (dropped if it never is). Either way
    * the message is encoded here, in the sender's call: later changes to it are not sent.

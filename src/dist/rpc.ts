@@ -13,11 +13,13 @@ import { erlang } from '../runtime/erlang';
 import { receive, _, type Receive } from '../runtime/receive';
 import { writeOutput } from '../runtime/output';
 import { localNodeName } from '../runtime/node';
+import { currentProcess } from '../runtime/scheduler';
+import type { Process } from '../runtime/process';
 import type { Pid } from '../runtime/pid';
 import { List, ImproperList } from '../runtime/terms';
 import { moduleHandle } from '../code/moduleHandle';
 import { formatToString } from '../io/format';
-import { erlangReason } from './signals';
+import { erlangReason } from './reasons';
 
 /** What `rpc:call(thisNode, erlang, F, A)` reaches: the built-ins a node answers about itself. */
 const ERLANG_BUILTINS: Record<string, (...args: any[]) => unknown> = {
@@ -30,13 +32,69 @@ const ERLANG_BUILTINS: Record<string, (...args: any[]) => unknown> = {
   exit: (...args: unknown[]) => (exit as (...a: unknown[]) => unknown)(...args),
 };
 
+/**
+ * What BEAM's erpc (and rpc, built on it since OTP 23) asks a node to spawn: `execute_call(Ref,
+ * M, F, A)` ends its process with `{Ref, return, Value}` (or throw/exit/error and the reason),
+ * which the caller reads from the DOWN of the monitor it spawned it with.
+ */
+const ERPC_BUILTINS: Record<string, (...args: any[]) => unknown> = {
+  async execute_call(...args: unknown[]): Promise<unknown> {
+    if (args.length === 3) return ['return', await call(args[0], args[1], args[2])];
+    const [ref, module, fn, list] = args;
+    const proc = currentProcess();
+    let reply: unknown;
+    try {
+      reply = [ref, 'return', await call(module, fn, list)];
+    } catch (thrown) {
+      reply = erpcFailure(ref, thrown, module, fn, list);
+    }
+    if (proc !== undefined) erpcResults.set(proc, reply);
+    return 'ok';
+  },
+  async execute_cast(module: unknown, fn: unknown, list: unknown): Promise<unknown> {
+    return call(module, fn, list);
+  },
+};
+
+/** The exit reason an erpc call's process ends with, instead of 'normal' (see processExited). */
+const erpcResults = new WeakMap<Process, unknown>();
+
+export function takeErpcResult(proc: Process): unknown {
+  const result = erpcResults.get(proc);
+  erpcResults.delete(proc);
+  return result;
+}
+
+function erpcFailure(ref: unknown, thrown: unknown, module: unknown, fn: unknown, list: unknown): unknown {
+  const { kind, reason } = classify(thrown);
+  if (kind === 'throw') return [ref, 'throw', reason];
+  if (kind === 'exit') return [ref, 'exit', erlangReason(reason)];
+  const mapped = erlangReason(thrown) as [unknown, List];
+  if (Array.isArray(reason) && reason[0] === 'undef') return [ref, 'error', 'undef', new List([[module, fn, list, new List([])]])];
+  return [ref, 'error', mapped[0], mapped[1]];
+}
+
+async function call(module: unknown, fn: unknown, list: unknown): Promise<unknown> {
+  const args = argumentList(list);
+  if (typeof module !== 'string' || typeof fn !== 'string' || args === undefined) throw new ErlangException('error', 'badarg');
+  return target(module, fn)(...args);
+}
+
+/**
+ * The object and function name a process runs for `module:fn` (spawn by name): the built-ins
+ * for erlang and erpc, else a module handle, which loads the module from the code path on
+ * its first call and raises undef there when it has no such function, as erl does.
+ */
+export function spawnTarget(module: string, fn: string): [object, string] {
+  if (module === 'erlang' && ERLANG_BUILTINS[fn] !== undefined) return [ERLANG_BUILTINS, fn];
+  if (module === 'erpc' && ERPC_BUILTINS[fn] !== undefined) return [ERPC_BUILTINS, fn];
+  return [moduleHandle(module), fn];
+}
+
 /** The function `module:fn`, or a function that raises undef as erl does. */
 function target(module: string, fn: string): (...args: unknown[]) => unknown {
-  if (module === 'erlang') {
-    const builtin = ERLANG_BUILTINS[fn];
-    if (builtin !== undefined) return builtin;
-  }
-  return (...args) => (moduleHandle(module) as Record<string, (...a: unknown[]) => unknown>)[fn]!(...args);
+  const [object, name] = spawnTarget(module, fn);
+  return (...args) => (object as Record<string, (...a: unknown[]) => unknown>)[name]!(...args);
 }
 
 /**

@@ -5,19 +5,32 @@
 // with 'noconnection', once. The runtime keeps local links and monitors on its processes; the
 // ones that cross nodes are kept here, installed in the runtime as its remote-signal hooks.
 import { onProcessExit, sendExitSignal } from '../runtime/exits';
-import { deliver } from '../runtime/scheduler';
+import { currentProcess, deliver, markFreshRef } from '../runtime/scheduler';
+import { spawn, spawn_link, spawn_monitor } from '../runtime/api';
+import { badarg } from '../runtime/errors';
+import { receive, _, type Receive } from '../runtime/receive';
 import { processOf } from '../runtime/table';
 import { lookupName } from '../runtime/registry';
-import { ErlangException } from '../runtime/errors';
-import { Pid, Ref } from '../runtime/pid';
+import { Pid, Ref, RemotePid } from '../runtime/pid';
 import { EXITED, type Process } from '../runtime/process';
 import { List } from '../runtime/terms';
+import { erlangReason } from './reasons';
+import { spawnTarget, takeErpcResult } from './rpc';
 import { setRemoteSignals, type RemoteTarget } from '../runtime/remoteSignals';
 import { CTRL, DFLAG } from './protocol';
 import type { DistNode } from './node';
 
 /** The capability flags this layer implements, offered in the handshake. */
-export const SIGNAL_FLAGS = DFLAG.DIST_MONITOR | DFLAG.DIST_MONITOR_NAME | DFLAG.UNLINK_ID | DFLAG.EXIT_PAYLOAD;
+export const SIGNAL_FLAGS = DFLAG.DIST_MONITOR | DFLAG.DIST_MONITOR_NAME | DFLAG.UNLINK_ID | DFLAG.EXIT_PAYLOAD | DFLAG.SPAWN;
+
+type SpawnHow = 'spawn' | 'spawn_link' | 'spawn_monitor';
+
+/** SPAWN_REPLY flags: the spawned process linked to / is monitored by the requester. */
+const SPAWN_FLAG_LINK = 1;
+const SPAWN_FLAG_MONITOR = 2;
+
+/** Tags the answer to a spawn request in the requester's mailbox (it never leaves the node). */
+const SPAWNED = Symbol('eshell-ts.spawned');
 
 /** A monitor a local process holds on a process of another node. */
 interface Watching {
@@ -50,6 +63,8 @@ export class ProcessSignals {
   private readonly nodeWatchers = new Map<string, Map<Process, number>>();
   /** net_kernel.monitor_nodes(true). */
   private readonly nodesWatchers = new Set<Process>();
+  /** Spawn requests sent, waiting for their SPAWN_REPLY, by the request ref's id. */
+  private readonly spawning = new Map<number, { caller: Process; node: string; how: SpawnHow; ref: Ref }>();
   private unlinkId = 0;
   private readonly stopListening: () => void;
 
@@ -61,6 +76,7 @@ export class ProcessSignals {
       exit: (from, to, reason) => this.exit(from, to, reason),
       monitor: (watcher, target, ref) => this.monitor(watcher, target, ref),
       demonitor: (watcher, ref) => this.demonitor(watcher, ref),
+      spawn: (caller, node, module, fn, args, how) => this.spawn(caller, node, module, fn, args, how),
     });
     this.stopListening = onProcessExit((proc, reason) => this.processExited(proc, reason));
     node.nodeListeners.add((event, name) => (event === 'nodeup' ? this.nodeUp(name) : this.lost(name)));
@@ -85,6 +101,10 @@ export class ProcessSignals {
     handle(CTRL.DEMONITOR_P, ([, , target, ref]) => this.demonitorIn(target, ref));
     handle(CTRL.MONITOR_P_EXIT, ([, , , ref, reason]) => this.downIn(ref, reason));
     handle(CTRL.PAYLOAD_MONITOR_P_EXIT, ([, , , ref], reason) => this.downIn(ref, reason));
+    handle(CTRL.SPAWN_REQUEST, (ctrl, args) => this.spawnRequestIn(ctrl, args));
+    handle(CTRL.SPAWN_REQUEST_TT, (ctrl, args) => this.spawnRequestIn(ctrl, args));
+    handle(CTRL.SPAWN_REPLY, ([, ref, , flags, result]) => this.spawnReplyIn(ref, flags, result));
+    handle(CTRL.SPAWN_REPLY_TT, ([, ref, , flags, result]) => this.spawnReplyIn(ref, flags, result));
   }
 
   stop(): void {
@@ -142,8 +162,93 @@ export class ProcessSignals {
     this.send(node, [CTRL.DEMONITOR_P, watcher.pid, target instanceof Pid ? target : target[0], ref]);
   }
 
+  /**
+   * spawn(Node, M, F, A) and its _link/_monitor forms. On this node, at once; on another, a
+   * SPAWN_REQUEST (OTP 23+), and the caller waits for the SPAWN_REPLY with the pid.
+   */
+  private spawn(caller: Process | undefined, node: string, module: string, fn: string, args: readonly unknown[], how: SpawnHow): Receive | Pid | [Pid, Ref] {
+    if (node === this.node.name) {
+      const [object, name] = spawnTarget(module, fn);
+      const start = how === 'spawn' ? spawn : how === 'spawn_link' ? spawn_link : spawn_monitor;
+      return (start as (m: object, f: string, a: readonly unknown[]) => Pid | [Pid, Ref])(object, name, args);
+    }
+    const waiter = caller ?? currentProcess();
+    if (waiter === undefined) throw badarg(`${how}(Node, Module, Function, Args) on another node waits for the pid: call it in a process`);
+    const ref = new Ref();
+    markFreshRef(waiter, ref);
+    const options = how === 'spawn_link' ? ['link'] : how === 'spawn_monitor' ? ['monitor'] : [];
+    const groupLeader = this.node.rpcGroupLeader ?? waiter.pid;
+    this.node.sendControlMessage(node, [CTRL.SPAWN_REQUEST, ref, waiter.pid, groupLeader, [module, fn, args.length], new List(options)], new List([...args]));
+    this.spawning.set(ref.id, { caller: waiter, node, how, ref });
+    this.reach(node);
+    return (receive as (...c: unknown[]) => Receive)([[SPAWNED, ref, _], ([, , result]: unknown[]) => result]);
+  }
+
+  private spawnReplyIn(ref: unknown, flags: unknown, result: unknown): void {
+    if (!(ref instanceof Ref) || ref.remote) return;
+    const pending = this.spawning.get(ref.id);
+    if (pending === undefined) return;
+    this.spawning.delete(ref.id);
+    if (!(result instanceof Pid)) return this.spawnFailed(pending, result);
+    const { caller, how, node } = pending;
+    if (typeof flags === 'number' && flags & SPAWN_FLAG_LINK) {
+      let linked = this.links.get(caller);
+      if (linked === undefined) this.links.set(caller, (linked = new Map()));
+      linked.set(pidKey(result), result);
+    }
+    if (typeof flags === 'number' && flags & SPAWN_FLAG_MONITOR) this.watching.set(ref.id, { watcher: caller, target: result, node, ref });
+    deliver(caller, [SPAWNED, ref, how === 'spawn_monitor' ? [result, ref] : result]);
+  }
+
+  /**
+   * A spawn that could not happen (the node cannot be reached, or refused): as in erl, the
+   * caller still gets a pid, of a process that is gone, and its link or monitor fires.
+   */
+  private spawnFailed({ caller, node, how, ref }: { caller: Process; node: string; how: SpawnHow; ref: Ref }, reason: unknown): void {
+    const gone = new RemotePid(node, 0, 0, 0);
+    deliver(caller, [SPAWNED, ref, how === 'spawn_monitor' ? [gone, ref] : gone]);
+    if (how === 'spawn_monitor') deliver(caller, ['DOWN', ref, 'process', gone, reason]);
+    if (how === 'spawn_link') sendExitSignal(caller, gone, reason, true);
+  }
+
+  /** A spawn request from another node: the process starts here, linked or monitored as asked. */
+  private spawnRequestIn(ctrl: unknown[], args: unknown): void {
+    const [, ref, from, , mfa, options] = ctrl;
+    if (!(ref instanceof Ref) || !(from instanceof Pid) || !Array.isArray(mfa)) return;
+    const [module, fn] = mfa as unknown[];
+    const reply = (flags: number, result: unknown): void => this.send(from.node, [CTRL.SPAWN_REPLY, ref, from, flags, result]);
+    if (typeof module !== 'string' || typeof fn !== 'string' || !(args instanceof List)) return reply(0, 'badarg');
+    const [object, name] = spawnTarget(module, fn);
+    let pid: Pid;
+    try {
+      pid = (spawn as (m: object, f: string, a: readonly unknown[]) => Pid)(object, name, args.items);
+    } catch {
+      return reply(0, 'badarg');
+    }
+    const proc = localProcess(pid)!;
+    let flags = 0;
+    for (const option of options instanceof List ? options.items : []) {
+      if (option === 'link') {
+        let linked = this.links.get(proc);
+        if (linked === undefined) this.links.set(proc, (linked = new Map()));
+        linked.set(pidKey(from), from);
+        flags |= SPAWN_FLAG_LINK;
+      } else if (option === 'monitor' || (Array.isArray(option) && option[0] === 'monitor')) {
+        let watchers = this.watchedBy.get(proc);
+        if (watchers === undefined) this.watchedBy.set(proc, (watchers = new Map()));
+        watchers.set(refKey(ref), { watcher: from, ref, name: undefined });
+        flags |= SPAWN_FLAG_MONITOR;
+      }
+    }
+    // Sent before the new process runs (it starts in the next batch): the requester learns
+    // its pid before any signal from it.
+    reply(flags, pid);
+  }
+
   /** A local process ended: its links and the monitors on it tell the other nodes. */
-  private processExited(proc: Process, reason: unknown): void {
+  private processExited(proc: Process, exitReason: unknown): void {
+    if (this.links.size === 0 && this.watchedBy.size === 0 && this.watching.size === 0 && this.nodesWatchers.size === 0 && this.nodeWatchers.size === 0) return;
+    const reason = takeErpcResult(proc) ?? exitReason;
     if (this.links.size !== 0) {
       const linked = this.links.get(proc);
       if (linked !== undefined) {
@@ -291,6 +396,9 @@ export class ProcessSignals {
     }
     const nodeWatchers = this.nodeWatchers.get(node);
     this.nodeWatchers.delete(node);
+    const spawns = [...this.spawning.values()].filter((pending) => pending.node === node);
+    for (const pending of spawns) this.spawning.delete(pending.ref.id);
+    for (const pending of spawns) this.spawnFailed(pending, 'noconnection');
     for (const { watcher, ref, target } of downs) deliver(watcher, ['DOWN', ref, 'process', target, 'noconnection']);
     for (const [proc, count] of nodeWatchers ?? []) for (let i = 0; i < count; i++) deliver(proc, ['nodedown', node]);
     for (const proc of this.nodesWatchers) deliver(proc, ['nodedown', node]);
@@ -321,21 +429,6 @@ export class ProcessSignals {
       this.send(node, [...ctrl, Buffer.from(String(reason))]);
     }
   }
-}
-
-/**
- * The exit reason another node sees. A process that crashed with an error exits, in Erlang,
- * with `{Reason, Stack}`, and with `{{nocatch, Value}, Stack}` for an uncaught throw; a
- * JavaScript Error becomes `{'Error', <<"message">>}` (its class name and message).
- */
-export function erlangReason(reason: unknown): unknown {
-  if (reason instanceof ErlangException) {
-    if (reason.kind === 'exit') return erlangReason(reason.reason);
-    const inner = reason.kind === 'throw' ? ['nocatch', reason.reason] : erlangReason(reason.reason);
-    return [inner, new List([])];
-  }
-  if (reason instanceof Error) return [[reason.name, Buffer.from(reason.message)], new List([])];
-  return reason;
 }
 
 /** The live local process a pid from the wire names, if any. */

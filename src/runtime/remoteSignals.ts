@@ -4,6 +4,7 @@
 // with 'noconnection', as erl's does when the node cannot be reached.
 import type { Pid, Ref } from './pid';
 import type { Process } from './process';
+import type { Receive } from './receive';
 
 /** A process monitored on another node: its pid, or `[name, node]`. */
 export type RemoteTarget = Pid | readonly [string, string];
@@ -18,6 +19,11 @@ export interface RemoteSignals {
   monitor(watcher: Process, target: RemoteTarget, ref: Ref): void;
   /** Stops a monitor on another node; false when `ref` is none of `watcher`'s. */
   demonitor(watcher: Process, ref: Ref): boolean;
+  /**
+   * `spawn(Node, Module, Function, Args)` and its _link/_monitor forms: the pid (or `[pid,
+   * ref]`), or, for another node, a receive the caller waits in for it.
+   */
+  spawn(caller: Process | undefined, node: string, module: string, fn: string, args: readonly unknown[], how: 'spawn' | 'spawn_link' | 'spawn_monitor'): Receive | Pid | [Pid, Ref];
 }
 
 let hooks: RemoteSignals | undefined;
