@@ -6,6 +6,7 @@ export { exitProcess } from '../runtime/exits';
 export { MODULE_NAME_KEY } from '../runtime/process';
 export { wrapTimers } from '../runtime/timers';
 export { ErlangException } from '../runtime/errors';
+export { setFunctionLocator } from '../runtime/receive';
 export { writeOutput } from '../io/output';
 export { formatThrown } from '../io/exception';
 

@@ -4,6 +4,8 @@
 // own name (`/dir/m.ts?v=3`) because old and current code of one file have different maps; a
 // mapped frame shows the plain file name again: `at server_loop (/dir/m.ts:25:13)`.
 import { SourceMap } from 'node:module';
+import path from 'node:path';
+import { setFunctionLocator } from './runtimeLinks';
 
 interface LoadedCode {
   file: string;
@@ -32,6 +34,7 @@ export function unregisterCode(compiledName: string): void {
 
 function installStackMapper(): void {
   installed = true;
+  setFunctionLocator(locateFunction);
   const previous = Error.prepareStackTrace;
   Error.prepareStackTrace = (error, frames) => {
     if (previous && !frames.some((f) => loaded.has(f.getFileName() ?? ''))) return previous(error, frames);
@@ -52,6 +55,31 @@ function mappedFrame(frame: NodeJS.CallSite): string {
     `${compiledName}:${line}:${column}`,
     `${code.file}:${entry.originalLine + 1}:${entry.originalColumn + 1}`,
   );
+}
+
+/**
+ * Where a function of a loaded module was written, as `kitchen.ts:48`: its text is looked up
+ * in the compiled code of each loaded version and mapped back to the source. Slow, and meant
+ * for error messages only.
+ */
+export function locateFunction(fn: Function): string | undefined {
+  let text: string;
+  try {
+    text = Function.prototype.toString.call(fn);
+  } catch {
+    return undefined;
+  }
+  for (const code of loaded.values()) {
+    const at = code.code.indexOf(text);
+    if (at < 0) continue;
+    const before = code.code.slice(0, at);
+    const line = before.split('\n').length - 1;
+    const column = at - (before.lastIndexOf('\n') + 1);
+    const entry = sourceMapOf(code)?.findEntry(line, column);
+    const sourceLine = entry && 'originalLine' in entry ? entry.originalLine + 1 : line + 1;
+    return `${path.basename(code.file)}:${sourceLine}`;
+  }
+  return undefined;
 }
 
 function sourceMapOf(code: LoadedCode): SourceMap | null {

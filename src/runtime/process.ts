@@ -145,6 +145,16 @@ export class Process {
     }
   }
 
+  /** Back in code no module handle entered (the shell's evaluator between module calls). */
+  leaveAllCode(): void {
+    const ext = this.ext;
+    if (ext === null) return;
+    ext.currentFunction = undefined;
+    ext.firstModule = undefined;
+    ext.firstModuleVersion = 0;
+    ext.versions = null;
+  }
+
   codeVersion(module: string): number | undefined {
     const ext = this.ext;
     if (ext === null) return undefined;

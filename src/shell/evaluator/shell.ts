@@ -16,6 +16,7 @@ import { _ } from '../../runtime/patterns';
 import { significantTokens, splitForms, tokenize, transformInput, type Token } from '../forms';
 import { RestMarker, VariableMarker } from './bindings';
 import { ShellJob, type InputTranslator, type Reply } from './job';
+import { inputSteps } from './evaluatorProcess';
 import { builtins } from './builtins';
 import { RESERVED_WORDS, isVariableName } from '../forms/vocabulary';
 
@@ -170,6 +171,7 @@ export class Shell implements InputTranslator {
       wildcard: _,
       send: (dest: unknown, message: unknown) => api.send(dest as api.Pid, message),
       mod: (name: string) => moduleHandle(name),
+      steps: inputSteps,
     };
     const shellRequire = (spec: string): unknown => {
       if (spec === 'eshell-ts') return api;
