@@ -7,6 +7,7 @@ export { MODULE_NAME_KEY } from '../runtime/process';
 export { wrapTimers } from '../runtime/timers';
 export { ErlangException } from '../runtime/errors';
 export { setFunctionLocator } from '../runtime/receive';
+export { CALL_SITES, type CallSiteSummary } from '../runtime/stackFrames';
 export { writeOutput } from '../io/output';
 export { formatThrown } from '../io/exception';
 

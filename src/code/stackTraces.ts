@@ -5,7 +5,7 @@
 // mapped frame shows the plain file name again: `at server_loop (/dir/m.ts:25:13)`.
 import { SourceMap } from 'node:module';
 import path from 'node:path';
-import { setFunctionLocator } from './runtimeLinks';
+import { setFunctionLocator, CALL_SITES, type CallSiteSummary } from './runtimeLinks';
 
 interface LoadedCode {
   file: string;
@@ -37,9 +37,62 @@ function installStackMapper(): void {
   setFunctionLocator(locateFunction);
   const previous = Error.prepareStackTrace;
   Error.prepareStackTrace = (error, frames) => {
+    keepCallSites(error, frames);
     if (previous && !frames.some((f) => loaded.has(f.getFileName() ?? ''))) return previous(error, frames);
     return errorHeader(error) + frames.map((frame) => `\n    at ${mappedFrame(frame)}`).join('');
   };
+}
+
+/** Leaves the frames on the error for the runtime's Erlang-style stacks (exit reasons). */
+function keepCallSites(error: Error, frames: NodeJS.CallSite[]): void {
+  try {
+    const sites: CallSiteSummary[] = frames.map((frame) => {
+      const compiledName = frame.getFileName() ?? undefined;
+      const code = compiledName === undefined ? undefined : loaded.get(compiledName);
+      const line = frame.getLineNumber() ?? undefined;
+      const column = frame.getColumnNumber() ?? undefined;
+      let file = compiledName;
+      let sourceLine = line;
+      if (code && line !== undefined && column !== undefined) {
+        file = code.file;
+        const entry = sourceMapOf(code)?.findEntry(line - 1, column - 1);
+        if (entry && 'originalLine' in entry) sourceLine = entry.originalLine + 1;
+      }
+      const fn = frame.getFunctionName() ?? undefined;
+      let arity: number | undefined;
+      try {
+        arity = frame.getFunction()?.length; // undefined in strict code, as modules are
+      } catch {
+        arity = undefined;
+      }
+      if (arity === undefined && code && fn) arity = declaredArity(code.code, fn);
+      return { fn, file, line: sourceLine, arity, text: mappedFrame(frame) };
+    });
+    Object.defineProperty(error, CALL_SITES, { value: sites, configurable: true });
+  } catch {
+    // a frozen error, or a frame that cannot be read: the stack text is still there
+  }
+}
+
+/** The parameter count of `function name(…)` in compiled code: a comma count at depth 0. */
+function declaredArity(code: string, name: string): number | undefined {
+  const head = `function ${name.slice(name.lastIndexOf('.') + 1)}(`;
+  const at = code.indexOf(head);
+  if (at < 0) return undefined;
+  let depth = 0;
+  let commas = 0;
+  let empty = true;
+  for (let i = at + head.length; i < code.length; i++) {
+    const c = code[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ']' || c === '}') depth--;
+    else if (c === ')') {
+      if (depth === 0) return empty ? 0 : commas + 1;
+      depth--;
+    } else if (c === ',' && depth === 0) commas++;
+    if (!/\s/.test(c)) empty = false;
+  }
+  return undefined;
 }
 
 function mappedFrame(frame: NodeJS.CallSite): string {

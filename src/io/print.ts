@@ -307,6 +307,10 @@ class Describer {
   }
 
   private describeFunction(fn: Function, depth: number): Doc {
+    if (Object.prototype.hasOwnProperty.call(fn, INSPECT_CUSTOM)) {
+      const custom = this.describeCustom(fn, depth);
+      if (custom) return custom;
+    }
     const head = text(functionHeadline(fn), 'special');
     if (depth > this.maxDepth || this.ancestors.has(fn)) return head;
     this.ancestors.add(fn);

@@ -13,7 +13,7 @@
 import type { Script } from 'node:vm';
 import { receive, after, exit, _, Receive } from '../../index';
 import { classify } from '../../runtime/errors';
-import { markWaitedIn } from '../../runtime/receive';
+import { discardedReceive, markWaitedIn } from '../../runtime/receive';
 import { AwaitThen, currentProcess, isThenable } from '../../runtime/scheduler';
 
 /** Tags the shell's own messages; user code never builds these by accident. */
@@ -107,6 +107,13 @@ function drive(generator: Generator<unknown, unknown, unknown>, next: Next, fulf
     ok = true;
     if (value instanceof Receive || value instanceof InputSteps || isThenable(value)) {
       return waitFor(value, (again, settled) => drive(generator, next, again, settled));
+    }
+    // A call that made a receive and did not return it (a forgotten `return`) is an error at
+    // the prompt too, raised where the call is.
+    const discarded = discardedReceive(currentProcess()!);
+    if (discarded !== undefined) {
+      ok = false;
+      value = discarded;
     }
   }
 }
