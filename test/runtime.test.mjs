@@ -402,3 +402,14 @@ test('wrapTimers: callbacks run as their process, a throw ends it, exit cancels 
   });
   assert.deepEqual(got.slice(0, 3), [true, [['nocatch', 'timer failure'], []], false]);
 });
+
+test('a Receive prints as #Receive<owner, clauses, after>, never its internals', async () => {
+  const shown = await inProcess(async () => {
+    const r = receive([_, () => 1], [['a', _], () => 2], after(5, () => 3));
+    const text = [inspect(r), String(r)];
+    await r;
+    return text;
+  });
+  assert.match(shown[0], /^#Receive<<0\.\d+\.0>, 2 clauses, after 5>$/);
+  assert.equal(shown[1], shown[0]);
+});
