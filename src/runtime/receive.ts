@@ -52,6 +52,9 @@ interface Settle {
   reject(reason: unknown): void;
 }
 
+/** The receive made last: when its process's step ends, it must have been waited in (see discardedReceive). */
+let lastCreated: Receive | null = null;
+
 export class Receive<T = unknown> implements PromiseLike<T> {
   // Fields are assigned in the constructor, not declared with initializers: class-field
   // definitions cost measurably on this hot path (one Receive per loop iteration).
@@ -139,9 +142,6 @@ export function receive(): Receive {
   if (final instanceof After) return (lastCreated = new Receive(null, list, final, owner));
   throw badClause(final, last);
 }
-
-/** The receive made last: when its process's step ends, it must have been waited in. */
-let lastCreated: Receive | null = null;
 
 /** Where a function was written (`kitchen.ts:48`), found by the code layer; see setFunctionLocator. */
 type FunctionLocator = (fn: Function) => string | undefined;
