@@ -8,7 +8,7 @@ export { wrapTimers } from '../runtime/timers';
 export { ErlangException } from '../runtime/errors';
 export { setFunctionLocator } from '../runtime/receive';
 export { CALL_SITES, type CallSiteSummary } from '../runtime/stackFrames';
-export { writeOutput } from '../io/output';
+export { writeOutput } from '../runtime/output';
 export { formatThrown } from '../io/exception';
 
 /**
