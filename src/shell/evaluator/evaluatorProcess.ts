@@ -106,7 +106,10 @@ function drive(generator: Generator<unknown, unknown, unknown>, next: Next, fulf
     value = result.value;
     ok = true;
     if (value instanceof Receive || value instanceof InputSteps || isThenable(value)) {
-      return waitFor(value, (again, settled) => drive(generator, next, again, settled));
+      return waitFor(value, (again, settled) => {
+        leaveModuleCode();
+        return drive(generator, next, again, settled);
+      });
     }
     // A call that made a receive and did not return it (a forgotten `return`) is an error at
     // the prompt too, raised where the call is.
