@@ -88,11 +88,12 @@ export class ShellJob {
     return entry.script.runInThisContext();
   }
 
-  /** Ctrl-C or Ctrl-G `i`: stop the evaluation that runs now; false when there is none. */
-  interrupt(): boolean {
+  /** Ctrl-C (`interrupted`) or Ctrl-G `i` (`kill`, so `killed` as in erl): stop the
+   *  evaluation that runs now; false when there is none. */
+  interrupt(reason: 'interrupted' | 'kill' = 'interrupted'): boolean {
     const proc = this.evaluator && lookupProcessById(this.evaluator.id);
     if (!this.running || !proc) return false;
-    exitProcess(proc, 'interrupted');
+    exitProcess(proc, reason);
     return true;
   }
 
