@@ -117,7 +117,7 @@ test('Ctrl-G: a new job has its own variables and line numbers; c switches betwe
   sh.key('enter');
   // A new job greets with the banner, as a new Eshell does.
   await sh.waitForScreen((lines) => /^Eshell-TS V[\d.]+ .*\(abort with \^G\)$/.test(lines.at(-2)) && lastLine(lines) === '1>');
-  assert.deepEqual(await enter(sh, 'Mine.', 1), ["* variable 'Mine' is unbound"]);
+  assert.deepEqual(await enter(sh, 'Mine.', 2), ["* variable 'Mine' is unbound"]);
   const mark = sh.rawOutput().length;
   sh.key('ctrl-g');
   await sh.waitFor(' --> ', { since: mark });

@@ -145,10 +145,8 @@ export class ShellJob {
         this.failedEvaluator = this.evaluator?.id;
         this.finishWithException(running, formatThrown(thrown, { color: this.options.color() }));
       },
-      onUnboundVariable: (name) => {
-        this.inputs.forget(running.entry);
-        this.finishWithException(running, `* variable '${name}' is unbound`, { advancePrompt: false });
-      },
+      // As erl 25: the prompt number moves on and the command stays in h().
+      onUnboundVariable: (name) => this.finishWithException(running, `* variable '${name}' is unbound`),
     };
     send(this.evaluator!, [EVAL_REQUEST, request]);
   }
@@ -160,18 +158,18 @@ export class ShellJob {
     this.finish(running, text, true);
   }
 
-  private finishWithException(running: Running, text: string, options: { advancePrompt?: boolean } = {}): void {
+  private finishWithException(running: Running, text: string): void {
     if (running.reported) return;
     for (const [name] of this.bindings.entries()) {
       if (!running.bindingsBefore.has(name)) this.bindings.forget(name);
     }
-    this.finish(running, text, false, options.advancePrompt ?? true);
+    this.finish(running, text, false);
   }
 
-  private finish(running: Running, text: string, ok: boolean, advancePrompt = true): void {
+  private finish(running: Running, text: string, ok: boolean): void {
     running.reported = true;
     if (this.running === running) this.running = undefined;
-    if (advancePrompt) this.promptNumber++;
+    this.promptNumber++;
     const reply = { text, ok, prompt: this.promptNumber };
     // Reported once the processes this evaluation woke have had their turn, so that what
     // they print (the server's "Received quit command") comes before the value, as in Eshell.
