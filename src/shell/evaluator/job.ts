@@ -50,6 +50,8 @@ export class ShellJob {
   private running: Running | undefined;
   /** The evaluator whose evaluation just failed: its exit was reported with that failure. */
   private failedEvaluator: number | undefined;
+  /** The reply of the evaluation that just ended, until it is sent (see finish). */
+  private unsent: { evaluator: number | undefined; reply: Reply } | undefined;
   /** An evaluation that arrived while the evaluator was being replaced. */
   private waiting: { script: Script; running: Running; awaitsPromise: boolean } | undefined;
 
@@ -111,13 +113,19 @@ export class ShellJob {
     if (pid.id !== this.evaluator?.id) return;
     this.evaluator = undefined;
     const running = this.running;
-    const text = formatException('exit', reason, { color: this.options.color() });
+    const color = this.options.color();
+    const unsent = this.unsent;
     if (running && !running.reported) {
-      this.finishWithException(running, text);
+      this.finishWithException(running, formatException('exit', reason, { color }));
+    } else if (unsent?.reply.ok && unsent.evaluator === pid.id && !isNormalExit(reason)) {
+      // The value was ready but not yet shown when a linked process took the evaluator down
+      // (`spawn_link(() => exit('reason'))`): as in erl, the exception replaces the value.
+      unsent.reply = { ...unsent.reply, text: formatException('exit', reason, { color }), ok: false };
     } else if (!running && !isNormalExit(reason) && pid.id !== this.failedEvaluator) {
-      // Killed between evaluations (a linked process crashed, a rejection it left behind):
-      // Eshell says so on its own line rather than quietly handing out a new pid.
-      writeOutput(`${text}\n`);
+      // Killed between evaluations (a linked process exited, a rejection it left behind): as
+      // erl, the shell says so on its own line, as an error of that reason, and keeps its
+      // prompt number, rather than quietly handing out a new pid.
+      writeOutput(`${formatException('error', reason, { color })}\n`);
     }
     this.startEvaluator();
   }
@@ -170,10 +178,14 @@ export class ShellJob {
     running.reported = true;
     if (this.running === running) this.running = undefined;
     this.promptNumber++;
-    const reply = { text, ok, prompt: this.promptNumber };
+    const unsent = { evaluator: this.evaluator?.id, reply: { text, ok, prompt: this.promptNumber } };
+    this.unsent = unsent;
     // Reported once the processes this evaluation woke have had their turn, so that what
     // they print (the server's "Received quit command") comes before the value, as in Eshell.
-    setImmediate(() => running.reply(reply));
+    setImmediate(() => {
+      if (this.unsent === unsent) this.unsent = undefined;
+      running.reply(unsent.reply);
+    });
   }
 }
 

@@ -17,6 +17,7 @@ import { significantTokens, splitForms, tokenize, transformInput, type Token } f
 import { RestMarker, VariableMarker } from './bindings';
 import { ShellJob, type InputTranslator, type Reply } from './job';
 import { builtins } from './builtins';
+import { catchForm } from './catchForm';
 import { RESERVED_WORDS, isVariableName } from '../forms/vocabulary';
 
 /** What the evaluator thread provides to the shell and, through it, to the built-ins. */
@@ -30,6 +31,13 @@ export interface ShellHost {
 }
 
 const DECLARING_WORDS = new Set(['const', 'let', 'var', 'class', 'function', 'enum', 'namespace']);
+
+/**
+ * The modules the runtime itself offers. `io:format(...)` and `io.format(...)` both reach
+ * them, as `m:f(...)` and `m.f(...)` reach a loaded module; like Erlang's sticky modules they
+ * come before any file of the same name on the code path.
+ */
+const RUNTIME_MODULES: Readonly<Record<string, object>> = { io: api.io, erlang: api.erlang, timer: api.timer, code: api.code };
 
 export class Shell implements InputTranslator {
   private readonly jobs = new Map<number, ShellJob>();
@@ -130,6 +138,11 @@ export class Shell implements InputTranslator {
     return names;
   }
 
+  /** `io`, `erlang`, `timer`, `code`: the runtime's own modules. */
+  runtimeModule(name: string): object | undefined {
+    return Object.hasOwn(RUNTIME_MODULES, name) ? RUNTIME_MODULES[name] : undefined;
+  }
+
   isModule(name: string): boolean {
     return codeServer.current(name) !== undefined || !isFailure(findModule(name));
   }
@@ -194,7 +207,8 @@ export class Shell implements InputTranslator {
       rest: (pattern: unknown) => new RestMarker(pattern),
       wildcard: _,
       send: (dest: unknown, message: unknown) => api.send(dest as api.Pid, message),
-      mod: (name: string) => moduleHandle(name),
+      mod: (name: string) => this.runtimeModule(name) ?? moduleHandle(name),
+      catch: catchForm,
     };
     const shellRequire = (spec: string): unknown => {
       if (spec === 'eshell-ts') return api;

@@ -7,7 +7,7 @@
 // from left to right and the pieces are folded back from the right, so `X = P ! m` becomes
 // match(X, send(P, m)) without recursion per operator.
 
-import { classifyGroup, isStatementHead, looksLikeObjectLiteral, type LevelRole } from './groupRoles.js';
+import { classifyGroup, isErlangCatch, isStatementHead, looksLikeObjectLiteral, type LevelRole } from './groupRoles.js';
 import { emitPattern, type PatternContext } from './patterns.js';
 import { sendVerdict } from './sendOperator.js';
 import { splitSegments, splitStatements } from './segments.js';
@@ -263,15 +263,20 @@ export class FormEmitter {
     return segment;
   }
 
-  /** `mod:fun(…)`, or `mod:fun` naming a function of a known module; no spaces around `:`. */
+  /**
+   * `mod:fun(…)`, or `mod:fun` naming a function of a known module. Erlang allows spaces
+   * around the `:` (`tut15: start()`); with spaces, only a call counts, so that a type
+   * annotation or a label (`x: y`) keeps its meaning.
+   */
   private isRemoteCall(items: readonly Item[], colon: number): boolean {
     const module = tokenOf(items[colon - 1]);
     const fun = tokenOf(items[colon + 1]);
     if (module?.kind !== 'identifier' || !isModuleName(module.text)) return false;
     if (fun?.kind !== 'identifier' || RESERVED_WORDS.has(fun.text)) return false;
-    if (!adjacent(module, tokenOf(items[colon])!) || !adjacent(tokenOf(items[colon])!, fun)) return false;
     if (isMemberAccessItem(items[colon - 2])) return false;
-    return isGroup(items[colon + 2], '(') || this.context.isModule(module.text);
+    if (isGroup(items[colon + 2], '(')) return true;
+    const tight = adjacent(module, tokenOf(items[colon])!) && adjacent(tokenOf(items[colon])!, fun);
+    return tight && this.context.isModule(module.text);
   }
 
   private emitRange(segment: Segment, from: number, to: number): string {
@@ -295,6 +300,11 @@ export class FormEmitter {
     const token = item.token;
     const inFunction = segment.options.inFunction || k > segment.arrowAt;
 
+    if (isErlangCatch(items, k) && k + 1 < to) {
+      // Erlang's `catch Expr`: the lowest precedence, so it takes the rest of the piece.
+      const body = this.emitRange(segment, k + 1, to);
+      return { code: `__eshell.catch(() => (${body}))`, next: to };
+    }
     if (segment.remoteCalls.has(k)) {
       if (this.context.isModule(token.text)) this.freeModules.add(token.text);
       const fun = tokenOf(items[k + 2])!.text;
