@@ -16,7 +16,7 @@ import { _ } from '../../runtime/patterns';
 import { significantTokens, splitForms, tokenize, transformInput, type Token } from '../forms';
 import { RestMarker, VariableMarker } from './bindings';
 import { ShellJob, type InputTranslator, type Reply } from './job';
-import { builtins } from './builtins';
+import { bareArguments, builtins } from './builtins';
 import { catchForm } from './catchForm';
 import { RESERVED_WORDS, isVariableName } from '../forms/vocabulary';
 
@@ -112,6 +112,7 @@ export class Shell implements InputTranslator {
       isVariable: (name: string) =>
         job.bindings.has(name) || this.shadowable.has(name) || (!(name in globalThis) && !this.declaredNames.has(name)),
       isModule,
+      bareArguments,
     });
     if (result.kind !== 'code') return result;
     const tokens = significantTokens(tokenize(result.code));

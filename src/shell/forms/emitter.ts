@@ -20,22 +20,22 @@ import {
   RESERVED_WORDS, STATEMENT_KEYWORDS, TYPE_DECLARATION_WORDS, adjacent, isModuleName, isVariableName,
 } from './vocabulary.js';
 
+/**
+ * How a bare name given as an argument is read: an Erlang atom (`c(code_reload)` means
+ * `c('code_reload')`), or the name of a shell variable (`f(X)` forgets X: `f('X')`).
+ */
+export type BareArgument = 'atom' | 'variable';
+
 export interface FormContext {
   /** Whether a capitalised name can be a shell variable (false for `Math`, user classes…). */
   isVariable(name: string): boolean;
   /** Whether a lowercase name is a module the code server knows. */
   isModule(name: string): boolean;
+  /** For a call of `callee` (`c`, or `code.which` for `code:which`/`code.which`), how each
+   *  argument written as a bare name is read; undefined: as code. The shell's table of
+   *  built-ins answers this. */
+  bareArguments(callee: string): readonly (BareArgument | undefined)[] | undefined;
 }
-
-/** Shell built-ins whose arguments at these positions are Erlang atoms written bare:
- *  `c(code_reload)` means `c('code_reload')`. */
-const ATOM_ARGUMENTS: Readonly<Record<string, readonly number[]>> = {
-  c: [0], l: [0], m: [0], nl: [0], h: [0, 1],
-  'code.which': [0], 'code.load_file': [0], 'code.ensure_loaded': [0], 'code.is_loaded': [0],
-  'code.purge': [0], 'code.soft_purge': [0], 'code.delete': [0],
-};
-/** `f(X)` forgets the variable X: its argument is the variable's name, not its value. */
-const VARIABLE_NAME_ARGUMENTS: Readonly<Record<string, readonly number[]>> = { f: [0] };
 
 /** Tokens after which a new operand starts: the left side of a `!` cannot reach past them. */
 const BOUNDARY_PUNCTUATORS = new Set([
@@ -44,10 +44,8 @@ const BOUNDARY_PUNCTUATORS = new Set([
 ]);
 const BOUNDARY_WORDS = new Set(['return', 'throw', 'yield', 'case', 'else', 'do']);
 
-interface Quote {
-  positions: readonly number[];
-  accepts(name: string): boolean;
-}
+/** How the arguments of one built-in call read bare names, by position. */
+type Quote = readonly (BareArgument | undefined)[];
 
 interface SegmentOptions {
   levelRole: LevelRole;
@@ -129,7 +127,8 @@ export class FormEmitter {
     let cursor = items[from]!.start;
     segments.forEach(([a, b], index) => {
       if (a === b) return;
-      let code = quote?.positions.includes(index) ? this.quotedName(items, a, b, quote) : undefined;
+      const bare = quote?.[index];
+      let code = bare ? this.quotedName(items, a, b, bare) : undefined;
       if (code === undefined) {
         const segment = this.emitSegment(items, a, b, {
           levelRole: role,
@@ -377,17 +376,14 @@ export class FormEmitter {
     } else if (isPunct(joiner, '?.') || isWord(joiner, 'function') || isWord(joiner, 'new')) {
       return undefined;
     }
-    const atoms = ATOM_ARGUMENTS[callee];
-    if (atoms) return { positions: atoms, accepts: isModuleName };
-    const variables = VARIABLE_NAME_ARGUMENTS[callee];
-    if (variables) return { positions: variables, accepts: isVariableName };
-    return undefined;
+    return this.context.bareArguments(callee);
   }
 
-  /** `'name'` when items[from, to) is exactly one bare name the quote accepts. */
-  private quotedName(items: readonly Item[], from: number, to: number, quote: Quote): string | undefined {
+  /** `'name'` when items[from, to) is exactly one bare name of that kind. */
+  private quotedName(items: readonly Item[], from: number, to: number, bare: BareArgument): string | undefined {
     const token = tokenOf(items[from]);
-    if (to - from !== 1 || token?.kind !== 'identifier' || !quote.accepts(token.text)) return undefined;
+    if (to - from !== 1 || token?.kind !== 'identifier') return undefined;
+    if (!(bare === 'atom' ? isModuleName(token.text) : isVariableName(token.text))) return undefined;
     return `'${token.text}'`;
   }
 
