@@ -114,7 +114,7 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
     },
   },
   ni: {
-    help: { 'ni()': 'information about processes on all nodes (one node here: as i())' },
+    help: { 'ni()': 'processes on all nodes (one node here: as i())' },
     make: () => () => print(processTable()),
   },
   regs: {
@@ -122,7 +122,7 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
     make: () => () => print(registeredTable()),
   },
   nregs: {
-    help: { 'nregs()': 'registered processes on all nodes (one node here: as regs())' },
+    help: { 'nregs()': 'registered processes on all nodes (here: as regs())' },
     make: () => () => print(registeredTable()),
   },
   flush: {
@@ -219,10 +219,12 @@ export function helpText(): string {
     for (const [usage, text] of Object.entries(builtin.help)) lines.push(`  ${usage.padEnd(13)} ${text}`);
   }
   lines.push(
-    'Also self(), spawn, send, receive... (the API of eshell-ts) and the modules io, erlang, timer, code.',
+    'Also the API of eshell-ts: self(), spawn(...), receive(...), ... and the',
+    'modules io, erlang, timer and code (io:format(...) or io.format(...)).',
     'Forms: X = expr (single assignment), [A, B] = expr (pattern match),',
     '  Pid ! Msg (send), mod:fun(args) (remote call to the newest version),',
-    "  catch Expr (the value, or the exception as a value), a trailing '.' ends an expression.",
+    '  catch Expr (the value, or the exception as a value),',
+    "  a trailing '.' ends an expression.",
   );
   return `${lines.join('\n')}\n`;
 }

@@ -271,11 +271,12 @@ export class FormEmitter {
     const module = tokenOf(items[colon - 1]);
     const fun = tokenOf(items[colon + 1]);
     if (module?.kind !== 'identifier' || !isModuleName(module.text)) return false;
-    if (fun?.kind !== 'identifier' || RESERVED_WORDS.has(fun.text)) return false;
-    if (isMemberAccessItem(items[colon - 2])) return false;
-    if (isGroup(items[colon + 2], '(')) return true;
+    if (fun?.kind !== 'identifier' || isMemberAccessItem(items[colon - 2])) return false;
     const tight = adjacent(module, tokenOf(items[colon])!) && adjacent(tokenOf(items[colon])!, fun);
-    return tight && this.context.isModule(module.text);
+    // `code:delete(m)` names a function; `outer: while (x)` is a label.
+    if (RESERVED_WORDS.has(fun.text) && !tight) return false;
+    if (isGroup(items[colon + 2], '(')) return true;
+    return tight && !RESERVED_WORDS.has(fun.text) && this.context.isModule(module.text);
   }
 
   private emitRange(segment: Segment, from: number, to: number): string {
