@@ -110,3 +110,34 @@ test('exits of linked processes reach the shell as erl prints them', async (t) =
   await enter(sh, "spawn_link(() => receive(after(100, () => exit('normal')))).", 4);
   assert.deepEqual(await enter(sh, "receive(after(300, () => 'quiet')).", 5), ["'quiet'"]);
 });
+
+test('a lower-case name nothing defines is an atom at the prompt, as in erl; defined names win', async (t) => {
+  const cwd = tempDir(t, 'eshell-atoms-', {
+    'plain.ts': '// @ts-nocheck\nexport function probe() { return typeof window; }\nexport function missing() { return notdefinedhere; }\n',
+  });
+  const sh = await shell(t, { cwd, cols: 160 });
+  // erl: 1> hello.
+  //      hello
+  //      2> X = world.
+  //      world
+  //      3> self() ! ping, flush().
+  //      Shell got ping
+  //      ok
+  assert.deepEqual(await enter(sh, 'hello.', 2), ["'hello'"]);
+  assert.deepEqual(await enter(sh, 'X = world.', 3), ["'world'"]);
+  assert.deepEqual(await enter(sh, 'self() ! ping, flush().', 4), ["Shell got 'ping'", "'ok'"]);
+  // Inside a function typed at the prompt too: a process that answers ping with pong.
+  await enter(sh, 'P = spawn(() => receive([[ping, _], ([, from]) => send(from, pong)])).', 5);
+  await enter(sh, 'P ! [ping, self()].', 6);
+  assert.deepEqual(await enter(sh, "receive([pong, () => got_pong], after(2000, () => 'none')).", 7), ["'got_pong'"]);
+  // A name that exists is never an atom: a declaration, a built-in, a global.
+  await enter(sh, 'const answer = 42', 8);
+  assert.deepEqual(await enter(sh, 'answer.', 9), ['42']);
+  assert.deepEqual(await enter(sh, 'typeof self.', 10), ["'function'"]);
+  // Calling an atom is an error, as calling an undefined shell command is in erl.
+  const [error] = await enter(sh, 'nosuchfun(1).', 11);
+  assert.match(error, /^\*\* exception error: TypeError: nosuchfun is not a function/);
+  // Modules keep JavaScript's rules: only input typed at the prompt sees atoms.
+  assert.deepEqual(await enter(sh, 'plain:probe().', 12), ["'undefined'"]);
+  assert.match((await enter(sh, 'plain:missing().', 13))[0], /ReferenceError: notdefinedhere is not defined/);
+});

@@ -15,6 +15,16 @@ export type CompiledInput =
 
 let esbuild: typeof import('esbuild') | undefined;
 
+/** The file name input typed at prompt N is compiled under (stack frames show it). */
+export function inputFileName(promptNumber: number): string {
+  return `shell:${promptNumber}`;
+}
+
+/** Whether a stack frame's file is input typed at the prompt. */
+export function isInputFile(file: string): boolean {
+  return file.startsWith('shell:');
+}
+
 export async function compileInput(code: string, usesAwait: boolean, filename: string): Promise<CompiledInput> {
   const direct = tryCompile(code, usesAwait, filename);
   if (direct.ok) return direct;

@@ -15,7 +15,7 @@ import { isNormalExit } from '../../runtime/errors';
 import { Bindings } from './bindings';
 import { InputHistory, type Entry } from './inputHistory';
 import { evaluatorLoop, EVAL_REQUEST, type EvalRequest } from './evaluatorProcess';
-import { compileInput } from './inputCompiler';
+import { compileInput, inputFileName } from './inputCompiler';
 import type { Script } from 'node:vm';
 
 export interface Reply {
@@ -74,7 +74,7 @@ export class ShellJob {
     if (translated.kind === 'syntax-error') {
       return reply({ text: `* ${translated.message}`, ok: false, prompt: this.promptNumber });
     }
-    const compiled = await compileInput(translated.code, translated.usesAwait, `shell:${this.promptNumber}`);
+    const compiled = await compileInput(translated.code, translated.usesAwait, inputFileName(this.promptNumber));
     if (!compiled.ok) return reply({ text: `* ${compiled.message}`, ok: false, prompt: this.promptNumber });
     const entry = this.inputs.record(this.promptNumber, source.trim(), compiled.script);
     this.dispatch(compiled.script, compiled.awaitsPromise, {

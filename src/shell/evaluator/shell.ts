@@ -18,6 +18,7 @@ import { RestMarker, VariableMarker } from './bindings';
 import { ShellJob, type InputTranslator, type Reply } from './job';
 import { bareArguments, builtins } from './builtins';
 import { catchForm } from './catchForm';
+import { installBareAtoms } from './bareAtoms';
 import { RESERVED_WORDS, isVariableName } from '../forms/vocabulary';
 
 /** What the evaluator thread provides to the shell and, through it, to the built-ins. */
@@ -60,6 +61,7 @@ export class Shell implements InputTranslator {
 
   constructor(private readonly host: ShellHost) {
     this.installGlobals();
+    installBareAtoms();
     this.startJob();
     this.connect();
   }
