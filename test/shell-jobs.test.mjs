@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openShell as shell, enter } from './helpers/prompt.mjs';
+import { lastLine } from './helpers/env.mjs';
 
-const lastLine = (lines) => lines[lines.length - 1];
 const BLOCK = 'receive(after(Infinity, () => 1)).';
 
 /** Types a User switch command and waits for the next ` -->` below what it printed. */
