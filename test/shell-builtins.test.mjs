@@ -175,6 +175,10 @@ test('Tab completes every built-in of the table with its (', async (t) => {
     sh.key('ctrl-u');
     await sh.waitForScreen(() => sh.cursorLine() === '1>');
   }
+  // The runtime's own modules complete as modules: `erlang:make` → `erlang:make_ref(`.
+  await sh.type('erlang:make');
+  sh.key('tab');
+  await sh.waitForScreen(() => sh.cursorLine() === '1> erlang:make_ref(');
 });
 
 test('q() leaves with status 0, halt(N) with status N', async (t) => {

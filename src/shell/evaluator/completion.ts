@@ -49,9 +49,15 @@ function names(shell: Shell): string[] {
   const modules = [...listModules(), ...codeServer.loadedModules().map((m) => m.module)];
   return [
     ...globals.map((name) => (shell.isCommand(name) ? `${name}(`
-      : isModuleHandle(globalValue(name)) || shell.runtimeModule(name) === globalValue(name) ? `${name}:` : name)),
+      : isModuleHandle(globalValue(name)) || isRuntimeModule(shell, name) ? `${name}:` : name)),
     ...modules.filter((name) => !visible.has(name)).map((name) => `${name}:`),
   ];
+}
+
+/** `io`, `erlang`... while the global of that name is still the runtime's module. */
+function isRuntimeModule(shell: Shell, name: string): boolean {
+  const module = shell.runtimeModule(name);
+  return module !== undefined && module === globalValue(name);
 }
 
 /** A global's value when it is a data property: a getter is never run. */
