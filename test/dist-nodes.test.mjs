@@ -18,6 +18,8 @@ test('two eshell-ts nodes without Erlang: ping, names, messages by name and by p
 
   assert.equal(await a.eval(`net_adm.ping('beta@${HOST}')`), "'pong'");
   assert.equal(await b.eval('nodes()'), `['alpha@${HOST}']`);
+  assert.equal(await b.eval("nodes(['this', 'connected'])"), `['beta@${HOST}', 'alpha@${HOST}']`);
+  assert.equal(await b.eval("nodes('hidden')"), '[]');
   assert.equal(await b.eval(`net_adm.ping('gamma@${HOST}')`), "'pang'");
 
   await b.eval("register('inbox', self())");
