@@ -27,6 +27,8 @@ export type { Clause, Pattern } from './runtime/receive';
 export type { ProcessInfo } from './runtime/introspection';
 export { ErlangException, error } from './runtime/errors';
 export { io } from './io/format';
+// Error reports read as the shell prints exceptions (the io layer installs that in the runtime).
+import './io/exception';
 export { moduleHandle, code } from './code/moduleHandle';
 export { node, nodes, is_alive, net_kernel, net_adm, monitor_node, rpc } from './dist/api';
 // Erlang terms with no TypeScript value of their own, and the external term format.

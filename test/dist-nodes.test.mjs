@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { HOST, NAME_FLAG, erlAtom, startCluster, waitUntil } from './helpers/distPeers.mjs';
+import { HOST, NAME_FLAG, erlAtom, nameArgs, startCluster, waitUntil } from './helpers/distPeers.mjs';
 import { runPiped } from './helpers/piped.mjs';
 import { spawnSync } from 'node:child_process';
 
@@ -18,6 +18,8 @@ test('two eshell-ts nodes without Erlang: ping, names, messages by name and by p
 
   assert.equal(await a.eval(`net_adm.ping('beta@${HOST}')`), "'pong'");
   assert.equal(await b.eval('nodes()'), `['alpha@${HOST}']`);
+  assert.equal(await b.eval("nodes(['this', 'connected'])"), `['beta@${HOST}', 'alpha@${HOST}']`);
+  assert.equal(await b.eval("nodes('hidden')"), '[]');
   assert.equal(await b.eval(`net_adm.ping('gamma@${HOST}')`), "'pang'");
 
   await b.eval("register('inbox', self())");
@@ -119,4 +121,13 @@ test('bad distribution options are refused before anything starts', () => {
     assert.equal(status, 2, args.join(' '));
     assert.match(stderr, message);
   }
+});
+
+test('a name already taken stops the second node with erl\'s message', async (t) => {
+  const cluster = await startCluster(t, { epmd: false });
+  await cluster.eshell('twin', { noEpmd: true });
+  const { status, stdout } = runPiped("'never'.\n", { args: [...nameArgs('twin'), '-setcookie', 'demo'], env: cluster.env({}, true) });
+  assert.equal(status, 1);
+  assert.match(stdout, new RegExp(`Protocol 'inet_tcp': the name twin@${HOST.replace(/\./g, '\\.')} seems to be in use by another Erlang node`));
+  assert.doesNotMatch(stdout, /never/);
 });

@@ -82,10 +82,28 @@ export function node(of?: Pid | Ref): string {
   throw badarg(`node(Pid): expected a pid or a reference, got ${typeof of}`);
 }
 
-/** The nodes this node is connected to. */
-export function nodes(): string[] {
-  return current?.nodes() ?? [];
+/**
+ * The nodes this node is connected to (Erlang's nodes/0); `nodes('this')`, `nodes('hidden')`,
+ * `nodes('connected')`, `nodes('known')`, or a list of these, as erlang:nodes/1.
+ */
+export function nodes(kinds: NodeKind | readonly NodeKind[] = 'visible'): string[] {
+  const wanted = typeof kinds === 'string' ? [kinds] : kinds;
+  if (!Array.isArray(wanted) || wanted.some((k) => !NODE_KINDS.includes(k))) {
+    throw badarg(`nodes(Arg): Arg is one of ${NODE_KINDS.map((k) => `'${k}'`).join(', ')}, or a list of them`);
+  }
+  const out: string[] = [];
+  const connected = current?.nodes() ?? [];
+  for (const kind of wanted) {
+    // This node has no hidden connections: visible, connected and known are the same nodes.
+    if (kind === 'this') out.push(localNodeName());
+    else if (kind === 'known') out.push(localNodeName(), ...connected);
+    else if (kind !== 'hidden') out.push(...connected);
+  }
+  return [...new Set(out)];
 }
+
+const NODE_KINDS = ['visible', 'hidden', 'connected', 'this', 'known'] as const;
+type NodeKind = (typeof NODE_KINDS)[number];
 
 export function is_alive(): boolean {
   return current !== undefined;

@@ -88,6 +88,7 @@ function runInteractive(options: ShellOptions): void {
     columns,
     exit: (code) => (connection ? exitAfter(connection, code) : (restoreTerminal(), process.exit(code))),
     node: options.node,
+    banner,
   });
   stdin.setRawMode(true);
   terminalRestored = false;
