@@ -15,7 +15,7 @@ import { isFailure, type Failure } from './failure';
 import { moduleRequire } from './moduleRequire';
 import { typeErrorsOf, warnAboutTypeErrors } from './typeCheck';
 import { allProcesses, api, currentProcess, exitProcess, formatThrown, runAs, runningProcess, writeOutput } from './runtimeLinks';
-import { currentHash, readSource, type SourceText } from './sourceFile';
+import { currentHash, readSource, sourceOfText, type SourceText } from './sourceFile';
 import { registerCode, unregisterCode, versionedFileName } from './stackTraces';
 
 export interface ModuleVersion {
@@ -93,6 +93,18 @@ export class CodeServer {
     const loadedFrom = this.current(name)?.file;
     const location = loadedFrom ? { name, file: loadedFrom } : findModule(name);
     const loaded = isFailure(location) ? location : this.loadSync(location, { purge });
+    return isFailure(loaded) ? this.fail(loaded) : ['module', name];
+  }
+
+  /**
+   * Erlang's `code:load_binary`, for nl/1: `name` from source text another node sent, as if
+   * read from `file` (the sender's path, named in messages and stack traces). Replaces the
+   * current version as c/1 does.
+   */
+  loadSource(name: string, file: string, text: string): LoadResult {
+    const source = sourceOfText(text);
+    const compiled = this.cachedCompile(name, source) ?? compileSync(file, text);
+    const loaded = isFailure(compiled) ? compiled : this.install({ name, file }, source, compiled, { purge: true });
     return isFailure(loaded) ? this.fail(loaded) : ['module', name];
   }
 

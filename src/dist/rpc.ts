@@ -8,8 +8,7 @@
 // A group leader goes with every call: output a BEAM function writes with io:format comes
 // back to the caller's node as io requests, which `ioServer` prints here, as erl's rpc does.
 import { ErlangException, classify } from '../runtime/errors';
-import { exit, processes, register, registered, self, send, spawn, whereis } from '../runtime/api';
-import { erlang } from '../runtime/erlang';
+import { erlang, exit, processes, register, registered, self, send, spawn, whereis } from '../runtime/api';
 import { receive, _, type Receive } from '../runtime/receive';
 import { writeOutput } from '../runtime/output';
 import { localNodeName } from '../runtime/node';
