@@ -229,6 +229,23 @@ export const net_adm = {
   },
 };
 
+/**
+ * rpc:call to another node, waited for in the calling process, `then` applied to the answer
+ * (a value or erl's `['badrpc', ...]`). What gen_server:call does: a monitor on the server
+ * whose ref tags the reply.
+ */
+export function rpcThen(target: string, module: string, fn: string, args: readonly unknown[] | List, then: (answer: unknown) => unknown, timeout: number | 'infinity' = 'infinity'): unknown {
+  const node = current;
+  if (!node) return then(['badrpc', 'nodedown']);
+  const ref = monitor('process', ['rex', target]);
+  const argList = args instanceof List ? args : new List([...args]);
+  send(['rex', target], ['$gen_call', [self(), ref], ['call', module, fn, argList, node.rpcGroupLeader ?? self()]]);
+  const reply = [[ref, _], ([, value]: [Ref, unknown]) => (demonitor(ref, ['flush']), then(value))];
+  const down = [['DOWN', ref, _, _, _], ([, , , , reason]: unknown[]) => then(['badrpc', reason === 'noconnection' ? 'nodedown' : ['EXIT', reason]])];
+  if (timeout === 'infinity') return receiveClauses(reply, down);
+  return receiveClauses(reply, down, after(timeout, (() => (demonitor(ref, ['flush']), then(['badrpc', 'timeout']))) as () => void));
+}
+
 export const rpc = {
   /**
    * Erlang's rpc:call: `module.fn(...args)` on `target` (a BEAM node's rex, or an eshell-ts
@@ -242,16 +259,7 @@ export const rpc = {
       throw badarg('rpc.call(Node, Module, Function, Args[, Timeout]): atoms, an array of arguments and a timeout in ms');
     }
     if (target === localNodeName()) return implementation().callForRpc(module, fn, args);
-    const node = current;
-    if (!node) return ['badrpc', 'nodedown'];
-    // What gen_server:call does: a monitor on the server, its ref as the reply's tag.
-    const ref = monitor('process', ['rex', target]);
-    const argList = args instanceof List ? args : new List([...args]);
-    send(['rex', target], ['$gen_call', [self(), ref], ['call', module, fn, argList, node.rpcGroupLeader ?? self()]]);
-    const reply = [[ref, _], ([, value]: [Ref, unknown]) => (demonitor(ref, ['flush']), value)];
-    const down = [['DOWN', ref, _, _, _], ([, , , , reason]: unknown[]) => ['badrpc', reason === 'noconnection' ? 'nodedown' : ['EXIT', reason]]];
-    if (timeout === 'infinity') return receiveClauses(reply, down);
-    return receiveClauses(reply, down, after(timeout as number, (() => (demonitor(ref, ['flush']), ['badrpc', 'timeout'])) as () => void));
+    return rpcThen(target, module, fn, args, (value) => value, timeout as number | 'infinity');
   },
   /** Erlang's rpc:cast: runs `module.fn(...args)` on `target`, answering nothing; true. */
   cast(target: unknown, module: unknown, fn: unknown, args: unknown = []): true {
@@ -268,3 +276,12 @@ export const rpc = {
     return true;
   },
 };
+
+/**
+ * Erlang's nl(Module): loads this node's `module` on every connected eshell-ts node (c/1
+ * loads only here). 'abcast', or 'error' when the module is not on this node's code path.
+ */
+export function nl(module: unknown): 'abcast' | 'error' {
+  if (typeof module !== 'string') throw badarg('nl(Module): a module name');
+  return implementation().nl(module, current?.nodes() ?? []);
+}

@@ -19,7 +19,7 @@ import { HANDSHAKE_TIMEOUT_MS, handshakeAsAcceptor, handshakeAsConnector, Handsh
 import { CTRL, DIST_VERSION, OUR_FLAGS } from './protocol';
 import { splitNodeName } from './nodeName';
 import { ProcessSignals } from './signals';
-import { startIoServer, startRex } from './rpc';
+import { startCodeLoader, startIoServer, startRex } from './rpc';
 
 export interface NodeOptions {
   /** The full node name, `ping@host`. */
@@ -50,6 +50,7 @@ export class DistNode {
   private pendingHandshakes = 0;
   private netKernel: Pid | undefined;
   private rex: Pid | undefined;
+  private codeLoader: Pid | undefined;
   /** The group leader sent with rpc calls from this node: remote output is printed here. */
   rpcGroupLeader: Pid | undefined;
   private stopped = false;
@@ -103,6 +104,7 @@ export class DistNode {
     register('net_kernel', this.netKernel);
     this.rex = startRex();
     this.rpcGroupLeader = startIoServer();
+    this.codeLoader = startCodeLoader();
     return this.netKernel;
   }
 
@@ -120,6 +122,7 @@ export class DistNode {
     if (this.netKernel) exit(this.netKernel, 'kill');
     if (this.rex) exit(this.rex, 'kill');
     if (this.rpcGroupLeader) exit(this.rpcGroupLeader, 'kill');
+    if (this.codeLoader) exit(this.codeLoader, 'kill');
   }
 
   /** The connected nodes, in the order they connected (Erlang's nodes()). */

@@ -7,16 +7,19 @@
 //
 // A group leader goes with every call: output a BEAM function writes with io:format comes
 // back to the caller's node as io requests, which `ioServer` prints here, as erl's rpc does.
-import { ErlangException, classify } from '../runtime/errors';
+import { ErlangException, classify, exitReasonOf } from '../runtime/errors';
 import { erlang, exit, processes, register, registered, self, send, spawn, whereis } from '../runtime/api';
 import { receive, _, type Receive } from '../runtime/receive';
 import { writeOutput } from '../runtime/output';
 import { localNodeName } from '../runtime/node';
 import { currentProcess } from '../runtime/scheduler';
 import type { Process } from '../runtime/process';
-import type { Pid } from '../runtime/pid';
+import { Pid } from '../runtime/pid';
+import { lookupProcess } from '../runtime/introspection';
 import { List, ImproperList } from '../runtime/terms';
 import { moduleHandle } from '../code/moduleHandle';
+import { codeServer } from '../code/codeServer';
+import { readFileSync } from 'node:fs';
 import { formatToString } from '../io/format';
 import { erlangReason } from './reasons';
 
@@ -29,7 +32,27 @@ const ERLANG_BUILTINS: Record<string, (...args: any[]) => unknown> = {
   registered: () => new List(registered()),
   whereis: (name: string) => whereis(name) ?? 'undefined',
   exit: (...args: unknown[]) => (exit as (...a: unknown[]) => unknown)(...args),
+  process_info: (pid: unknown) => processInfo(pid),
 };
+
+/** erlang:process_info(Pid) as a list of `{Item, Value}`, for i(Pid) on another node. */
+function processInfo(pid: unknown): unknown {
+  if (!(pid instanceof Pid) || pid.remote) throw new ErlangException('error', 'badarg');
+  const proc = lookupProcess(pid);
+  if (proc === undefined) return 'undefined';
+  const items: [string, unknown][] = [];
+  if (proc.registeredName !== undefined) items.push(['registered_name', proc.registeredName]);
+  items.push(
+    ['current_function', proc.currentFunction ?? proc.initialCall],
+    ['initial_call', proc.initialCall],
+    ['status', proc.status],
+    ['message_queue_len', proc.mailbox.length],
+    ['links', new List([...proc.links].map((linked) => linked.pid))],
+    ['trap_exit', proc.trapExit],
+    ['reductions', proc.reductions],
+  );
+  return new List(items);
+}
 
 /**
  * What BEAM's erpc (and rpc, built on it since OTP 23) asks a node to spawn: `execute_call(Ref,
@@ -68,7 +91,7 @@ function erpcFailure(ref: unknown, thrown: unknown, module: unknown, fn: unknown
   const { kind, reason } = classify(thrown);
   if (kind === 'throw') return [ref, 'throw', reason];
   if (kind === 'exit') return [ref, 'exit', erlangReason(reason)];
-  const mapped = erlangReason(thrown) as [unknown, List];
+  const mapped = erlangReason(exitReasonOf(thrown)) as [unknown, List];
   if (Array.isArray(reason) && reason[0] === 'undef') return [ref, 'error', 'undef', new List([[module, fn, list, new List([])]])];
   return [ref, 'error', mapped[0], mapped[1]];
 }
@@ -134,7 +157,7 @@ function rpcFailure(thrown: unknown, module: string, fn: string, list: unknown[]
   if (kind === 'error' && isUndef(reason, module, fn, list.length)) {
     return ['badrpc', ['EXIT', ['undef', new List([[module, fn, new List(list), new List([])]])]]];
   }
-  return ['badrpc', ['EXIT', kind === 'exit' ? erlangReason(reason) : erlangReason(thrown)]];
+  return ['badrpc', ['EXIT', erlangReason(kind === 'exit' ? reason : exitReasonOf(thrown))]];
 }
 
 function isUndef(reason: unknown, module: string, fn: string, arity: number): boolean {
@@ -152,7 +175,7 @@ function rexLoop(): Receive {
         const [from, tag] = message[1] as [Pid, unknown];
         const [op, module, fn, args] = message[2] as unknown[];
         if (op === 'call' || op === 'block_call') {
-          spawn(async () => void send(from, [tag, await applyForRpc(module, fn, args)]));
+          spawn(async () => replyTo(from, tag, await applyForRpc(module, fn, args)));
         } else {
           send(from, [tag, ['error', ['unknown_call', message[2]]]]);
         }
@@ -163,6 +186,15 @@ function rexLoop(): Receive {
       return rexLoop();
     },
   ]);
+}
+
+/** A reply with no Erlang term (a JavaScript function in it) is a badarg, not silence. */
+function replyTo(from: Pid, tag: unknown, answer: unknown): void {
+  try {
+    send(from, [tag, answer]);
+  } catch (err) {
+    send(from, [tag, ['badrpc', ['EXIT', ['badarg', new List([])]]]]);
+  }
 }
 
 /** Starts and registers `rex` on this node; returns its pid. */
@@ -223,4 +255,50 @@ function chardata(value: unknown): string {
   if (value instanceof List) return value.items.map(chardata).join('');
   if (value instanceof ImproperList) return value.items.map(chardata).join('') + chardata(value.tail);
   throw new ErlangException('error', 'badarg');
+}
+
+/** Registered on every eshell-ts node: loads the modules other nodes send with nl/1. */
+const CODE_LOADER = 'eshell_ts_code_loader';
+
+function codeLoaderLoop(): Receive {
+  return receive([
+    _,
+    (message: unknown) => {
+      if (Array.isArray(message) && message[0] === 'load' && typeof message[1] === 'string' && typeof message[2] === 'string') {
+        try {
+          codeServer.loadSource(message[1], message[2], chardata(message[3]));
+        } catch {
+          // Not text: nothing to load.
+        }
+      }
+      return codeLoaderLoop();
+    },
+  ]);
+}
+
+export function startCodeLoader(): Pid {
+  const pid = spawn(codeLoaderLoop);
+  register(CODE_LOADER, pid);
+  return pid;
+}
+
+/**
+ * Erlang's nl(Module): this node's version of `module` (its source, loaded on the code path
+ * here) loaded on every connected eshell-ts node, replacing what runs there as c/1 does.
+ * BEAM nodes have no loader by that name: the message to them is dropped, as erl drops a
+ * message to a name nobody registered. 'abcast', as erl answers; 'error' when there is no
+ * such module here.
+ */
+export function nl(module: string, nodes: readonly string[]): 'abcast' | 'error' {
+  const file = codeServer.sourceFile(module);
+  if (file === undefined) return 'error';
+  let text: Buffer;
+  try {
+    text = readFileSync(file);
+  } catch {
+    return 'error';
+  }
+  if (codeServer.current(module) === undefined && codeServer.ensureLoaded(module) === undefined) return 'error';
+  for (const node of nodes) send([CODE_LOADER, node], ['load', module, file, text]);
+  return 'abcast';
 }

@@ -23,7 +23,7 @@ export function spawn(fn: () => unknown): Pid;
 export function spawn<A extends readonly unknown[]>(fn: (...args: A) => unknown, args: A): Pid;
 export function spawn<M extends object, K extends FunctionKeys<M>>(module: M, fnName: K, args?: ArgsOf<M[K]>): Pid;
 /** `spawn(node, 'module', 'fn', args)`: on `node`; waits (a receive) for the pid from another node. */
-export function spawn(node: string, module: string, fnName: string, args?: readonly unknown[]): Receive<Pid>;
+export function spawn(node: string, module: string, fnName: string, args: readonly unknown[]): Receive<Pid>;
 export function spawn(target: unknown, fnNameOrArgs?: unknown, args?: unknown, nodeArgs?: unknown): Pid | Receive<Pid> {
   if (typeof args === 'string') return spawnOnNode('spawn', target, fnNameOrArgs, args, nodeArgs) as Receive<Pid>;
   return spawnProcess(newProcess('spawn', target, fnNameOrArgs, args)).pid;
@@ -46,7 +46,7 @@ function spawnOnNode(how: 'spawn' | 'spawn_link' | 'spawn_monitor', node: unknow
 export function spawn_link(fn: () => unknown): Pid;
 export function spawn_link<A extends readonly unknown[]>(fn: (...args: A) => unknown, args: A): Pid;
 export function spawn_link<M extends object, K extends FunctionKeys<M>>(module: M, fnName: K, args?: ArgsOf<M[K]>): Pid;
-export function spawn_link(node: string, module: string, fnName: string, args?: readonly unknown[]): Receive<Pid>;
+export function spawn_link(node: string, module: string, fnName: string, args: readonly unknown[]): Receive<Pid>;
 export function spawn_link(target: unknown, fnNameOrArgs?: unknown, args?: unknown, nodeArgs?: unknown): Pid | Receive<Pid> {
   if (typeof args === 'string') return spawnOnNode('spawn_link', target, fnNameOrArgs, args, nodeArgs) as Receive<Pid>;
   const parent = callingProcess('spawn_link()');
@@ -59,7 +59,7 @@ export function spawn_link(target: unknown, fnNameOrArgs?: unknown, args?: unkno
 export function spawn_monitor(fn: () => unknown): [Pid, Ref];
 export function spawn_monitor<A extends readonly unknown[]>(fn: (...args: A) => unknown, args: A): [Pid, Ref];
 export function spawn_monitor<M extends object, K extends FunctionKeys<M>>(module: M, fnName: K, args?: ArgsOf<M[K]>): [Pid, Ref];
-export function spawn_monitor(node: string, module: string, fnName: string, args?: readonly unknown[]): Receive<[Pid, Ref]>;
+export function spawn_monitor(node: string, module: string, fnName: string, args: readonly unknown[]): Receive<[Pid, Ref]>;
 export function spawn_monitor(target: unknown, fnNameOrArgs?: unknown, args?: unknown, nodeArgs?: unknown): [Pid, Ref] | Receive<[Pid, Ref]> {
   if (typeof args === 'string') return spawnOnNode('spawn_monitor', target, fnNameOrArgs, args, nodeArgs) as Receive<[Pid, Ref]>;
   const parent = callingProcess('spawn_monitor()');
