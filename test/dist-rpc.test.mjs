@@ -130,3 +130,39 @@ test('two eshell-ts nodes: rpc.call and remote spawn of a module on the other no
   await two.eval(`spawn_monitor('${one.name}', 'calc', 'add', [1, 2])`);
   assert.match(await flushUntil(two, /'DOWN'/, 'the DOWN of undef'), /'undef'/);
 });
+
+test('nl(mod) loads this node\'s module on every connected eshell-ts node; i(Pid) of another node asks that node', async (t) => {
+  const cluster = await startCluster(t);
+  const dir = modulesDir(t);
+  writeFileSync(path.join(dir, 'shared.ts'), 'export function version(): number { return 1; }\n');
+  const one = await cluster.eshell('one', { args: ['-pa', dir] });
+  const two = await cluster.eshell('two');
+  const erl = await cluster.erl('beam');
+  assert.equal(await one.eval(`net_adm.ping('${two.name}')`), "'pong'");
+  assert.equal(await one.eval(`net_adm.ping('${erl.name}')`), "'pong'");
+  assert.match(await two.eval(`rpc.call('${two.name}', 'shared', 'version', [])`), /undef/, 'not on node two\'s path');
+  assert.equal(await one.eval("nl('shared')"), "'abcast'");
+  await waitUntil(async () => (await two.eval(`rpc.call('${two.name}', 'shared', 'version', [])`)) === '1', 'node two to load shared');
+  // A new version: c/1 loads it here only; nl/1 sends it.
+  writeFileSync(path.join(dir, 'shared.ts'), 'export function version(): number { return 2; }\n');
+  assert.equal(await one.eval("c('shared')"), "['ok', 'shared']");
+  assert.equal(await two.eval(`rpc.call('${two.name}', 'shared', 'version', [])`), '1');
+  assert.equal(await one.eval("nl('shared')"), "'abcast'");
+  await waitUntil(async () => (await two.eval(`rpc.call('${two.name}', 'shared', 'version', [])`)) === '2', 'node two to load the new version');
+  assert.equal(await one.eval("nl('nomod')"), "'error'");
+  assert.equal(await erl.eval('erlang:is_process_alive(whereis(rex))'), 'true', 'the BEAM node is not harmed');
+
+  // i(Pid) on a pid of another eshell-ts node, and of a BEAM node.
+  await one.eval("register('shell', self())");
+  await two.eval(`['shell', '${one.name}'] ! ['pid', whereis('rex')]`);
+  const fromTs = await one.eval("receive([['pid', _], ([, p]) => i(p)])");
+  assert.match(fromTs, /registered_name\s+'rex'/);
+  assert.match(fromTs, /status\s+'waiting'/);
+  await erl.eval(`{shell, '${one.name}'} ! {pid, whereis(rex)}`);
+  const fromBeam = await one.eval("receive([['pid', _], ([, p]) => i(p)])");
+  assert.match(fromBeam, /registered_name\s+'rex'/);
+  assert.match(fromBeam, /current_function\s+\['gen_server', 'loop', \d\]/);
+  // A process that is gone: undefined, as erl's i/1.
+  await erl.eval(`{shell, '${one.name}'} ! {pid, spawn(fun() -> ok end)}`);
+  assert.equal(await one.eval("receive([['pid', _], ([, p]) => i(p)])"), "'undefined'");
+});
