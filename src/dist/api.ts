@@ -4,11 +4,11 @@
 import { localNodeName } from '../runtime/node';
 import { badarg } from '../runtime/errors';
 import { Pid, Ref } from '../runtime/pid';
-import { demonitor, monitor, self, send, spawn } from '../runtime/api';
+import { self, send, spawn } from '../runtime/api';
 import { after, receive, _, type Receive } from '../runtime/receive';
 import { writeOutput } from '../runtime/output';
 import { callingProcess } from '../runtime/caller';
-import { deliver } from '../runtime/scheduler';
+import { deliver, markFreshRef } from '../runtime/scheduler';
 import type { DistNode } from './node';
 import { fullNodeName } from './nodeName';
 import { List } from '../runtime/terms';
@@ -236,14 +236,28 @@ export const net_adm = {
  */
 export function rpcThen(target: string, module: string, fn: string, args: readonly unknown[] | List, then: (answer: unknown) => unknown, timeout: number | 'infinity' = 'infinity'): unknown {
   const node = current;
-  if (!node) return then(['badrpc', 'nodedown']);
-  const ref = monitor('process', ['rex', target]);
-  const argList = args instanceof List ? args : new List([...args]);
-  send(['rex', target], ['$gen_call', [self(), ref], ['call', module, fn, argList, node.rpcGroupLeader ?? self()]]);
-  const reply = [[ref, _], ([, value]: [Ref, unknown]) => (demonitor(ref, ['flush']), then(value))];
-  const down = [['DOWN', ref, _, _, _], ([, , , , reason]: unknown[]) => then(['badrpc', reason === 'noconnection' ? 'nodedown' : ['EXIT', reason]])];
-  if (timeout === 'infinity') return receiveClauses(reply, down);
-  return receiveClauses(reply, down, after(timeout, (() => (demonitor(ref, ['flush']), then(['badrpc', 'timeout']))) as () => void));
+  const signals = node?.signals;
+  if (!node || !signals) return then(['badrpc', 'nodedown']);
+  const caller = callingProcess('rpc.call()');
+  const tag = new Ref();
+  const ref = new Ref();
+  markFreshRef(caller, ref);
+  signals.callBySpawn(caller, target, tag, ref, module, fn, args instanceof List ? args : new List([...args]));
+  const down = [['DOWN', ref, _, _, _], ([, , , , reason]: unknown[]) => then(erpcAnswer(tag, reason))];
+  if (timeout === 'infinity') return receiveClauses(down);
+  return receiveClauses(down, after(timeout, (() => (signals.forgetCall(caller, ref), then(['badrpc', 'timeout']))) as () => void));
+}
+
+/** What rpc:call answers for the reason an erpc call's process ended with. */
+function erpcAnswer(tag: Ref, reason: unknown): unknown {
+  if (Array.isArray(reason) && tag.equals(reason[0])) {
+    const [, kind, value, stack] = reason;
+    if (kind === 'return' || kind === 'throw') return value;
+    if (kind === 'exit') return ['badrpc', ['EXIT', value]];
+    if (kind === 'error') return ['badrpc', ['EXIT', [value, stack ?? new List([])]]];
+  }
+  if (reason === 'noconnection') return ['badrpc', 'nodedown'];
+  return ['badrpc', ['EXIT', reason]];
 }
 
 export const rpc = {

@@ -23,7 +23,8 @@ import type { DistNode } from './node';
 /** The capability flags this layer implements, offered in the handshake. */
 export const SIGNAL_FLAGS = DFLAG.DIST_MONITOR | DFLAG.DIST_MONITOR_NAME | DFLAG.UNLINK_ID | DFLAG.EXIT_PAYLOAD | DFLAG.SPAWN;
 
-type SpawnHow = 'spawn' | 'spawn_link' | 'spawn_monitor';
+/** 'call': an rpc made as erpc makes it (a spawned, monitored erpc:execute_call). */
+type SpawnHow = 'spawn' | 'spawn_link' | 'spawn_monitor' | 'call';
 
 /** SPAWN_REPLY flags: the spawned process linked to / is monitored by the requester. */
 const SPAWN_FLAG_LINK = 1;
@@ -197,7 +198,25 @@ export class ProcessSignals {
       linked.set(pidKey(result), result);
     }
     if (typeof flags === 'number' && flags & SPAWN_FLAG_MONITOR) this.watching.set(ref.id, { watcher: caller, target: result, node, ref });
-    deliver(caller, [SPAWNED, ref, how === 'spawn_monitor' ? [result, ref] : result]);
+    if (how !== 'call') deliver(caller, [SPAWNED, ref, how === 'spawn_monitor' ? [result, ref] : result]);
+  }
+
+  /**
+   * An rpc call made as OTP 23+'s erpc makes it: a spawn request for
+   * `erpc:execute_call(Tag, M, F, A)` on `node`, monitored with `ref`; the answer is the
+   * reason in the 'DOWN' (`{Tag, return, Value}` and so on), which the caller waits for.
+   */
+  callBySpawn(caller: Process, node: string, tag: Ref, ref: Ref, module: string, fn: string, args: List): void {
+    const groupLeader = this.node.rpcGroupLeader ?? caller.pid;
+    this.node.sendControlMessage(node, [CTRL.SPAWN_REQUEST, ref, caller.pid, groupLeader, ['erpc', 'execute_call', 4], new List(['monitor'])], new List([tag, module, fn, args]));
+    this.spawning.set(ref.id, { caller, node, how: 'call', ref });
+    this.reach(node);
+  }
+
+  /** Gives up an erpc-style call (a timeout): no 'DOWN' for it will arrive. */
+  forgetCall(caller: Process, ref: Ref): void {
+    this.spawning.delete(ref.id);
+    this.demonitor(caller, ref);
   }
 
   /**
@@ -206,6 +225,7 @@ export class ProcessSignals {
    */
   private spawnFailed({ caller, node, how, ref }: { caller: Process; node: string; how: SpawnHow; ref: Ref }, reason: unknown): void {
     const gone = new RemotePid(node, 0, 0, 0);
+    if (how === 'call') return void deliver(caller, ['DOWN', ref, 'process', gone, reason]);
     deliver(caller, [SPAWNED, ref, how === 'spawn_monitor' ? [gone, ref] : gone]);
     if (how === 'spawn_monitor') deliver(caller, ['DOWN', ref, 'process', gone, reason]);
     if (how === 'spawn_link') sendExitSignal(caller, gone, reason, true);
