@@ -85,7 +85,19 @@ function kill(target: Process, reason: unknown): void {
   target.state = EXITING;
 }
 
+function reportWith(reporter: (reason: unknown) => void, reason: unknown): void {
+  try {
+    reporter(reason);
+  } catch (error) {
+    reportError('A crash report failed:', error);
+  }
+}
+
 function cleanUp(proc: Process, reason: unknown, cause: ExitCause): void {
+  // A proc_lib-style crash report describes the process as it was: print it before its
+  // mailbox and links are cleared.
+  const reporter = proc.ext?.crashReporter;
+  if (cause === 'own' && reporter != null && !isNormalExit(reason)) reportWith(reporter, reason);
   removeProcess(proc);
   proc.pid.proc = undefined;
   proc.mailbox = EMPTY_MAILBOX;
@@ -118,7 +130,7 @@ function cleanUp(proc: Process, reason: unknown, cause: ExitCause): void {
       }
     }
   }
-  if (cause === 'own' && !linked && !isNormalExit(reason)) reportProcessCrash(proc.pid, reason);
+  if (cause === 'own' && !linked && reporter == null && !isNormalExit(reason)) reportProcessCrash(proc.pid, reason);
   for (const listener of exitListeners) {
     try {
       listener(proc, reason);

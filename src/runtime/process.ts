@@ -72,6 +72,13 @@ export class ProcessExtras {
   declare timers: Map<object, TimerCancel> | null;
   /** The reason of an exit signal that arrived while the process was running. */
   declare pendingExitReason: unknown;
+  /**
+   * Set by processes started the way OTP's proc_lib starts them: the initial call they report
+   * (`kv:init/1` rather than the internal loop), and the crash report they print when their
+   * own code ends abnormally, instead of the plain `Error in process` report.
+   */
+  declare initialCallLabel: string | undefined;
+  declare crashReporter: ((reason: unknown) => void) | null;
 
   constructor() {
     this.currentFunction = undefined;
@@ -88,6 +95,8 @@ export class ProcessExtras {
     this.timedOut = false;
     this.timers = null;
     this.pendingExitReason = undefined;
+    this.initialCallLabel = undefined;
+    this.crashReporter = null;
   }
 }
 
@@ -156,6 +165,8 @@ export class Process {
   }
 
   get initialCall(): string {
+    const label = this.ext?.initialCallLabel;
+    if (label !== undefined) return label;
     const entry = this.entry as { [MODULE_NAME_KEY]?: unknown; name?: unknown };
     if (this.entryName === undefined) {
       const name = typeof entry.name === 'string' && entry.name !== '' ? entry.name : 'anonymous';

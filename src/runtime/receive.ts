@@ -143,3 +143,23 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   return value === null ? 'null' : typeof value;
 }
+
+/**
+ * The same receive, with each handler's result (and the after handler's) handed to `next` as
+ * a thunk: `next` decides what the process does with it (another receive, a value, a throw).
+ * This is how code that waits goes on with what it received without blocking: the shell
+ * binds a variable to a call's reply, a gen_server finishes a callback that waited.
+ */
+export function continueReceive(pending: Receive, next: (produce: () => unknown) => unknown): Receive {
+  const clauses: unknown[] = [];
+  for (const clause of pending.clauses) {
+    if (clause === pending.after) continue;
+    const [pattern, handler] = clause as AnyClause;
+    clauses.push([pattern, (message: unknown) => next(() => handler(message))]);
+  }
+  if (pending.after !== null) {
+    const { ms, handler } = pending.after;
+    clauses.push(after(ms, () => next(handler) as void));
+  }
+  return (receive as (...c: unknown[]) => Receive)(...clauses);
+}

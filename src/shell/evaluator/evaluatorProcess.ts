@@ -9,7 +9,8 @@
 // exit signal.
 
 import type { Script } from 'node:vm';
-import { receive, after, send, self, exit, _, Receive } from '../../index';
+import { receive, send, self, exit, _, Receive } from '../../index';
+import { continueReceive } from '../../runtime/receive';
 import { classify } from '../../runtime/errors';
 import { isThenable } from '../../runtime/scheduler';
 
@@ -72,7 +73,7 @@ function settle(request: EvalRequest, value: unknown): unknown {
 
 /** The same receive, with every handler's result fed back into `settle`. */
 function continueAfter(pending: Receive, request: EvalRequest): Receive {
-  const step = (produce: () => unknown): unknown => {
+  return continueReceive(pending, (produce) => {
     let value: unknown;
     try {
       value = produce();
@@ -80,18 +81,7 @@ function continueAfter(pending: Receive, request: EvalRequest): Receive {
       return fail(request, thrown);
     }
     return settle(request, value);
-  };
-  const clauses: unknown[] = [];
-  for (const clause of pending.clauses) {
-    if (clause === pending.after) continue;
-    const [pattern, handler] = clause as [unknown, (m: unknown) => unknown];
-    clauses.push([pattern, (message: unknown) => step(() => handler(message))]);
-  }
-  if (pending.after) {
-    const { ms, handler } = pending.after;
-    clauses.push(after(ms, () => step(handler) as void));
-  }
-  return (receive as (...c: unknown[]) => Receive)(...clauses);
+  });
 }
 
 const PROMISE_SETTLED = Symbol('eshell-ts.settled');
