@@ -28,5 +28,5 @@ export type { ProcessInfo } from './runtime/introspection';
 export { ErlangException, error } from './runtime/errors';
 export { io } from './io/format';
 export { moduleHandle, code } from './code/moduleHandle';
-export { gen_server, sys } from './otp';
-export type { GenServerBehaviour, InitResult, CallResult, CastResult, CodeChangeResult, Timeout, From, ServerRef, CallTimeout, StartResult } from './otp';
+export { gen_server, supervisor, sys } from './otp';
+export type { GenServerBehaviour, InitResult, CallResult, CastResult, CodeChangeResult, Timeout, From, ServerRef, CallTimeout, StartResult, SupFlags, ChildSpec, SupervisorBehaviour } from './otp';

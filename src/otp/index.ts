@@ -4,3 +4,5 @@ export type { Behaviour as GenServerBehaviour, InitResult, CallResult, CastResul
 export { sys } from './sys';
 export type { From, ServerRef, CallTimeout } from './gen';
 export type { StartResult } from './procLib';
+export { supervisor } from './supervisor';
+export type { SupFlags, ChildSpec, Strategy, RestartType, Shutdown, SupervisorInitResult, SupervisorBehaviour } from './supervisor';

@@ -8,6 +8,7 @@ import type { Process } from '../runtime/process';
 import { receive, _, type Receive } from '../runtime/receive';
 import { writeOutput } from '../io/output';
 import { formatTerm } from '../io/print';
+import { ancestors } from './procLib';
 import { genCall, moduleName, reply, type CallTimeout, type From, type ServerRef } from './gen';
 
 /** What the sys module needs from a behaviour's process to answer system messages. */
@@ -132,7 +133,7 @@ function status(host: SystemHost, mode: 'running' | 'suspended'): unknown {
   if (debug?.log) debugList.push(['log', debug.log.events]);
   if (debug?.statistics) debugList.push(['statistics', debug.statistics]);
   return ['status', host.proc.pid, ['module', 'gen_server'], [
-    [['$initial_call', host.proc.initialCall], ['$ancestors', [host.parent]]],
+    [['$initial_call', host.proc.initialCall], ['$ancestors', ancestors(host.proc)]],
     mode,
     host.parent,
     debugList,

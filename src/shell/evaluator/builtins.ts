@@ -12,6 +12,7 @@ import { currentProcess } from '../../runtime/scheduler';
 import { EMPTY_MAILBOX } from '../../runtime/process';
 import { codeServer } from '../../code/codeServer';
 import { MODULE_NAME_KEY } from '../../code/moduleHandle';
+import { upgradeModule } from '../../otp/upgrade';
 import { shellDirectory } from './directory';
 import { awaitedByShell } from './evaluatorProcess';
 import { formatColumns } from '../columns';
@@ -29,6 +30,7 @@ const HELP_TEXT = `Eshell-TS built-in commands:
   c(mod, opts)  same, with options: ['strict'] refuses to load on a type error
   l(mod)        load mod again, without compiling if its source is unchanged
   lm()          load all modules whose source changed
+  upgrade(mod)  suspend mod's gen_servers, load mod, call its code_change, resume
   mm()          list modules whose source changed since they were loaded
   m()           list loaded modules;   m(mod)  information about mod
   h(mod)        documentation of mod;  h(mod, fun)  of one function
@@ -63,6 +65,7 @@ export function builtins(host: BuiltinHost): Record<string, unknown> {
       return awaitedByShell(codeServer.c(moduleSpec(module, 'c'), { strict }));
     },
     l: (module: unknown) => codeServer.l(moduleSpec(module, 'l')),
+    upgrade: (module: unknown, extra: unknown = []) => awaitedByShell(upgradeModule(moduleSpec(module, 'upgrade'), extra)),
     lm: () => codeServer.loadModified(),
     mm: () => codeServer.modifiedModules(),
     m: (module?: unknown) => print(module === undefined ? loadedModulesTable() : moduleDetails(moduleSpec(module, 'm'))),

@@ -13,6 +13,7 @@ import { shellDirectory } from './directory';
 import { isFailure } from '../../code/failure';
 import { currentProcess } from '../../runtime/scheduler';
 import { _ } from '../../runtime/patterns';
+import { continueReceive } from '../../runtime/receive';
 import { significantTokens, splitForms, tokenize, transformInput, type Token } from '../forms';
 import { RestMarker, VariableMarker } from './bindings';
 import { ShellJob, type InputTranslator, type Reply } from './job';
@@ -162,14 +163,23 @@ export class Shell implements InputTranslator {
 
   // ---- globals ----
 
+  /**
+   * `X = expr`: when expr is a call still waiting for its reply (a Receive), the match
+   * happens on the reply, once the evaluator has received it.
+   */
+  private match(pattern: unknown, value: unknown): unknown {
+    if (!(value instanceof api.Receive)) return this.currentJob().bindings.match(pattern, value);
+    return continueReceive(value, (produce) => this.match(pattern, produce()));
+  }
+
   private installGlobals(): void {
     const helpers = {
-      match: (pattern: unknown, value: unknown) => this.currentJob().bindings.match(pattern, value),
+      match: (pattern: unknown, value: unknown) => this.match(pattern, value),
       v: (name: string) => new VariableMarker(name),
       rest: (pattern: unknown) => new RestMarker(pattern),
       wildcard: _,
       send: (dest: unknown, message: unknown) => api.send(dest as api.Pid, message),
-      mod: (name: string) => moduleHandle(name),
+      mod: (name: string) => libraryModule(name) ?? moduleHandle(name),
     };
     const shellRequire = (spec: string): unknown => {
       if (spec === 'eshell-ts') return api;
@@ -205,4 +215,11 @@ export class Shell implements InputTranslator {
   globalNames(): string[] {
     return [...new Set([...Object.getOwnPropertyNames(globalThis), ...this.declaredNames, ...this.currentJob().bindings.entries().map(([n]) => n)])];
   }
+}
+
+/** OTP modules the shell reaches as `gen_server:call(...)`, as erl does, when no module file
+ *  on the code path has that name. */
+function libraryModule(name: string): object | undefined {
+  if (name !== 'gen_server' && name !== 'supervisor' && name !== 'sys') return undefined;
+  return isFailure(findModule(name)) ? api[name] : undefined;
 }

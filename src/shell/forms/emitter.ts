@@ -30,7 +30,7 @@ export interface FormContext {
 /** Shell built-ins whose arguments at these positions are Erlang atoms written bare:
  *  `c(code_reload)` means `c('code_reload')`. */
 const ATOM_ARGUMENTS: Readonly<Record<string, readonly number[]>> = {
-  c: [0], l: [0], m: [0], nl: [0], h: [0, 1],
+  c: [0], l: [0], m: [0], nl: [0], h: [0, 1], upgrade: [0],
   'code.which': [0], 'code.load_file': [0], 'code.ensure_loaded': [0], 'code.is_loaded': [0],
   'code.purge': [0], 'code.soft_purge': [0], 'code.delete': [0],
 };
