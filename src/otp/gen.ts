@@ -29,8 +29,14 @@ export function whereServer(server: ServerRef): Process | undefined {
   if (server instanceof Pid) proc = processOf(server);
   else if (typeof server === 'string') proc = lookupName(server);
   else if (isLocalName(server)) proc = lookupName(server[1]);
+  else if (isHandleName(server)) proc = lookupName(moduleName(server));
   else throw badarg(`expected a pid, a registered name or ['local', name], got ${describe(server)}`);
   return proc === undefined || proc.state === EXITED ? undefined : proc;
+}
+
+/** In the shell a bare module name (`tree_sup`) is its handle; as a server it is the atom. */
+function isHandleName(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as Record<symbol, unknown>)[MODULE_NAME_KEY] === 'string';
 }
 
 export function isLocalName(value: unknown): value is ['local', string] {

@@ -106,6 +106,6 @@ function fail(request: EvalRequest, thrown: unknown): never {
   return exit(reason) as never;
 }
 
-function isMarked(value: object): boolean {
+export function isMarked(value: object): boolean {
   return (value as Record<symbol, unknown>)[AWAITED] === true;
 }

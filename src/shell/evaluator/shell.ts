@@ -14,6 +14,7 @@ import { isFailure } from '../../code/failure';
 import { currentProcess } from '../../runtime/scheduler';
 import { _ } from '../../runtime/patterns';
 import { continueReceive } from '../../runtime/receive';
+import { awaitedByShell, isMarked } from './evaluatorProcess';
 import { significantTokens, splitForms, tokenize, transformInput, type Token } from '../forms';
 import { RestMarker, VariableMarker } from './bindings';
 import { ShellJob, type InputTranslator, type Reply } from './job';
@@ -164,12 +165,13 @@ export class Shell implements InputTranslator {
   // ---- globals ----
 
   /**
-   * `X = expr`: when expr is a call still waiting for its reply (a Receive), the match
-   * happens on the reply, once the evaluator has received it.
+   * `X = expr`: when expr is a call still waiting for its reply (a Receive), or a built-in
+   * the shell waits for (`upgrade(m)`), the match happens on the value it ends with.
    */
   private match(pattern: unknown, value: unknown): unknown {
-    if (!(value instanceof api.Receive)) return this.currentJob().bindings.match(pattern, value);
-    return continueReceive(value, (produce) => this.match(pattern, produce()));
+    if (value instanceof api.Receive) return continueReceive(value, (produce) => this.match(pattern, produce()));
+    if (value instanceof Promise && isMarked(value)) return awaitedByShell(value.then((settled) => this.match(pattern, settled)));
+    return this.currentJob().bindings.match(pattern, value);
   }
 
   private installGlobals(): void {
