@@ -30,7 +30,7 @@ const HELP_TEXT = `Eshell-TS built-in commands:
   c(mod, opts)  same, with options: ['strict'] refuses to load on a type error
   l(mod)        load mod again, without compiling if its source is unchanged
   lm()          load all modules whose source changed
-  upgrade(mod)  suspend mod's gen_servers, load mod, call its code_change, resume
+  upgrade(mod)  suspend mod's gen_servers, load mod, code_change them, resume
   mm()          list modules whose source changed since they were loaded
   m()           list loaded modules;   m(mod)  information about mod
   h(mod)        documentation of mod;  h(mod, fun)  of one function
