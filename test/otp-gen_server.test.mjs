@@ -233,13 +233,13 @@ test("a server started with start_link that traps exits terminates when its pare
   assert.deepEqual(seen, ['parent_gone']);
 });
 
-test('a callback may wait: returning a call to another server answers with what that handler returns', async () => {
+test('a callback may wait: call(...).andThen(...) answers with what the continuation returns', async () => {
   const front = {
     init: (backend) => ['ok', backend],
     handle_call: (request, _from, backend) => {
       const pending = gen_server.call(backend, 'bump');
       // The Receive's handler result is the callback's answer.
-      return mapReceive(pending, (n) => ['reply', ['backend says', n], backend]);
+      return pending.andThen((n) => ['reply', ['backend says', n], backend]);
     },
   };
   const got = await inProcess(async () => {
@@ -249,13 +249,6 @@ test('a callback may wait: returning a call to another server answers with what 
   });
   assert.deepEqual(got, ['backend says', 101]);
 });
-
-/** A receive whose handlers' results go through fn: what a callback waiting on a call returns. */
-function mapReceive(pending, fn) {
-  const clauses = pending.clauses.filter((c) => c !== pending.after).map(([p, h]) => [p, (m) => fn(h(m))]);
-  if (pending.after) clauses.push(after(pending.after.ms, () => fn(pending.after.handler())));
-  return receive(...clauses);
-}
 
 test('a gen_server shows its module init as initial call and gen_server:loop/7 while it waits', async () => {
   const got = await inProcess(async () => {
@@ -276,4 +269,19 @@ test('a server with no handle_info logs the message it did not expect and goes o
   });
   assert.equal(got, 1);
   assert.match(output.join(''), /=WARNING REPORT==== .*\n\*\* Undefined handle_info in anonymous\n\*\* Unhandled message: 'stray'/);
+});
+
+test('andThen chains calls in a process loop without promises, and a timeout still exits the caller', async () => {
+  const got = await inProcess(async () => {
+    const [, pid] = gen_server.start(counter, 0);
+    const me = self();
+    const loop = (k, acc) => (k === 0 ? send(me, ['done', acc]) : gen_server.call(pid, 'bump').andThen((n) => loop(k - 1, [...acc, n])));
+    spawn(() => loop(3, []));
+    const results = await receive([['done', _], ([, acc]) => acc], after(1000, () => 'no result'));
+    const watcher = spawn(() => gen_server.call(pid, 'slow', 20).andThen(() => 'unreachable'));
+    const ref = monitor('process', watcher);
+    const reason = await receive([['DOWN', ref, _, _, _], (m) => m[4]], after(1000, () => 'alive'));
+    return [results, reason[0], reason[1][1]];
+  });
+  assert.deepEqual(got, [[1, 2, 3], 'timeout', 'call']);
 });

@@ -3,6 +3,7 @@
 // process must stay small: a million of them is an ordinary workload.
 import { Pid, type Ref } from './pid';
 import type { Receive } from './receive';
+import type { Deadline } from './receiveTimer';
 import { allocatePidId } from './table';
 
 /** Queued to run. */
@@ -65,7 +66,7 @@ export class ProcessExtras {
   declare trapExit: boolean;
   declare registeredName: string | undefined;
   /** The receive timeout running, for the receive it belongs to. */
-  declare afterTimer: NodeJS.Timeout | null;
+  declare afterTimer: Deadline | null;
   declare afterTimerFor: Receive | null;
   declare timedOut: boolean;
   /** Timers module code started on behalf of this process, cancelled when it exits. */

@@ -86,6 +86,15 @@ export class Receive<T = unknown> implements PromiseLike<T> {
     return this.list ?? [this.only];
   }
 
+  /**
+   * The same receive, going on with `fn(result)` where `result` is what the matching
+   * handler returned: `return gen_server.call(s, req).andThen((reply) => loop(reply))`. The
+   * trampolined twin of `await`: no promise, and the process stays in the scheduler.
+   */
+  andThen<U>(fn: (result: T) => U): Receive<U> {
+    return continueReceive(this, (produce) => fn(produce() as T)) as Receive<U>;
+  }
+
   then<A = T, B = never>(
     onFulfilled?: ((value: T) => A | PromiseLike<A>) | null,
     onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
