@@ -50,6 +50,28 @@ test('counter_server: suspend, load version 2, change_code, resume: same pid, st
   assert.match(stdout, /14> true\n/);
 });
 
+test('a reloaded callback module takes over at the next message, without code_change', (t) => {
+  const dir = counterDir(t);
+  const byTen = readFileSync(path.join(ROOT, 'modules', 'counter_server.ts'), 'utf8').replace(
+    "if (request === 'bump') return ['reply', count + 1, count + 1];",
+    "if (request === 'bump') return ['reply', count + 10, count + 10];",
+  );
+  const { status, stdout, stderr } = runPiped(
+    [
+      'c(counter_server).',
+      "['ok', C] = counter_server:start().",
+      'counter_server:bump(C).',
+      `require('fs').writeFileSync('counter_server.ts', ${JSON.stringify(byTen)}).`,
+      'c(counter_server).',
+      'counter_server:bump(C).',
+    ].join('\n') + '\n',
+    { cwd: dir },
+  );
+  assert.equal(status, 0, stderr);
+  assert.match(stdout, /3> 1\n/);
+  assert.match(stdout, /6> 11\n/);
+});
+
 test('upgrade(counter_server) suspends, loads, converts and resumes every counter in one step', (t) => {
   const dir = counterDir(t);
   const { status, stdout, stderr } = runPiped(
