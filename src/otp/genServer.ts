@@ -43,11 +43,11 @@ export type CodeChangeResult<S> = readonly ['ok', S] | readonly ['error', unknow
 
 /**
  * A gen_server callback module. Type a module against it with a handle:
- * `moduleHandle<typeof import('./kv')>('kv') satisfies gen_server.Behaviour<State>`.
+ * `moduleHandle<typeof import('./kv')>('kv') satisfies GenServerBehaviour<State>`.
  * Callbacks may also return a Receive (a call to another server): the server waits in it
  * and takes the handler's result as the callback's answer.
  */
-export interface Behaviour<S = any, Args = any> {
+export interface GenServerBehaviour<S = any, Args = any> {
   init(args: Args): InitResult<S> | Receive;
   handle_call?(request: any, from: From, state: S): CallResult<S> | Receive;
   handle_cast?(message: any, state: S): CastResult<S> | Receive;
@@ -62,7 +62,7 @@ export interface StartOptions {
   debug?: readonly ('trace' | 'log' | 'statistics' | readonly ['log', number])[];
 }
 
-type ModuleArgument = Behaviour | string | object;
+type ModuleArgument = GenServerBehaviour | string | object;
 
 const servers = new WeakMap<Process, GenServerProcess>();
 
