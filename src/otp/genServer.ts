@@ -15,7 +15,7 @@ import { send } from '../runtime/api';
 import { callingProcess } from '../runtime/caller';
 import { monitor, demonitor } from '../runtime/links';
 import { allProcesses } from '../runtime/table';
-import { writeOutput } from '../io/output';
+import { writeOutput } from '../runtime/output';
 import { formatTerm } from '../io/print';
 import { reportHeader } from '../io/exception';
 import { codeServer } from '../code/codeServer';

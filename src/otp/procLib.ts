@@ -16,7 +16,7 @@ import { register, whereis } from '../runtime/registry';
 import { currentProcess, runAs } from '../runtime/scheduler';
 import { spawn, spawn_link } from '../runtime/spawn';
 import { processOf } from '../runtime/table';
-import { writeOutput } from '../io/output';
+import { writeOutput } from '../runtime/output';
 import { formatTerm } from '../io/print';
 import { reportHeader } from '../io/exception';
 

@@ -8,7 +8,7 @@ import { after, receive, type Receive, _ } from '../runtime/receive';
 import { exit, process_flag, self } from '../runtime/api';
 import { monitor, unlink } from '../runtime/links';
 import { currentProcess } from '../runtime/scheduler';
-import { writeOutput } from '../io/output';
+import { writeOutput } from '../runtime/output';
 import { formatTerm } from '../io/print';
 import { reportHeader } from '../io/exception';
 import { describe, genCall, moduleName, type CallTimeout, type ServerRef } from './gen';

@@ -6,7 +6,7 @@ import { badarg, ErlangException } from '../runtime/errors';
 import type { Pid } from '../runtime/pid';
 import type { Process } from '../runtime/process';
 import { receive, _, type Receive } from '../runtime/receive';
-import { writeOutput } from '../io/output';
+import { writeOutput } from '../runtime/output';
 import { formatTerm } from '../io/print';
 import { ancestors } from './procLib';
 import { genCall, moduleName, reply, type CallTimeout, type From, type ServerRef } from './gen';
