@@ -20,7 +20,7 @@ export function init(name: string): ['ok', State] {
 }
 
 /** 'ping' answers `['pong', name, pid]`. */
-export function handle_call(request: 'ping', _from: From, state: State): CallResult<State> {
+export function handle_call(_request: 'ping', _from: From, state: State): CallResult<State> {
   const next = { ...state, pings: state.pings + 1 };
   return ['reply', ['pong', state.name, self()], next];
 }

@@ -72,6 +72,27 @@ test('a reloaded callback module takes over at the next message, without code_ch
   assert.match(stdout, /6> 11\n/);
 });
 
+test('waiting for a reply does not keep the shell in the module: reloading twice kills nobody', (t) => {
+  const dir = counterDir(t);
+  const { status, stdout, stderr } = runPiped(
+    [
+      'c(counter_server).',
+      "['ok', C] = counter_server:start().",
+      'Shell = self().',
+      'counter_server:bump(C).',
+      'c(counter_server).',
+      'c(counter_server).',
+      'self() === Shell.',
+      'counter_server:bump(C).',
+    ].join('\n') + '\n',
+    { cwd: dir },
+  );
+  assert.equal(status, 0, stderr);
+  assert.doesNotMatch(stdout, /killed/);
+  assert.match(stdout, /7> true\n/);
+  assert.match(stdout, /8> 2\n/);
+});
+
 test('upgrade(counter_server) suspends, loads, converts and resumes every counter in one step', (t) => {
   const dir = counterDir(t);
   const { status, stdout, stderr } = runPiped(

@@ -6,6 +6,7 @@ export { exitProcess } from '../runtime/exits';
 export { MODULE_NAME_KEY } from '../runtime/process';
 export { wrapTimers } from '../runtime/timers';
 export { ErlangException } from '../runtime/errors';
+export { isReleasingCode } from '../runtime/receive';
 export { writeOutput } from '../runtime/output';
 export { formatThrown } from '../io/exception';
 

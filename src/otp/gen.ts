@@ -8,7 +8,7 @@ import { Pid, type Ref } from '../runtime/pid';
 import { monitor, demonitor } from '../runtime/links';
 import { lookupName } from '../runtime/registry';
 import { type Process, EXITED } from '../runtime/process';
-import { after, receive, type Receive, _ } from '../runtime/receive';
+import { after, receive, releasesCode, type Receive, _ } from '../runtime/receive';
 import { send } from '../runtime/api';
 import { callingProcess } from '../runtime/caller';
 import { processOf } from '../runtime/table';
@@ -76,12 +76,12 @@ export function genCall(
   const replyClause = [[ref, _], onReply] as const;
   const downClause = [['DOWN', ref, _, _, _], onDown] as const;
   if (timeout === 'infinity' || timeout === Infinity) {
-    return (receive as (...c: unknown[]) => Receive)(replyClause, downClause);
+    return releasesCode((receive as (...c: unknown[]) => Receive)(replyClause, downClause));
   }
   if (typeof timeout !== 'number' || !(timeout >= 0)) {
     throw badarg(`${label[0]}.${label[1]}: the timeout must be a number of milliseconds or 'infinity', got ${describe(timeout)}`);
   }
-  return (receive as (...c: unknown[]) => Receive)(replyClause, downClause, after(timeout, onTimeout));
+  return releasesCode((receive as (...c: unknown[]) => Receive)(replyClause, downClause, after(timeout, onTimeout)));
 }
 
 /** Answers a call: `[tag, reply]` to the caller, as gen:reply does. */

@@ -10,7 +10,7 @@
 import { classify, ErlangException, badarg, isNormalExit } from '../runtime/errors';
 import { Pid } from '../runtime/pid';
 import type { Process } from '../runtime/process';
-import { after, continueReceive, matches, receive, Receive, _ } from '../runtime/receive';
+import { after, continueReceive, matches, receive, Receive, releasesCode, _ } from '../runtime/receive';
 import { send } from '../runtime/api';
 import { callingProcess } from '../runtime/caller';
 import { monitor, demonitor } from '../runtime/links';
@@ -454,6 +454,6 @@ export const gen_server = {
         throw new ErlangException('exit', ['timeout', label]);
       }));
     }
-    return (receive as (...c: unknown[]) => Receive)(...clauses) as Receive<'ok'>;
+    return releasesCode((receive as (...c: unknown[]) => Receive)(...clauses)) as Receive<'ok'>;
   },
 };
