@@ -80,6 +80,8 @@ export class ProcessExtras {
    */
   declare initialCallLabel: string | undefined;
   declare crashReporter: ((reason: unknown) => void) | null;
+  /** The last receive marked as waiting in library code (receive.ts releasesCode). */
+  declare codeReleasingReceive: Receive | null;
 
   constructor() {
     this.currentFunction = undefined;
@@ -98,6 +100,7 @@ export class ProcessExtras {
     this.pendingExitReason = undefined;
     this.initialCallLabel = undefined;
     this.crashReporter = null;
+    this.codeReleasingReceive = null;
   }
 }
 

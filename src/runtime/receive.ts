@@ -173,18 +173,17 @@ export function continueReceive(pending: Receive, next: (produce: () => unknown)
   return (receive as (...c: unknown[]) => Receive)(...clauses);
 }
 
-const libraryReceives = new WeakSet<Receive>();
-
 /**
  * Marks a receive whose handlers are library code, such as the wait for a call's reply: a
  * module function that returns it has finished with its module's code, so the caller is not
  * taken for a process still running that version when the module is reloaded (and purged).
+ * The mark is the owner's last such receive (a field, not a WeakSet: this is on every call).
  */
 export function releasesCode<R extends Receive>(r: R): R {
-  libraryReceives.add(r);
+  r.owner.extras().codeReleasingReceive = r;
   return r;
 }
 
 export function isReleasingCode(value: unknown): boolean {
-  return value instanceof Receive && libraryReceives.has(value);
+  return value instanceof Receive && value.owner.ext?.codeReleasingReceive === value;
 }
