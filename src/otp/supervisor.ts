@@ -4,7 +4,7 @@
 // child to stop is a receive: the callbacks return it and the gen_server loop waits in it.
 import { ErlangException, badarg, isNormalExit } from '../runtime/errors';
 import { Pid } from '../runtime/pid';
-import { after, receive, type Receive, _ } from '../runtime/receive';
+import { after, matches, receive, type Receive, _ } from '../runtime/receive';
 import { exit, process_flag, self } from '../runtime/api';
 import { monitor, unlink } from '../runtime/links';
 import { currentProcess } from '../runtime/scheduler';
@@ -213,8 +213,9 @@ function startChild(child: Child, extraArgs: readonly unknown[]): ['ok', Pid] | 
   return ['error', result];
 }
 
+/** Child ids are terms: equal by value, as Erlang compares them. */
 function sameId(a: unknown, b: unknown): boolean {
-  return a === b || (a instanceof Pid && b instanceof Pid && a.id === b.id) || (typeof a === 'object' && formatTerm(a) === formatTerm(b));
+  return matches(a, b);
 }
 
 function findById(state: State, id: unknown): Child | undefined {
