@@ -209,6 +209,11 @@ export class GenServerProcess implements SystemHost {
     return this.terminate(['bad_return_value', result], this.state, lastIn);
   }
 
+  /** Enters the loop with what init answered: the state, and maybe a timeout or a continue. */
+  begin(state: unknown, next: unknown): unknown {
+    return this.continueWith(state, next, undefined);
+  }
+
   /** The new state, and what the callback asked for next: a timeout, hibernation, a continue. */
   private continueWith(state: unknown, next: unknown, lastIn: unknown): unknown {
     this.state = state;
@@ -379,7 +384,7 @@ export function startServer(
       const result = callbacks.init(args);
       if (Array.isArray(result) && result[0] === 'ok' && (result.length === 2 || (result.length === 3 && isTimeout(result[2])))) {
         servers.set(proc, server);
-        return { run: () => server['continueWith'](result[1], result[2], undefined) };
+        return { run: () => server.begin(result[1], result[2]) };
       }
       if (Array.isArray(result) && result[0] === 'stop' && result.length === 2) {
         return { result: ['error', result[1]], exitReason: result[1] };
