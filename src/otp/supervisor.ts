@@ -374,9 +374,11 @@ function stopChild(state: State, child: Child, then: () => unknown): unknown {
   const pid = child.pid;
   if (pid === undefined) return then();
   child.pid = undefined;
-  const ref = monitor('process', pid);
+  // Unlinked first, and its queued EXIT dropped, before the monitor marks the mailbox for the
+  // DOWN it waits for (a receive for a fresh ref starts where the mark is).
   unlink(pid);
   dropExitMessages(pid);
+  const ref = monitor('process', pid);
   const expected = child.shutdown === 'brutal_kill' ? 'killed' : 'shutdown';
   const gone = (reason: unknown): unknown => {
     if (reason !== expected && reason !== 'noproc') report(state, 'shutdown_error', reason, { ...child, pid });
@@ -399,7 +401,9 @@ function stopChild(state: State, child: Child, then: () => unknown): unknown {
 function dropExitMessages(pid: Pid): void {
   const proc = currentProcess()!;
   const kept = proc.mailbox.filter((m) => !(Array.isArray(m) && m[0] === 'EXIT' && m[1] instanceof Pid && m[1].id === pid.id));
-  if (kept.length !== proc.mailbox.length) proc.mailbox = kept;
+  if (kept.length === proc.mailbox.length) return;
+  proc.mailbox = kept;
+  if (proc.ext !== null) proc.ext.freshRefAt = 0; // positions moved: scan from the start
 }
 
 /** A SUPERVISOR REPORT in erl's layout, terms in TypeScript notation. */

@@ -82,6 +82,14 @@ export class ProcessExtras {
   declare crashReporter: ((reason: unknown) => void) | null;
   /** The last receive marked as waiting in library code (receive.ts releasesCode). */
   declare codeReleasingReceive: Receive | null;
+  /**
+   * The ref this process made last (make_ref, monitor) and how long its mailbox was then: no
+   * message before that position can hold the ref, so a receive that only matches messages
+   * holding it starts there (BEAM's receive marker, which makes a call's reply O(1) to find
+   * behind any number of unrelated messages).
+   */
+  declare freshRef: Ref | null;
+  declare freshRefAt: number;
 
   constructor() {
     this.currentFunction = undefined;
@@ -101,6 +109,8 @@ export class ProcessExtras {
     this.initialCallLabel = undefined;
     this.crashReporter = null;
     this.codeReleasingReceive = null;
+    this.freshRef = null;
+    this.freshRefAt = 0;
   }
 }
 

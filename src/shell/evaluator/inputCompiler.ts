@@ -8,20 +8,18 @@
 import { Script } from 'node:vm';
 import { tokenize, significantTokens, type Token } from '../forms/tokenizer';
 import { depthChange } from '../forms/terminator';
+import { esbuildApi } from '../../code/compile';
 
 export type CompiledInput =
   | { ok: true; script: Script; awaitsPromise: boolean }
   | { ok: false; message: string };
-
-let esbuild: typeof import('esbuild') | undefined;
 
 export async function compileInput(code: string, usesAwait: boolean, filename: string): Promise<CompiledInput> {
   const direct = tryCompile(code, usesAwait, filename);
   if (direct.ok) return direct;
   let stripped: string;
   try {
-    esbuild ??= await import('esbuild');
-    stripped = (await esbuild.transform(code, { loader: 'ts', sourcefile: filename })).code;
+    stripped = (await esbuildApi().transform(code, { loader: 'ts', sourcefile: filename })).code;
   } catch (failure) {
     return { ok: false, message: esbuildMessage(failure) ?? direct.message };
   }
