@@ -162,7 +162,9 @@ test('a callback that raises stops the server with the error; a thrown value is 
     return [thrown, failed[0], failed[1][0].message, is_process_alive(pid)];
   });
   assert.deepEqual(got, ['thrown', 'exit', 'boom', false]);
-  assert.match(output.join(''), /exception error: /);
+  // Where the error was thrown, as erl's crash report says `in function`.
+  assert.match(output.join(''), /\*\* Reason for termination ==\n\*\* Error: boom\n +at /);
+  assert.match(output.join(''), /    exception error: Error: boom\n      in function  \S*handle_call/);
 });
 
 test("['stop', reason, reply, state] answers, runs terminate, and ends with the reason", async () => {

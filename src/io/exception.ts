@@ -95,7 +95,7 @@ function reportTimestampNow(): string {
   return reportTimestamp(when, (nowMs % 1000) * 1000);
 }
 
-function describeExitValue(reason: unknown): string {
+export function describeExitValue(reason: unknown): string {
   if (reason instanceof ErlangException) {
     const message = explicitMessage(reason);
     const term = formatValue(reason.reason);

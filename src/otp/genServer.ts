@@ -17,7 +17,7 @@ import { monitor, demonitor } from '../runtime/links';
 import { allProcesses } from '../runtime/table';
 import { writeOutput } from '../runtime/output';
 import { formatTerm } from '../io/print';
-import { reportHeader } from '../io/exception';
+import { describeExitValue, reportHeader } from '../io/exception';
 import { codeServer } from '../code/codeServer';
 import { moduleHandle } from '../code/moduleHandle';
 import { MODULE_NAME_KEY } from '../runtime/process';
@@ -268,7 +268,7 @@ export class GenServerProcess implements SystemHost {
       `** Last message in was ${formatTerm(lastIn)}`,
       `** When Server state == ${formatTerm(this.state)}`,
       '** Reason for termination ==',
-      `** ${formatTerm(reason)}`,
+      `** ${reason instanceof Error ? describeExitValue(reason) : formatTerm(reason)}`,
     ];
     if (this.debug?.log) lines.push('** Log ==', `** ${formatTerm(this.debug.log.events)}`);
     return `${reportHeader('ERROR REPORT')}${lines.join('\n')}\n\n`;

@@ -18,7 +18,8 @@ import { spawn, spawn_link } from '../runtime/spawn';
 import { processOf } from '../runtime/table';
 import { writeOutput } from '../runtime/output';
 import { formatTerm } from '../io/print';
-import { reportHeader } from '../io/exception';
+import { reportHeader, userFrames } from '../io/exception';
+import { errorHeadline } from '../io/print';
 
 export type StartResult = ['ok', Pid] | 'ignore' | ['error', unknown];
 
@@ -100,7 +101,7 @@ function crashReport(proc: Process, reason: unknown, kind: string): string {
     `    initial call: ${proc.initialCall}`,
     `    pid: ${proc.pid}`,
     `    registered_name: ${proc.registeredName ?? '[]'}`,
-    `    exception ${kind}: ${formatTerm(reason)}`,
+    ...exceptionLines(kind, reason),
     `    ancestors: ${formatTerm(ancestors(proc))}`,
     `    message_queue_len: ${proc.mailbox.length}`,
     `    messages: ${formatTerm(proc.mailbox)}`,
@@ -111,6 +112,13 @@ function crashReport(proc: Process, reason: unknown, kind: string): string {
     '  neighbours:',
   ];
   return `${reportHeader('CRASH REPORT')}${lines.join('\n')}\n\n`;
+}
+
+/** `exception error: Error: boom` and, for a JavaScript error, where it was thrown, as erl's `in function`. */
+function exceptionLines(kind: string, reason: unknown): string[] {
+  if (!(reason instanceof Error)) return [`    exception ${kind}: ${formatTerm(reason)}`];
+  const frames = userFrames(reason).map((frame, i) => `      ${i === 0 ? 'in function ' : 'in call from'} ${frame.replace(/^at /, '')}`);
+  return [`    exception ${kind}: ${errorHeadline(reason)}`, ...frames];
 }
 
 /** `exit(reason)` as the running process: what a server does once it has cleaned up. */
