@@ -2,6 +2,7 @@
 // before tests and benchmarks, and before packing, so bin/eshell-ts never needs a
 // TypeScript loader on the path to the first prompt.
 import { build } from 'esbuild';
+import { BUNDLE_OPTIONS } from './esbuildOptions.mjs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -27,12 +28,8 @@ await build({
     Object.entries(entryPoints).filter(([, file]) => existsSync(path.join(root, file))),
   ),
   outdir: 'dist',
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
+  ...BUNDLE_OPTIONS,
   sourcemap: 'linked',
-  external: ['esbuild', 'typescript', 'ts-node', 'node-pty'],
   logLevel: 'warning',
 });
 

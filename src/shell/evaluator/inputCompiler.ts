@@ -97,8 +97,7 @@ function returnLastExpression(body: string): string {
   return `${body.slice(0, lastStart)}\nreturn (${last}\n);`;
 }
 
-/** +1 for an opening bracket, -1 for a closing one. A template literal's `${` and `}` are
- *  parts of its template tokens, so they do not count. */
+/** esbuild's first error as `line:column: text`, or undefined when it gave none. */
 function esbuildMessage(failure: unknown): string | undefined {
   const errors = (failure as { errors?: Array<{ text: string; location?: { line: number; column: number } }> }).errors;
   const first = errors?.[0];
