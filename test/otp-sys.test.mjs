@@ -50,7 +50,7 @@ test("get_status answers OTP's status shape", async () => {
   assert.equal(status[1], pid);
   assert.deepEqual(status[2], ['module', 'gen_server']);
   const [pdict, mode, parent, debug, data] = status[3];
-  assert.deepEqual(pdict[0], ['$initial_call', 'anonymous:init/1']);
+  assert.deepEqual(pdict[0], ['$initial_call', ['anonymous', 'init', 1]]);
   assert.equal(mode, 'running');
   assert.equal(parent, pid);
   assert.deepEqual(debug, []);

@@ -133,12 +133,18 @@ function status(host: SystemHost, mode: 'running' | 'suspended'): unknown {
   if (debug?.log) debugList.push(['log', debug.log.events]);
   if (debug?.statistics) debugList.push(['statistics', debug.statistics]);
   return ['status', host.proc.pid, ['module', 'gen_server'], [
-    [['$initial_call', host.proc.initialCall], ['$ancestors', ancestors(host.proc)]],
+    [['$initial_call', initialCallTuple(host.proc.initialCall)], ['$ancestors', ancestors(host.proc)]],
     mode,
     host.parent,
     debugList,
     host.statusData(mode),
   ]];
+}
+
+/** `kv:init/1` as proc_lib's `$initial_call` holds it: `['kv', 'init', 1]`. */
+function initialCallTuple(label: string): unknown {
+  const match = /^(.*):([^:/]+)\/(\d+)$/.exec(label);
+  return match ? [match[1], match[2], Number(match[3])] : label;
 }
 
 function debugCommand(host: SystemHost, command: unknown): unknown {
