@@ -99,9 +99,11 @@ test("init's answers: ['stop', r] is ['error', r], 'ignore', and anything else i
     const skipped = gen_server.start(counter, 'skip');
     const junk = gen_server.start(counter, 'junk');
     const thrown = gen_server.start({ init: () => { throw new Error('no init'); } }, []);
-    return [refused, skipped, junk, thrown[0], thrown[1].message];
+    const answered = gen_server.start({ init: () => { throw ['ok', 'thrown state']; } }, []);
+    return [refused, skipped, junk, thrown[0], thrown[1][0].message, Array.isArray(thrown[1][1]), answered[0]];
   });
-  assert.deepEqual(got, [['error', 'refused'], 'ignore', ['error', ['bad_return_value', ['what']]], 'error', 'no init']);
+  // An error in init is [reason, stack], as OTP's {Reason, Stacktrace}; a thrown value is init's answer.
+  assert.deepEqual(got, [['error', 'refused'], 'ignore', ['error', ['bad_return_value', ['what']]], 'error', 'no init', true, 'ok']);
 });
 
 test('start_link: a failing init answers the caller with an error instead of killing it', async () => {
@@ -159,12 +161,13 @@ test('a callback that raises stops the server with the error; a thrown value is 
     const [, pid] = gen_server.start(counter, 1);
     const thrown = await gen_server.call(pid, 'throw');
     const failed = await catchExit(gen_server.call(pid, 'error'));
-    return [thrown, failed[0], failed[1][0].message, is_process_alive(pid)];
+    return [thrown, failed[0], failed[1][0][0].message, failed[1][0][1].length > 0, is_process_alive(pid)];
   });
-  assert.deepEqual(got, ['thrown', 'exit', 'boom', false]);
+  // The server ends with [error, stack], OTP's {Reason, Stacktrace}.
+  assert.deepEqual(got, ['thrown', 'exit', 'boom', true, false]);
+  assert.match(output.join(''), /\*\* Reason for termination ==\n\*\* \[\[Error: boom\], \[\[/);
   // Where the error was thrown, as erl's crash report says `in function`.
-  assert.match(output.join(''), /\*\* Reason for termination ==\n\*\* Error: boom\n +at /);
-  assert.match(output.join(''), /    exception error: Error: boom\n      in function  \S*handle_call/);
+  assert.match(output.join(''), /    exception error: Error: boom\n      in function  \S+:\S*handle_call\/\d+ \(/);
 });
 
 test("['stop', reason, reply, state] answers, runs terminate, and ends with the reason", async () => {

@@ -176,7 +176,7 @@ test('tree_sup: each strategy restarts what OTP restarts', () => {
     'first restarted, second restarted, third restarted',
     'first same, second restarted, third restarted',
   ]);
-  assert.match(stdout, /=SUPERVISOR REPORT====.*\n    supervisor: \['local', 'tree_sup'\]\n    errorContext: child_terminated\n    reason: 'boom'/);
+  assert.match(stdout, /=SUPERVISOR REPORT====.*\n    supervisor: \['local', 'tree_sup'\]\n    errorContext: child_terminated\n    reason: \['boom', \[\['tree_worker', 'handle_cast', 2, \[\['file', 'tree_worker.ts'\]/);
 });
 
 test('tree_sup: simple_one_for_one adds workers from one template; too many crashes end the tree', () => {

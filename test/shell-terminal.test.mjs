@@ -78,7 +78,7 @@ test('console.log and a crash report while a person types land above the prompt,
   const at = lines.indexOf('logged 1');
   assert.ok(at > 0, lines.join('\n'));
   assert.match(lines[at + 1], /^=ERROR REPORT==== /);
-  assert.deepEqual(lines.slice(at + 2, at + 4), [`Error in process ${lines[at - 1]} with exit value:`, "'boom'"]);
+  assert.deepEqual(lines.slice(at + 2, at + 4), [`Error in process ${lines[at - 1]} with exit value:`, "[['nocatch', 'boom'], []]"]);
   assert.equal(lines.filter((line) => line.includes('Typed')).length, 1);
 });
 

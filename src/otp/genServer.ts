@@ -7,7 +7,7 @@
 // is allocated per message but the Receive), and dispatches on the OTP wire shapes:
 // `['$gen_call', [pid, tag], request]`, `['$gen_cast', msg]`, `['system', from, request]`,
 // the parent's `['EXIT', parent, reason]`, and anything else for handle_info.
-import { classify, ErlangException, badarg, isNormalExit } from '../runtime/errors';
+import { classify, ErlangException, badarg, exitReasonOf, isNormalExit } from '../runtime/errors';
 import { Pid } from '../runtime/pid';
 import type { Process } from '../runtime/process';
 import { after, continueReceive, matches, receive, Receive, releasesCode, _ } from '../runtime/receive';
@@ -17,7 +17,7 @@ import { monitor, demonitor } from '../runtime/links';
 import { allProcesses } from '../runtime/table';
 import { writeOutput } from '../runtime/output';
 import { formatTerm } from '../io/print';
-import { describeExitValue, reportHeader } from '../io/exception';
+import { reportHeader } from '../io/exception';
 import { codeServer } from '../code/codeServer';
 import { moduleHandle } from '../code/moduleHandle';
 import { MODULE_NAME_KEY } from '../runtime/process';
@@ -167,7 +167,8 @@ export class GenServerProcess implements SystemHost {
       result = callback();
     } catch (thrown) {
       const { kind, reason } = classify(thrown);
-      if (kind !== 'throw') return this.crash(kind, reason, lastIn);
+      // An error ends the server with [reason, stack], as OTP's {Reason, Stacktrace}.
+      if (kind !== 'throw') return this.crash(kind, exitReasonOf(thrown), lastIn);
       result = reason;
     }
     if (result instanceof Receive) return continueReceive(result, (produce) => this.invoke(lastIn, produce, then));
@@ -255,7 +256,7 @@ export class GenServerProcess implements SystemHost {
       const { kind, reason: failure } = classify(thrown);
       if (kind !== 'throw') {
         setCrashClass(this.proc, kind);
-        return finish(failure);
+        return finish(kind === 'error' ? exitReasonOf(thrown) : failure);
       }
     }
     if (result instanceof Receive) return continueReceive(result, (produce) => this.afterTerminate(produce, reason, finish));
@@ -268,7 +269,7 @@ export class GenServerProcess implements SystemHost {
       `** Last message in was ${formatTerm(lastIn)}`,
       `** When Server state == ${formatTerm(this.state)}`,
       '** Reason for termination ==',
-      `** ${reason instanceof Error ? describeExitValue(reason) : formatTerm(reason)}`,
+      `** ${formatTerm(reason)}`,
     ];
     if (this.debug?.log) lines.push('** Log ==', `** ${formatTerm(this.debug.log.events)}`);
     return `${reportHeader('ERROR REPORT')}${lines.join('\n')}\n\n`;
@@ -381,7 +382,15 @@ export function startServer(
       const server = new GenServerProcess(proc, parent, callbacks, modName, Debug.fromOptions(options?.debug, proc));
       // Between messages the server sits in gen_server's loop, as erl's i() shows it.
       proc.extras().currentFunction = 'gen_server:loop/7';
-      const result = callbacks.init(args);
+      let result: unknown;
+      try {
+        result = callbacks.init(args);
+      } catch (thrown) {
+        // A thrown value is init's answer, as OTP catches `throw`; errors end the start.
+        const { kind, reason } = classify(thrown);
+        if (kind !== 'throw') throw thrown;
+        result = reason;
+      }
       if (Array.isArray(result) && result[0] === 'ok' && (result.length === 2 || (result.length === 3 && isTimeout(result[2])))) {
         servers.set(proc, server);
         return { run: () => server.begin(result[1], result[2]) };

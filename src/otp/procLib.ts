@@ -7,7 +7,7 @@
 // TypeScript caller and a supervisor starting children in order want. OTP's starter blocks
 // in a receive for the same effect. An init that fails leaves the starter unlinked and
 // answering `['error', reason]` (OTP 26's proc_lib:start_link), rather than killing it.
-import { badarg, classify, ErlangException } from '../runtime/errors';
+import { badarg, classify, ErlangException, exitReasonOf } from '../runtime/errors';
 import { terminate } from '../runtime/exits';
 import { unlink } from '../runtime/links';
 import type { Pid } from '../runtime/pid';
@@ -18,7 +18,8 @@ import { spawn, spawn_link } from '../runtime/spawn';
 import { processOf } from '../runtime/table';
 import { writeOutput } from '../runtime/output';
 import { formatTerm } from '../io/print';
-import { reportHeader, userFrames } from '../io/exception';
+import { reportHeader } from '../io/exception';
+import { isErlangStack } from '../runtime/stackFrames';
 import { errorHeadline } from '../io/print';
 
 export type StartResult = ['ok', Pid] | 'ignore' | ['error', unknown];
@@ -59,6 +60,9 @@ export function startProcess(options: StartOptions): StartResult {
   Object.defineProperty(entry, 'name', { value: 'init' });
   const pid = options.link ? spawn_link(entry) : spawn(entry);
   const proc = processOf(pid)!;
+  // It runs the behaviour's loop, library code, whatever module called start: a reload of
+  // that module must not take it for a process in old code (its callbacks are remote calls).
+  proc.leaveAllCode();
   const ext = proc.extras();
   ext.initialCallLabel = options.initialCall;
   ancestorsOf.set(proc, starter === undefined ? [] : [starter.pid, ...ancestors(starter)]);
@@ -70,7 +74,8 @@ export function startProcess(options: StartOptions): StartResult {
     try {
       outcome = options.init(parent, proc);
     } catch (thrown) {
-      const { kind, reason } = classify(thrown);
+      const { kind } = classify(thrown);
+      const reason = exitReasonOf(thrown); // [reason, stack] for an error, as OTP's init_it
       setCrashClass(proc, kind);
       outcome = { result: ['error', reason], exitReason: reason };
     }
@@ -116,9 +121,20 @@ function crashReport(proc: Process, reason: unknown, kind: string): string {
 
 /** `exception error: Error: boom` and, for a JavaScript error, where it was thrown, as erl's `in function`. */
 function exceptionLines(kind: string, reason: unknown): string[] {
-  if (!(reason instanceof Error)) return [`    exception ${kind}: ${formatTerm(reason)}`];
-  const frames = userFrames(reason).map((frame, i) => `      ${i === 0 ? 'in function ' : 'in call from'} ${frame.replace(/^at /, '')}`);
-  return [`    exception ${kind}: ${errorHeadline(reason)}`, ...frames];
+  const withStack = kind === 'error' && Array.isArray(reason) && reason.length === 2 && isErlangStack(reason[1]);
+  if (!withStack) return [`    exception ${kind}: ${reason instanceof Error ? errorHeadline(reason) : formatTerm(reason)}`];
+  const [error, stack] = reason as [unknown, unknown[]];
+  const frames = stack.map((frame, i) => `      ${i === 0 ? 'in function ' : 'in call from'} ${frameText(frame)}`);
+  return [`    exception error: ${error instanceof Error ? errorHeadline(error) : formatTerm(error)}`, ...frames];
+}
+
+/** `[m, f, arity, [['file', f], ['line', n]]]` as erl prints it: `m:f/arity (f, line n)`. */
+function frameText(frame: unknown): string {
+  if (!Array.isArray(frame) || frame.length !== 4) return formatTerm(frame);
+  const [module, fn, arity, location] = frame;
+  const where = Array.isArray(location) ? Object.fromEntries(location.filter(Array.isArray) as [string, unknown][]) : {};
+  const place = where.file !== undefined ? ` (${String(where.file)}${where.line !== undefined ? `, line ${String(where.line)}` : ''})` : '';
+  return `${String(module)}:${String(fn)}/${Array.isArray(arity) ? arity.length : String(arity)}${place}`;
 }
 
 /** `exit(reason)` as the running process: what a server does once it has cleaned up. */

@@ -5,8 +5,9 @@ import { errorReportHeader, formatCrashReport } from '../io/exception';
 import { formatValue } from '../io/print';
 import type { Pid } from './pid';
 
-export function reportProcessCrash(pid: Pid, reason: unknown): void {
-  writeOutput(formatCrashReport(String(pid), reason));
+/** Erlang's report for a process that ended by an uncaught error or throw; `thrown` may explain it. */
+export function reportProcessCrash(pid: Pid, reason: unknown, thrown?: unknown): void {
+  writeOutput(formatCrashReport(String(pid), reason, undefined, thrown));
 }
 
 /** A report with Erlang's header and a free-form first line, for failures with no process. */

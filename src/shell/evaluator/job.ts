@@ -31,7 +31,7 @@ export interface JobOptions {
 
 /** What the job needs from the shell around it to turn input into a script. */
 export interface InputTranslator {
-  translate(source: string, job: ShellJob): { kind: 'empty' } | { kind: 'syntax-error'; message: string } | { kind: 'code'; code: string; usesAwait: boolean };
+  translate(source: string, job: ShellJob): { kind: 'empty' } | { kind: 'syntax-error'; message: string } | { kind: 'code'; code: string; usesAwait: boolean; waits: boolean };
 }
 
 interface Running {
@@ -72,7 +72,7 @@ export class ShellJob {
     if (translated.kind === 'syntax-error') {
       return reply({ text: `* ${translated.message}`, ok: false, prompt: this.promptNumber });
     }
-    const compiled = await compileInput(translated.code, translated.usesAwait, `shell:${this.promptNumber}`);
+    const compiled = await compileInput(translated.code, translated, `shell:${this.promptNumber}`);
     if (!compiled.ok) return reply({ text: `* ${compiled.message}`, ok: false, prompt: this.promptNumber });
     const entry = this.inputs.record(this.promptNumber, source.trim(), compiled.script);
     this.dispatch(compiled.script, compiled.awaitsPromise, {

@@ -13,11 +13,10 @@ import { shellDirectory } from './directory';
 import { isFailure } from '../../code/failure';
 import { currentProcess } from '../../runtime/scheduler';
 import { _ } from '../../runtime/patterns';
-import { continueReceive } from '../../runtime/receive';
-import { awaitedByShell, isMarked } from './evaluatorProcess';
 import { significantTokens, splitForms, tokenize, transformInput, type Token } from '../forms';
 import { RestMarker, VariableMarker } from './bindings';
 import { ShellJob, type InputTranslator, type Reply } from './job';
+import { inputSteps } from './evaluatorProcess';
 import { builtins } from './builtins';
 import { RESERVED_WORDS, isVariableName } from '../forms/vocabulary';
 
@@ -164,24 +163,15 @@ export class Shell implements InputTranslator {
 
   // ---- globals ----
 
-  /**
-   * `X = expr`: when expr is a call still waiting for its reply (a Receive), or a built-in
-   * the shell waits for (`upgrade(m)`), the match happens on the value it ends with.
-   */
-  private match(pattern: unknown, value: unknown): unknown {
-    if (value instanceof api.Receive) return continueReceive(value, (produce) => this.match(pattern, produce()));
-    if (value instanceof Promise && isMarked(value)) return awaitedByShell(value.then((settled) => this.match(pattern, settled)));
-    return this.currentJob().bindings.match(pattern, value);
-  }
-
   private installGlobals(): void {
     const helpers = {
-      match: (pattern: unknown, value: unknown) => this.match(pattern, value),
+      match: (pattern: unknown, value: unknown) => this.currentJob().bindings.match(pattern, value),
       v: (name: string) => new VariableMarker(name),
       rest: (pattern: unknown) => new RestMarker(pattern),
       wildcard: _,
       send: (dest: unknown, message: unknown) => api.send(dest as api.Pid, message),
       mod: (name: string) => libraryModule(name) ?? moduleHandle(name),
+      steps: inputSteps,
     };
     const shellRequire = (spec: string): unknown => {
       if (spec === 'eshell-ts') return api;
