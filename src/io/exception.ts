@@ -9,6 +9,7 @@ import { Chalk } from 'chalk';
 import { ErlangException, classify, defaultMessage, type ExceptionClass } from '../runtime/errors';
 import { errorHeadline, formatValue } from './print';
 import { erlangStack, isErlangStack, isInternalFrame, type ErlangFrame } from '../runtime/stackFrames';
+import { setErrorReportFormat } from '../runtime/crashReport';
 
 export interface ExceptionOptions {
   color?: boolean;
@@ -260,3 +261,12 @@ export function userFrames(error: Error, limit = MAX_USER_FRAMES): string[] {
 }
 
 export { isInternalFrame };
+
+// The runtime decides when a process's end is reported; the reports read as the shell prints.
+setErrorReportFormat({
+  processCrash: (pidText, reason, thrown) => formatCrashReport(pidText, reason, undefined, thrown),
+  error: (headline, value) => {
+    const shown = value instanceof Error ? (value.stack ?? `${value.name}: ${value.message}`) : formatValue(value);
+    return `${errorReportHeader()}${headline}\n${shown}\n`;
+  },
+});

@@ -15,6 +15,16 @@ export type CompiledInput =
   | { ok: true; script: Script; awaitsPromise: boolean }
   | { ok: false; message: string };
 
+/** The file name input typed at prompt N is compiled under (stack frames show it). */
+export function inputFileName(promptNumber: number): string {
+  return `shell:${promptNumber}`;
+}
+
+/** Whether a stack frame's file is input typed at the prompt. */
+export function isInputFile(file: string): boolean {
+  return file.startsWith('shell:');
+}
+
 /** How the forms layer left the code: with top-level `await`, with values to wait for. */
 export interface InputShape {
   usesAwait: boolean;
