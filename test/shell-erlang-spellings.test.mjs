@@ -67,6 +67,13 @@ test('catch Expr: the value, the thrown value, or the EXIT tuple, as Erlang catc
   assert.match(error, /^\['EXIT', \['baz', \[/);
   assert.deepEqual(await enter(sh, "catch exit(self(), 'kill').", 8), ['** exception exit: killed']);
   assert.deepEqual(await enter(sh, 'X.', 9), ['2'], 'bindings survive');
+  // erl: 10> self() ! go.   11> catch receive go -> throw(in_handler) end.   in_handler
+  //      12> [catch throw(a), catch timer:sleep(5), 3].                       [a,ok,3]
+  // A call that ends in a receive is waited for inside the catch, and what its handler
+  // throws is caught there.
+  assert.deepEqual(await enter(sh, "self() ! 'go'.", 10), ["'go'"]);
+  assert.deepEqual(await enter(sh, "catch receive(['go', () => { throw 'in_handler'; }]).", 11), ["'in_handler'"]);
+  assert.deepEqual(await enter(sh, "[catch erlang:throw('a'), catch timer:sleep(5), 3].", 12), ["['a', 'ok', 3]"]);
 });
 
 test('nregs() lists the registered processes, as regs() on one node', async (t) => {

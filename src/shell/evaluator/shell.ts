@@ -18,7 +18,7 @@ import { RestMarker, VariableMarker } from './bindings';
 import { ShellJob, type InputTranslator, type Reply } from './job';
 import { inputSteps } from './evaluatorProcess';
 import { bareArguments, builtins } from './builtins';
-import { catchForm } from './catchForm';
+import { catchForm, drainSteps } from './catchForm';
 import { installBareAtoms } from './bareAtoms';
 import { RESERVED_WORDS, isVariableName } from '../forms/vocabulary';
 
@@ -217,6 +217,7 @@ export class Shell implements InputTranslator {
       mod: (name: string) => this.runtimeModule(name) ?? moduleHandle(name),
       steps: inputSteps,
       catch: catchForm,
+      drain: drainSteps,
     };
     const shellRequire = (spec: string): unknown => {
       if (spec === 'eshell-ts') return api;

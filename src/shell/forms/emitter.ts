@@ -84,6 +84,11 @@ type Frame =
 
 /** Wraps each value the prompt waits for; see FormEmitter.emitRange and inputCompiler. */
 export const WAIT_MARKER = '__eshell_wait__';
+/**
+ * Wraps a generator whose waits belong to the input's (a `catch` whose body waits): the
+ * evaluator's generator delegates to it (`yield*`), so its waits happen in order inside it.
+ */
+export const DELEGATE_MARKER = '__eshell_delegate__';
 
 /** Whether items[k] continues the call chain before it: `.b`, `?.b`, `(…)`, `[…]`, `new X`. */
 function continuesChain(items: readonly Item[], k: number): boolean {
@@ -386,6 +391,11 @@ export class FormEmitter {
     if (isErlangCatch(items, k) && k + 1 < to) {
       // Erlang's `catch Expr`: the lowest precedence, so it takes the rest of the piece.
       const body = this.emitRange(segment, k + 1, to);
+      // A body with values to wait for becomes a generator the input's own delegates to, so
+      // that its waits still happen where they occur and what they raise is caught.
+      if (body.includes(WAIT_MARKER)) {
+        return { code: `${DELEGATE_MARKER}(__eshell.catch(function* () { return (${body}\n); }))`, next: to };
+      }
       return { code: `__eshell.catch(() => (${body}))`, next: to };
     }
     if (segment.remoteCalls.has(k)) {
