@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-const BENCHMARKS = ['ring', 'spawn', 'messaging', 'printing', 'reload', 'startup', 'typecheck', 'idle', 'etf', 'dist', 'rpc'];
+const BENCHMARKS = ['ring', 'spawn', 'messaging', 'printing', 'reload', 'startup', 'typecheck', 'idle', 'gen_server', 'etf', 'dist', 'rpc'];
 
 function run(name) {
   process.stderr.write(`running bench/${name}.mjs ...\n`);
@@ -30,8 +30,7 @@ function run(name) {
 }
 
 const results = Object.fromEntries(BENCHMARKS.map((name) => [name, run(name)]));
-const { ring, spawn, messaging, printing, reload, startup, typecheck, idle, dist } = results;
-const { etf } = results;
+const { ring, spawn, messaging, printing, reload, startup, typecheck, idle, gen_server, etf, dist } = results;
 const { rpc } = results;
 
 const fmt = (n, digits = 0) => (n === undefined || n === null ? 'n/a' : Number(n).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
@@ -54,6 +53,8 @@ const rows = [
   [`idle shell running the demo: heap after GC, minute 1 → ${idle?.minutes ?? 10}, MB`, idle ? `${fmt(idle.heapMbAtStart, 2)} → ${fmt(idle.heapMbAtEnd, 2)}` : 'n/a', '', '', 'no growth'],
   ['c(code_reload) without / with warm type checker, ms', `${fmt(typecheck?.c_median_ms_no_checker, 2)} / ${fmt(typecheck?.c_median_ms_checker_idle, 2)}`, '', '', '< 5'],
   ["c(code_reload, ['strict']) median, ms", fmt(typecheck?.c_strict_median_ms, 1), '', '', ''],
+  ['gen_server call round trips/s (andThen client / await client)', `${millions(gen_server?.eshellCallsPerSec)} / ${millions(gen_server?.eshellAwaitCallsPerSec)}`, millions(gen_server?.beamCallsPerSec), '', '≥ BEAM'],
+  ['gen_server call: eshell-ts / BEAM', fmt(gen_server?.vsBeam, 2), '', '', '≥ 1'],
   ['type warning after the prompt returns (warm / first), ms', `${fmt(typecheck?.warning_delay_ms, 1)} / ${fmt(typecheck?.first_warning_ms)}`, '', '', ''],
   ['term_to_binary, 100-element mixed term, ops/CPU-s', fmt(etf?.eshellEncodeOpsPerSec), fmt(etf?.beamEncodeOpsPerSec), '', '≥ BEAM'],
   ['binary_to_term, 100-element mixed term, ops/CPU-s', fmt(etf?.eshellDecodeOpsPerSec), fmt(etf?.beamDecodeOpsPerSec), '', '≥ BEAM'],

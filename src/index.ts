@@ -34,3 +34,5 @@ export { node, nodes, is_alive, net_kernel, net_adm, monitor_node, rpc, nl } fro
 // Erlang terms with no TypeScript value of their own, and the external term format.
 export { List, list, charlist, ImproperList, improperList, Float, float, Bitstring, bitstring, Port, ExportFun, exportFun, ErlangFun } from './runtime/terms';
 export { termToBinary, binaryToTerm, DecodeError } from './dist/etf';
+export { gen_server, supervisor, sys } from './otp';
+export type { GenServerBehaviour, InitResult, CallResult, CastResult, CodeChangeResult, Timeout, From, ServerRef, CallTimeout, StartResult, SupFlags, ChildSpec, SupervisorBehaviour } from './otp';
