@@ -52,6 +52,10 @@ export interface EvaluatorWorkerData {
   cwd: string;
   tty: boolean;
   columns: number;
+  /** Evaluate the startup file (.eshell-ts.ts) first: interactive sessions without --no-rc. */
+  startupFile: boolean;
+  /** --watch: load every module again whenever its source file is saved. */
+  watch: boolean;
 }
 
 /** Layout of the SharedArrayBuffer handed to the evaluator thread (Int32 slots). */

@@ -12,6 +12,7 @@ import { currentProcess } from '../../runtime/scheduler';
 import { EMPTY_MAILBOX } from '../../runtime/process';
 import { codeServer } from '../../code/codeServer';
 import { MODULE_NAME_KEY } from '../../code/moduleHandle';
+import { moduleWatcher } from '../../code/moduleWatcher';
 import { shellDirectory } from './directory';
 import { awaitedByShell } from './evaluatorProcess';
 import { formatColumns } from '../columns';
@@ -32,6 +33,8 @@ const HELP_TEXT = `Eshell-TS built-in commands:
   mm()          list modules whose source changed since they were loaded
   m()           list loaded modules;   m(mod)  information about mod
   h(mod)        documentation of mod;  h(mod, fun)  of one function
+  watch(mod)    load mod again whenever its file is saved;  unwatch(mod)  stop
+  watch()       watch every module loaded, now and later;  unwatch()  stop all
   cd(dir)       change directory;  pwd()  print it;  ls()  ls(dir)  list files
   i()           information about processes;  i(pid)  about one
   regs()        registered processes
@@ -65,6 +68,9 @@ export function builtins(host: BuiltinHost): Record<string, unknown> {
     l: (module: unknown) => codeServer.l(moduleSpec(module, 'l')),
     lm: () => codeServer.loadModified(),
     mm: () => codeServer.modifiedModules(),
+    watch: (module?: unknown) =>
+      module === undefined ? moduleWatcher().watchAll() : moduleWatcher().watch(moduleSpec(module, 'watch')),
+    unwatch: (module?: unknown) => moduleWatcher().unwatch(module === undefined ? undefined : moduleSpec(module, 'unwatch')),
     m: (module?: unknown) => print(module === undefined ? loadedModulesTable() : moduleDetails(moduleSpec(module, 'm'))),
     cd: (dir: unknown) => {
       if (typeof dir !== 'string') throw badarg('cd(dir): dir must be a string');

@@ -17,6 +17,8 @@ import { menuAnswer } from './menus';
 import type { EvaluatorWorkerData, FromEvaluator, ToEvaluator } from '../protocol';
 import { HEALTH_SLOTS, OUTPUT_PAUSE_AT, OUTPUT_RESUME_AT, healthSlots, writeLossSummary } from '../evaluatorHealth';
 import { lossSummary } from './lossSummary';
+import { findStartupFile } from './startupFile';
+import { moduleWatcher } from '../../code/moduleWatcher';
 
 const data = workerData as EvaluatorWorkerData;
 const port = parentPort!;
@@ -152,6 +154,10 @@ port.on('message', (message: ToEvaluator) => {
       process.exit(0);
   }
 });
+
+if (data.watch) moduleWatcher().watchAll();
+const startupFile = data.startupFile ? findStartupFile(data.cwd) : undefined;
+if (startupFile) shell.runStartupFile(startupFile, data.cwd);
 
 setInterval(refreshLossSummary, SUMMARY_EVERY_MS).unref();
 refreshLossSummary();

@@ -35,7 +35,10 @@ export interface InputTranslator {
 }
 
 interface Running {
-  readonly entry: Entry;
+  /** Undefined for the startup file's forms: they are not commands of the history. */
+  readonly entry: Entry | undefined;
+  /** The prompt number stays: the startup file runs before the first prompt's input. */
+  readonly keepsPrompt: boolean;
   readonly reply: (r: Reply) => void;
   readonly bindingsBefore: Set<string>;
   reported: boolean;
@@ -66,7 +69,8 @@ export class ShellJob {
     return this.running !== undefined;
   }
 
-  async evaluate(source: string, translator: InputTranslator, reply: (r: Reply) => void): Promise<void> {
+  /** With `startup`, a form of the startup file: not numbered, not in the history. */
+  async evaluate(source: string, translator: InputTranslator, reply: (r: Reply) => void, { startup = false } = {}): Promise<void> {
     const translated = translator.translate(source, this);
     if (translated.kind === 'empty') return reply({ text: '', ok: true, prompt: this.promptNumber });
     if (translated.kind === 'syntax-error') {
@@ -74,9 +78,10 @@ export class ShellJob {
     }
     const compiled = await compileInput(translated.code, translated.usesAwait, `shell:${this.promptNumber}`);
     if (!compiled.ok) return reply({ text: `* ${compiled.message}`, ok: false, prompt: this.promptNumber });
-    const entry = this.inputs.record(this.promptNumber, source.trim(), compiled.script);
+    const entry = startup ? undefined : this.inputs.record(this.promptNumber, source.trim(), compiled.script);
     this.dispatch(compiled.script, compiled.awaitsPromise, {
       entry,
+      keepsPrompt: startup,
       reply,
       bindingsBefore: new Set(this.bindings.entries().map(([name]) => name)),
       reported: false,
@@ -145,7 +150,7 @@ export class ShellJob {
         this.finishWithException(running, formatThrown(thrown, { color: this.options.color() }));
       },
       onUnboundVariable: (name) => {
-        this.inputs.forget(running.entry);
+        if (running.entry) this.inputs.forget(running.entry);
         this.finishWithException(running, `* variable '${name}' is unbound`, { advancePrompt: false });
       },
     };
@@ -154,7 +159,7 @@ export class ShellJob {
 
   private finishWithValue(running: Running, value: unknown): void {
     if (running.reported) return;
-    this.inputs.setResult(running.entry, value);
+    if (running.entry) this.inputs.setResult(running.entry, value);
     const text = formatValue(value, { color: this.options.color(), width: this.options.columns() });
     this.finish(running, text, true);
   }
@@ -170,7 +175,7 @@ export class ShellJob {
   private finish(running: Running, text: string, ok: boolean, advancePrompt = true): void {
     running.reported = true;
     if (this.running === running) this.running = undefined;
-    if (advancePrompt) this.promptNumber++;
+    if (advancePrompt && !running.keepsPrompt) this.promptNumber++;
     const reply = { text, ok, prompt: this.promptNumber };
     // Reported once the processes this evaluation woke have had their turn, so that what
     // they print (the server's "Received quit command") comes before the value, as in Eshell.

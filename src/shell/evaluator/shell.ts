@@ -18,6 +18,7 @@ import { RestMarker, VariableMarker } from './bindings';
 import { ShellJob, type InputTranslator, type Reply } from './job';
 import { builtins } from './builtins';
 import { RESERVED_WORDS, isVariableName } from '../forms/vocabulary';
+import { runStartupFile } from './startupFile';
 
 /** What the evaluator thread provides to the shell and, through it, to the built-ins. */
 export interface ShellHost {
@@ -42,6 +43,8 @@ export class Shell implements InputTranslator {
   /** Capitalised API globals (`Pid`, `Ref`, ...): in `['ok', Pid] = expr` the user means a
    *  variable, as in Erlang, and a binding may hide them (nothing in the runtime reads them). */
   private readonly shadowable = new Set<string>();
+  /** The startup file running; typed input waits for it. */
+  private startup: Promise<void> | undefined;
 
   constructor(private readonly host: ShellHost) {
     this.installGlobals();
@@ -61,16 +64,32 @@ export class Shell implements InputTranslator {
     return this.active;
   }
 
+  /** Runs the startup file in the active job (see startupFile.ts) before any typed input. */
+  runStartupFile(file: string, cwd: string): void {
+    const evaluateForm = (source: string) =>
+      new Promise<Reply>((resolve) => void this.evaluateForms(source, resolve, { startup: true }));
+    this.startup = runStartupFile(file, cwd, evaluateForm)
+      .catch(() => undefined) // a broken startup file never keeps the shell from starting
+      .finally(() => {
+        this.startup = undefined;
+      });
+  }
+
   /** Evaluates typed input; several forms on one line (`1. 2.`) run one after another. */
   async evaluate(source: string, reply: (r: Reply) => void): Promise<void> {
+    if (this.startup) await this.startup;
+    return this.evaluateForms(source, reply);
+  }
+
+  private async evaluateForms(source: string, reply: (r: Reply) => void, options: { startup?: boolean } = {}): Promise<void> {
     const job = this.active;
     const forms = splitForms(source);
-    if (forms.length <= 1) return job.evaluate(source, this, reply);
+    if (forms.length <= 1) return job.evaluate(source, this, reply, options);
     const texts: string[] = [];
     let last: Reply = { text: '', ok: true, prompt: job.promptNumber };
     for (const form of forms) {
       const numberBefore = job.promptNumber;
-      last = await new Promise<Reply>((resolve) => void job.evaluate(form, this, resolve));
+      last = await new Promise<Reply>((resolve) => void job.evaluate(form, this, resolve, options));
       if (last.text !== '') texts.push(last.text);
       if (last.prompt === numberBefore && !last.ok) break; // a syntax error ends the line, as in Eshell
     }

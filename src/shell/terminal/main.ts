@@ -40,6 +40,8 @@ function connect(options: ShellOptions, tty: boolean, handlers: ConnectionHandle
     cwd: process.cwd(),
     tty,
     columns: columns(),
+    startupFile: tty && !options.noRc,
+    watch: options.watch,
   }, withChdir, tty);
 }
 
