@@ -15,6 +15,8 @@ const entryPoints = {
   evaluator: 'src/shell/evaluator/evaluatorThread.ts',   // the worker thread: runtime, code server, evaluator
   'sigint-anchor': 'src/runtime/sigintAnchor.ts',
   typecheck: 'src/code/typeCheckThread.ts',     // the type checker thread: warnings for c/1, docs for h/1
+  'editor-setup': 'src/shell/terminal/editorSetup.ts', // --init, loaded only then
+  recording: 'src/shell/terminal/recording.ts',  // --record and --replay, loaded only then
 };
 
 await build({

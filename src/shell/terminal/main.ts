@@ -137,6 +137,17 @@ function runBatch(options: ShellOptions): void {
   });
 }
 
+/** `--init`: its code is a bundle of its own, loaded only here. */
+function initEditorSetup(): void {
+  const setup = require(distFile('editor-setup.js')) as typeof import('./editorSetup');
+  try {
+    for (const line of setup.initEditorSetup(process.cwd())) write(`${line}\n`);
+  } catch (e) {
+    process.stderr.write(`eshell-ts --init: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
+
 function main(): void {
   const parsed = parseArgs(process.argv.slice(2));
   if (!parsed.ok) {
@@ -146,6 +157,7 @@ function main(): void {
   const options = parsed.options;
   if (options.help) return void write(USAGE);
   if (options.version) return void write(`eshell-ts ${packageVersion(__dirname)}\n`);
+  if (options.init) return initEditorSetup();
 
   process.on('exit', restoreTerminal);
   process.on('uncaughtException', (err) => {
