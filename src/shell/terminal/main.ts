@@ -2,6 +2,7 @@
 // prompt at once, and only then starts the evaluator thread (docs/DESIGN.md, "Threads").
 // Without a terminal it runs the forms on stdin (or -e) in order and exits.
 
+import path from 'node:path';
 import { BatchSession, FormSplitter } from './batchSession';
 import { parseArgs, USAGE, useColor, type ShellOptions } from './cli';
 import { distFile, EvaluatorConnection, type ConnectionHandlers } from './evaluatorConnection';
@@ -80,28 +81,80 @@ function runInteractive(options: ShellOptions): void {
   process.on('SIGINT', () => {});
   const history = new History(defaultHistoryFile());
   let connection: EvaluatorConnection | undefined;
-  const session = new TerminalSession({
+  const talk = recordedSession(options, () => session);
+  const session: TerminalSession = new TerminalSession({
     history,
     isComplete,
-    write,
+    write: talk.write,
     columns,
     exit: (code) => (connection ? exitAfter(connection, code) : (restoreTerminal(), process.exit(code))),
   });
   stdin.setRawMode(true);
   terminalRestored = false;
-  write(BRACKETED_PASTE_ON + banner());
+  talk.write(BRACKETED_PASTE_ON + banner());
+  for (const note of talk.prepare()) talk.write(note);
   session.start();
 
   connection = connect(options, true, session);
   session.attach(connection);
   connection.start();
   history.load();
+  talk.start();
 
-  stdin.on('data', (chunk: Buffer) => session.input(chunk));
+  stdin.on('data', (chunk: Buffer) => {
+    if (!talk.key(chunk)) session.input(chunk);
+  });
   stdin.on('end', () => session.quit(0));
   out.on('resize', () => session.resized());
   process.on('SIGTERM', () => session.quit(143));
   process.on('SIGHUP', () => session.quit(129));
+}
+
+/**
+ * `--record` and `--replay` (recording.ts, a bundle loaded only with them): what the terminal
+ * writes and what is typed go to the recording; a replay types into the session and takes the
+ * keyboard while it runs. Without either option, everything here is a pass-through.
+ */
+function recordedSession(options: ShellOptions, session: () => TerminalSession) {
+  const plain = { write, prepare: (): string[] => [], start: () => {}, key: (_chunk: Buffer) => false };
+  if (!options.record && !options.replay) return plain;
+  const recording = require(distFile('recording.js')) as typeof import('./recording');
+  if (options.record) {
+    const cwd = process.cwd();
+    const recorder = recording.startRecording(options.record, {
+      width: columns(),
+      height: out.rows || 24,
+      cwd,
+      watchDirs: [cwd, path.join(cwd, 'modules'), ...options.pathDirs],
+    });
+    process.on('exit', () => recorder.close());
+    return {
+      ...plain,
+      write: (text: string) => {
+        write(text);
+        recorder.output(text);
+      },
+      key: (chunk: Buffer) => {
+        recorder.input(chunk);
+        return false;
+      },
+    };
+  }
+  let replay: import('./recording').Replay;
+  try {
+    replay = recording.startReplay(options.replay!, { speed: options.speed, step: options.step, cwd: process.cwd() }, {
+      type: (text) => session().input(text),
+      note: (text) => session().strayOutput(text),
+    });
+  } catch (e) {
+    process.stderr.write(`eshell-ts: cannot replay: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  // After restoreTerminal (registered first): the notes print on a cooked terminal.
+  process.on('exit', () => {
+    for (const note of replay.restoreFiles()) out.write(note);
+  });
+  return { ...plain, prepare: () => replay.prepareFiles(), start: () => replay.start(), key: (chunk: Buffer) => replay.key(chunk) };
 }
 
 function runBatch(options: ShellOptions): void {
