@@ -214,6 +214,7 @@ export interface ReplayHost {
 const CTRL_C = '\x03';
 /** Within a line typed in step mode, no pause longer than this: the presenter is waiting. */
 const STEP_TYPING_GAP_MS = 120;
+const FINISH_NOTE_AFTER_MS = 1000;
 
 export class Replay {
   private readonly steps: Step[];
@@ -254,7 +255,7 @@ export class Replay {
   start(): void {
     if (this.options.step) {
       const lines = this.steps.filter((s) => s.kind === 'type').length;
-      this.host.note(`replay: ${this.steps.length} steps (${lines} input lines): press a key for each, Ctrl-C to stop\n`);
+      this.host.note(`replay: ${this.steps.length} steps (${lines} input lines): press a key for each, then the shell is yours; Ctrl-C stops\n`);
       return;
     }
     this.scheduleNext();
@@ -287,13 +288,18 @@ export class Replay {
 
   private scheduleNext(): void {
     const step = this.steps[this.next];
-    if (!step) return this.stop('replay finished: the shell is yours\n');
+    if (!step) {
+      // A moment after the last input, so as not to land amid its output.
+      this.timer = setTimeout(() => this.stop('replay finished: the shell is yours\n'), FINISH_NOTE_AFTER_MS);
+      return;
+    }
     const delay = step.kind === 'edit' ? step.delay : step.chunks[0]!.delay;
     this.timer = setTimeout(() => this.runStep(() => this.scheduleNext(), true), delay / this.options.speed);
   }
 
   private afterStep(): void {
-    if (this.next >= this.steps.length) this.stop('replay finished: the shell is yours\n');
+    // Said at the start: a note now would land amid the last input's output.
+    if (this.next >= this.steps.length) this.stop();
   }
 
   private runStep(done: () => void, firstChunkWaited = false): void {
@@ -331,11 +337,11 @@ export class Replay {
     this.host.note(`replay: ${edit.path} saved\n${lineDiff(before, edit.content)}`);
   }
 
-  private stop(message: string): void {
+  private stop(message?: string): void {
     if (this.finished) return;
     this.finished = true;
     clearTimeout(this.timer);
-    this.host.note(message);
+    if (message) this.host.note(message);
   }
 
   /** The absolute file for a recorded path, or undefined when it points outside cwd. */
