@@ -9,6 +9,7 @@ import path from 'node:path';
 import { startShell, stripAnsi, ROOT } from './helpers/pty.mjs';
 import { openShell, enter } from './helpers/prompt.mjs';
 import { tempDir } from './helpers/tempDir.mjs';
+import { until } from './helpers/env.mjs';
 
 const BUG = 'return M.server_loop(count);';
 const FIX = 'return M.server_loop(count + 1);';
@@ -22,14 +23,6 @@ const counts = (sh) =>
     .map((line) => SERVER_LINE.exec(line.replace(/\r+$/, '').split('\r').pop()))
     .filter(Boolean)
     .map((m) => Number(m[1]));
-
-async function until(condition, what, timeout = 30000) {
-  const deadline = Date.now() + timeout;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** The demo's counts: 0 while the bug runs, then (after the fix) counting up from 0 or 1. */
 function assertDemoCounts(seen) {
@@ -54,7 +47,7 @@ test('--record writes an asciinema v2 file; --replay plays it into a fresh shell
   writeFileSync(file, readFileSync(file, 'utf8').replace(BUG, FIX));
   await until(() => readFileSync(cast, 'utf8').includes(',"f",'), 'the edit in the recording');
   await enter(sh, 'c(code_reload).', 5);
-  await until(() => counts(sh).includes(4), 'the count to reach 4');
+  await until(() => counts(sh).includes(4), 'the count to reach 4', 30000);
   await enter(sh, "ClientPid ! [self(), 'quit'].", 6);
   await enter(sh, "ServerPid ! [self(), 'quit'].", 7);
   await enter(sh, 'q().');
@@ -107,7 +100,7 @@ test('--replay --step: the shipped demo, one key per step', { timeout: 120000 },
   await until(() => counts(sh).length >= 2, 'two 0: lines');
   await step('replay: modules/code_reload.ts saved');
   await step("['ok', 'code_reload']\r\n5> ");
-  await until(() => counts(sh).includes(2), 'the count to reach 2');
+  await until(() => counts(sh).includes(2), 'the count to reach 2', 30000);
   await step(/'quit'\]\r\n6> /);
   await step(/'quit'\]\r\n7> /);
   assertDemoCounts(counts(sh));

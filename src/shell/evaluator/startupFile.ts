@@ -11,7 +11,7 @@ import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FormSplitter, isComplete } from '../forms';
-import { writeOutput } from '../../io/output';
+import { writeOutput } from '../../runtime/output';
 import type { Reply } from './job';
 
 export const STARTUP_FILE_NAME = '.eshell-ts.ts';
