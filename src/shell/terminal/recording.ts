@@ -7,8 +7,8 @@
 //   "o"  text the terminal thread wrote (what asciinema players show)
 //   "i"  bytes typed on the keyboard
 //   "m"  a marker (a chapter in asciinema's player): "edit modules/code_reload.ts"
-//   "f"  a source file saved during the session (an extension of this tool; asciinema v2
-//        allows extra codes and players skip them): data is the JSON text of
+//   "f"  a source file saved during the session (this tool's own code, beside v2's o/i/m/r;
+//        the "m" before it is what a player shows of an edit): data is the JSON text of
 //        `{ "path": relative to the recording's directory, "content": the new text,
 //           "before": the text when recording started (null: no file), on a file's first edit }`
 //
