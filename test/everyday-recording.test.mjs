@@ -10,6 +10,7 @@ import { startShell, stripAnsi, ROOT } from './helpers/pty.mjs';
 import { openShell, enter } from './helpers/prompt.mjs';
 import { tempDir } from './helpers/tempDir.mjs';
 import { until } from './helpers/env.mjs';
+import { runPiped } from './helpers/piped.mjs';
 
 const BUG = 'return M.server_loop(count);';
 const FIX = 'return M.server_loop(count + 1);';
@@ -109,4 +110,16 @@ test('--replay --step: the shipped demo, one key per step', { timeout: 120000 },
   await enter(sh, 'q().');
   assert.equal(await sh.exited(), 0);
   assert.ok(!existsSync(path.join(dir, 'modules', 'code_reload.ts')), 'the file the replay wrote is removed again');
+});
+
+test('--record and --replay need a terminal; a file that is not a recording is refused', { timeout: 30000 }, async (t) => {
+  const piped = runPiped('1.\n', { args: ['--replay', path.join(ROOT, 'docs', 'demo.cast')] });
+  assert.equal(piped.status, 2);
+  assert.match(piped.stderr, /--replay needs an interactive terminal/);
+
+  const dir = tempDir(t, 'eshell-ts-replay-bad-', { 'notes.cast': '{"version": 1}\n' });
+  const sh = startShell({ t, cwd: dir, args: ['--replay', 'notes.cast'] });
+  assert.equal(await sh.exited(), 2);
+  await sh.settle();
+  assert.match(sh.output(), /cannot replay: .*notes\.cast: not an asciinema v2 recording/);
 });

@@ -220,6 +220,10 @@ function main(): void {
   });
   out.on('error', () => {}); // a closed terminal or pipe: nothing left to tell anyone
 
+  if ((options.record || options.replay) && !(stdin.isTTY && options.evalExpr === undefined)) {
+    process.stderr.write(`eshell-ts: ${options.record ? '--record' : '--replay'} needs an interactive terminal\n`);
+    process.exit(2);
+  }
   if (stdin.isTTY && options.evalExpr === undefined) runInteractive(options);
   else runBatch(options);
 }
