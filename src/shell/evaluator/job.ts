@@ -69,19 +69,22 @@ export class ShellJob {
     return this.running !== undefined;
   }
 
-  /** With `startup`, a form of the startup file: not numbered, not in the history. */
-  async evaluate(source: string, translator: InputTranslator, reply: (r: Reply) => void, { startup = false } = {}): Promise<void> {
+  /**
+   * With `startup` (where the form is, `.eshell-ts.ts:5`, which its stack frames then name),
+   * a form of the startup file: not numbered, not in the history.
+   */
+  async evaluate(source: string, translator: InputTranslator, reply: (r: Reply) => void, { startup }: { startup?: string } = {}): Promise<void> {
     const translated = translator.translate(source, this);
     if (translated.kind === 'empty') return reply({ text: '', ok: true, prompt: this.promptNumber });
     if (translated.kind === 'syntax-error') {
       return reply({ text: `* ${translated.message}`, ok: false, prompt: this.promptNumber });
     }
-    const compiled = await compileInput(translated.code, translated.usesAwait, `shell:${this.promptNumber}`);
+    const compiled = await compileInput(translated.code, translated.usesAwait, startup ?? `shell:${this.promptNumber}`);
     if (!compiled.ok) return reply({ text: `* ${compiled.message}`, ok: false, prompt: this.promptNumber });
-    const entry = startup ? undefined : this.inputs.record(this.promptNumber, source.trim(), compiled.script);
+    const entry = startup !== undefined ? undefined : this.inputs.record(this.promptNumber, source.trim(), compiled.script);
     this.dispatch(compiled.script, compiled.awaitsPromise, {
       entry,
-      keepsPrompt: startup,
+      keepsPrompt: startup !== undefined,
       reply,
       bindingsBefore: new Set(this.bindings.entries().map(([name]) => name)),
       reported: false,

@@ -66,8 +66,8 @@ export class Shell implements InputTranslator {
 
   /** Runs the startup file in the active job (see startupFile.ts) before any typed input. */
   runStartupFile(file: string, cwd: string): void {
-    const evaluateForm = (source: string) =>
-      new Promise<Reply>((resolve) => void this.evaluateForms(source, resolve, { startup: true }));
+    const evaluateForm = (source: string, where: string) =>
+      new Promise<Reply>((resolve) => void this.evaluateForms(source, resolve, { startup: where }));
     this.startup = runStartupFile(file, cwd, evaluateForm)
       .catch(() => undefined) // a broken startup file never keeps the shell from starting
       .finally(() => {
@@ -81,7 +81,7 @@ export class Shell implements InputTranslator {
     return this.evaluateForms(source, reply);
   }
 
-  private async evaluateForms(source: string, reply: (r: Reply) => void, options: { startup?: boolean } = {}): Promise<void> {
+  private async evaluateForms(source: string, reply: (r: Reply) => void, options: { startup?: string } = {}): Promise<void> {
     const job = this.active;
     const forms = splitForms(source);
     if (forms.length <= 1) return job.evaluate(source, this, reply, options);

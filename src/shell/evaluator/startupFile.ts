@@ -29,7 +29,8 @@ export function findStartupFile(cwd: string, home = os.homedir()): string | unde
 export async function runStartupFile(
   file: string,
   cwd: string,
-  evaluate: (source: string) => Promise<Reply>,
+  /** `where`: the file and line, `.eshell-ts.ts:5`, for the form's stack frames. */
+  evaluate: (source: string, where: string) => Promise<Reply>,
 ): Promise<void> {
   const shown = path.dirname(file) === path.resolve(cwd) ? STARTUP_FILE_NAME : file;
   let text: string;
@@ -44,7 +45,8 @@ export async function runStartupFile(
   splitter.push(text);
   splitter.end();
   for (const { source, line } of forms) {
-    const reply = await evaluate(source);
-    if (!reply.ok) writeOutput(`${shown}:${line}: ${reply.text}\n`);
+    const where = `${shown}:${line}`;
+    const reply = await evaluate(source, where);
+    if (!reply.ok) writeOutput(`${where}: ${reply.text}\n`);
   }
 }
