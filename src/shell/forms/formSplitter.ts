@@ -2,7 +2,6 @@
 // until `isComplete` says so. Used for piped standard input and for the startup file, whose
 // errors name the line their form starts on.
 
-/** Splits a stream of text into complete forms: lines accumulate until `isComplete` says so. */
 export class FormSplitter {
   private lines: string[] = [];
   private partial = '';
