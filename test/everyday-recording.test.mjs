@@ -42,6 +42,8 @@ test('--record writes an asciinema v2 file; --replay plays it into a fresh shell
 
   const sh = await openShell(t, { cwd: dir, cols: 100, rows: 40, args: ['--record', cast] });
   await enter(sh, 'c(code_reload).', 2);
+  sh.resize(110, 40);
+  await until(() => readFileSync(cast, 'utf8').includes(',"r","110x40"]'), 'the resize in the recording');
   await enter(sh, 'ServerPid = code_reload:start_server().', 3);
   await enter(sh, 'ClientPid = code_reload:start_client(ServerPid).', 4);
   await until(() => counts(sh).length >= 2, 'two 0: lines');

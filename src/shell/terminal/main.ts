@@ -105,7 +105,10 @@ function runInteractive(options: ShellOptions): void {
     if (!talk.key(chunk)) session.input(chunk);
   });
   stdin.on('end', () => session.quit(0));
-  out.on('resize', () => session.resized());
+  out.on('resize', () => {
+    session.resized();
+    talk.resized();
+  });
   process.on('SIGTERM', () => session.quit(143));
   process.on('SIGHUP', () => session.quit(129));
 }
@@ -116,7 +119,7 @@ function runInteractive(options: ShellOptions): void {
  * keyboard while it runs. Without either option, everything here is a pass-through.
  */
 function recordedSession(options: ShellOptions, session: () => TerminalSession) {
-  const plain = { write, prepare: (): string[] => [], start: () => {}, key: (_chunk: Buffer) => false };
+  const plain = { write, prepare: (): string[] => [], start: () => {}, key: (_chunk: Buffer) => false, resized: () => {} };
   if (!options.record && !options.replay) return plain;
   const recording = require(distFile('recording.js')) as typeof import('./recording');
   if (options.record) {
@@ -138,6 +141,7 @@ function recordedSession(options: ShellOptions, session: () => TerminalSession) 
         recorder.input(chunk);
         return false;
       },
+      resized: () => recorder.resized(columns(), out.rows || 24),
     };
   }
   let replay: import('./recording').Replay;

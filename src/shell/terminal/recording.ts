@@ -7,6 +7,7 @@
 //   "o"  text the terminal thread wrote (what asciinema players show)
 //   "i"  bytes typed on the keyboard
 //   "m"  a marker (a chapter in asciinema's player): "edit modules/code_reload.ts"
+//   "r"  the terminal was resized: "100x30"
 //   "f"  a source file saved during the session (this tool's own code, beside v2's o/i/m/r;
 //        the "m" before it is what a player shows of an edit): data is the JSON text of
 //        `{ "path": relative to the recording's directory, "content": the new text,
@@ -27,7 +28,7 @@ const SOURCE_FILE = /\.(ts|tsx|js|mjs)$/;
 /** A file must be quiet this long before its content is taken (editors save in bursts). */
 const EDIT_SETTLE_MS = 60;
 
-type EventCode = 'o' | 'i' | 'm' | 'f';
+type EventCode = 'o' | 'i' | 'm' | 'r' | 'f';
 type CastEvent = [number, EventCode | string, string];
 
 export interface CastHeader {
@@ -90,6 +91,10 @@ export class SessionRecorder {
 
   input(chunk: Buffer | string): void {
     this.event('i', chunk.toString());
+  }
+
+  resized(width: number, height: number): void {
+    this.event('r', `${width}x${height}`);
   }
 
   close(): void {
