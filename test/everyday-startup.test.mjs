@@ -26,9 +26,9 @@ test('the startup file: an error is shown with its line, the shell starts, later
   assert.deepEqual(await enter(sh, 'double(4).', 4), ['8']);
   assert.deepEqual(await enter(sh, 'counter:version().', 5), ['1']);
   // The variable the failing form bound is dropped, as after any failing input.
-  assert.deepEqual(await enter(sh, 'X.', 5), ["* variable 'X' is unbound"]);
+  assert.deepEqual(await enter(sh, 'X.', 6), ["* variable 'X' is unbound"]);
   // The startup file is not part of the numbered history.
-  assert.match((await enter(sh, 'h().', 6)).join('\n'), /^1: Later/);
+  assert.match((await enter(sh, 'h().', 7)).join('\n'), /^1: Later/);
 });
 
 test('the home directory startup file applies when the directory has none; --no-rc skips it', { timeout: 30000 }, async (t) => {
@@ -38,5 +38,5 @@ test('the home directory startup file applies when the directory has none; --no-
   assert.deepEqual(await enter(sh, 'FromHome.', 2), ["'yes'"]);
 
   const skipped = await openShell(t, { cwd: dir, env: { HOME: home }, args: ['--no-rc'] });
-  assert.deepEqual(await enter(skipped, 'FromHome.', 1), ["* variable 'FromHome' is unbound"]);
+  assert.deepEqual(await enter(skipped, 'FromHome.', 2), ["* variable 'FromHome' is unbound"]);
 });

@@ -7,6 +7,8 @@ export { exitProcess } from '../runtime/exits';
 export { MODULE_NAME_KEY } from '../runtime/process';
 export { wrapTimers } from '../runtime/timers';
 export { ErlangException } from '../runtime/errors';
+export { setFunctionLocator } from '../runtime/receive';
+export { CALL_SITES, type CallSiteSummary } from '../runtime/stackFrames';
 export { writeOutput } from '../runtime/output';
 export { formatThrown } from '../io/exception';
 export { formatTerm } from '../io/print';

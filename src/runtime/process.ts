@@ -1,6 +1,7 @@
 // A process is a plain object: pid, mailbox, the continuation it waits in, and the rarely used
 // parts (links, monitors, flags, timers) in a side record allocated on first use. A waiting
 // process must stay small: a million of them is an ordinary workload.
+import { inspect } from 'node:util';
 import { Pid, type Ref } from './pid';
 import type { Receive } from './receive';
 import { allocatePidId } from './table';
@@ -131,6 +132,11 @@ export class Process {
     return this.entryArgs.length;
   }
 
+  /** Erlang-style, never the internals (a mailbox can be huge, the links a web). */
+  [inspect.custom](): string {
+    return `#Process<${String(this.pid).slice(1, -1)}>`;
+  }
+
   extras(): ProcessExtras {
     return (this.ext ??= new ProcessExtras());
   }
@@ -153,6 +159,16 @@ export class Process {
     } else {
       (ext.versions ??= new Map()).set(module, version);
     }
+  }
+
+  /** Back in code no module handle entered (the shell's evaluator between module calls). */
+  leaveAllCode(): void {
+    const ext = this.ext;
+    if (ext === null) return;
+    ext.currentFunction = undefined;
+    ext.firstModule = undefined;
+    ext.firstModuleVersion = 0;
+    ext.versions = null;
   }
 
   codeVersion(module: string): number | undefined {
