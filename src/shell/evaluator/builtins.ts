@@ -11,6 +11,7 @@ import { pid as makePid, isPid, type Pid } from '../../runtime/pid';
 import { currentProcess, takeAllMessages } from '../../runtime/scheduler';
 import { codeServer } from '../../code/codeServer';
 import { moduleWatcher } from '../../code/moduleWatcher';
+import { upgradeModule } from '../../otp/upgrade';
 import { shellDirectory } from './directory';
 import { awaitedByShell } from './evaluatorProcess';
 import { formatColumns } from '../columns';
@@ -62,6 +63,11 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
   lm: {
     help: { 'lm()': 'load all modules whose source changed' },
     make: () => () => codeServer.loadModified(),
+  },
+  upgrade: {
+    help: { 'upgrade(mod)': "suspend mod's gen_servers, load mod, code_change them, resume" },
+    bare: ['atom'],
+    make: () => (module: unknown, extra: unknown = []) => awaitedByShell(upgradeModule(moduleSpec(module, 'upgrade'), extra)),
   },
   mm: {
     help: { 'mm()': 'list modules whose source changed since they were loaded' },

@@ -40,7 +40,10 @@ const DECLARING_WORDS = new Set(['const', 'let', 'var', 'class', 'function', 'en
  * them, as `m:f(...)` and `m.f(...)` reach a loaded module; like Erlang's sticky modules they
  * come before any file of the same name on the code path.
  */
-const RUNTIME_MODULES: Readonly<Record<string, object>> = { io: api.io, erlang: api.erlang, timer: api.timer, code: api.code };
+const RUNTIME_MODULES: Readonly<Record<string, object>> = {
+  io: api.io, erlang: api.erlang, timer: api.timer, code: api.code,
+  gen_server: api.gen_server, supervisor: api.supervisor, sys: api.sys,
+};
 
 export class Shell implements InputTranslator {
   private readonly jobs = new Map<number, ShellJob>();
