@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-const BENCHMARKS = ['ring', 'spawn', 'messaging', 'printing', 'reload', 'startup', 'typecheck', 'idle', 'gen_server'];
+const BENCHMARKS = ['ring', 'spawn', 'messaging', 'printing', 'reload', 'startup', 'typecheck', 'idle', 'gen_server', 'etf', 'dist'];
 
 function run(name) {
   process.stderr.write(`running bench/${name}.mjs ...\n`);
@@ -30,7 +30,7 @@ function run(name) {
 }
 
 const results = Object.fromEntries(BENCHMARKS.map((name) => [name, run(name)]));
-const { ring, spawn, messaging, printing, reload, startup, typecheck, idle, gen_server } = results;
+const { ring, spawn, messaging, printing, reload, startup, typecheck, idle, gen_server, etf, dist } = results;
 
 const fmt = (n, digits = 0) => (n === undefined || n === null ? 'n/a' : Number(n).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 const millions = (n) => (n === undefined ? 'n/a' : `${(n / 1e6).toFixed(2)} M`);
@@ -56,6 +56,11 @@ const rows = [
   ['gen_server call round trips/s (andThen client / await client)', `${millions(gen_server?.eshellCallsPerSec)} / ${millions(gen_server?.eshellAwaitCallsPerSec)}`, millions(gen_server?.beamCallsPerSec), '', '≥ BEAM'],
   ['gen_server call: eshell-ts / BEAM', fmt(gen_server?.vsBeam, 2), '', '', '≥ 1'],
   ['type warning after the prompt returns (warm / first), ms', `${fmt(typecheck?.warning_delay_ms, 1)} / ${fmt(typecheck?.first_warning_ms)}`, '', '', ''],
+  ['term_to_binary, 100-element mixed term, ops/CPU-s', fmt(etf?.eshellEncodeOpsPerSec), fmt(etf?.beamEncodeOpsPerSec), '', '≥ BEAM'],
+  ['binary_to_term, 100-element mixed term, ops/CPU-s', fmt(etf?.eshellDecodeOpsPerSec), fmt(etf?.beamDecodeOpsPerSec), '', '≥ BEAM'],
+  ['dist round trips/s: eshell-ts→BEAM / BEAM→eshell-ts', `${fmt(dist?.tsToBeam?.roundTripsPerSec)} / ${fmt(dist?.beamToTs?.roundTripsPerSec)}`, `${fmt(dist?.beamToBeam?.roundTripsPerSec)} (BEAM↔BEAM)`, '', '≥ BEAM↔BEAM'],
+  ['dist round trips/s: eshell-ts↔eshell-ts', fmt(dist?.tsToTs?.roundTripsPerSec), `${fmt(dist?.beamToBeam?.roundTripsPerSec)} (BEAM↔BEAM)`, '', '≥ BEAM↔BEAM'],
+  ['dist 1 KB messages/s one way: eshell-ts→BEAM / eshell-ts→eshell-ts', `${fmt(dist?.tsToBeam?.messagesPerSec)} / ${fmt(dist?.tsToTs?.messagesPerSec)}`, `${fmt(dist?.beamToBeam?.messagesPerSec)} (BEAM→BEAM)`, '', '≥ BEAM→BEAM'],
 ];
 
 const headers = ['figure', 'eshell-ts', 'BEAM', 'Node', 'target'];

@@ -1,6 +1,7 @@
 // Command-line arguments and environment of `eshell-ts`.
 
 import path from 'node:path';
+import { fullNodeName } from '../../dist/nodeName';
 
 export interface ShellOptions {
   /** -pa DIR (repeatable), then the directories of $ESHELL_TS_PATH. */
@@ -24,6 +25,12 @@ export interface ShellOptions {
   step: boolean;
   help: boolean;
   version: boolean;
+  /** -sname/-name: this node's full name; distribution starts before the first prompt. */
+  node?: string;
+  /** -setcookie; without it the node reads (or creates) ~/.erlang.cookie, as erl does. */
+  cookie?: string;
+  /** -kernel net_ticktime N (seconds). */
+  netTickTime?: number;
 }
 
 export type ParsedArgs = { ok: true; options: ShellOptions } | { ok: false; error: string };
@@ -35,6 +42,10 @@ Erlang's interactive shell (Eshell) for TypeScript.
 Options:
   -pa DIR       add DIR to the front of the code path (repeatable)
   -e 'EXPR'     evaluate EXPR, print the result and exit (status 1 if it raised)
+  -sname NAME   start distribution as NAME@host (short host name), as erl does
+  -name NAME    start distribution as NAME@host.domain (or the NAME@HOST given)
+  -setcookie C  the cookie for connections (default: ~/.erlang.cookie)
+  -kernel net_ticktime N   seconds after which a silent peer is taken for dead (60)
   --no-color    print results without colours (also: NO_COLOR=1)
   --watch       load a module again whenever its source file is saved
   --no-rc       do not evaluate the startup file (./.eshell-ts.ts, else ~/.eshell-ts.ts)
@@ -50,6 +61,7 @@ Environment:
   ESHELL_TS_PATH     extra code path directories, separated by '${path.delimiter}'
   ESHELL_TS_HISTORY  history file (default ~/.eshell_ts_history)
   NO_COLOR           disable colours
+  ERL_EPMD_PORT      port of epmd (default 4369), as for erl
 `;
 
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedArgs {
@@ -103,6 +115,34 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
       case '--step':
         options.step = true;
         break;
+      case '-sname':
+      case '-name': {
+        const name = value();
+        if (name === undefined) return { ok: false, error: `${arg} needs a node name` };
+        try {
+          options.node = fullNodeName(name, arg === '-name');
+        } catch (err) {
+          return { ok: false, error: (err as Error).message };
+        }
+        break;
+      }
+      case '-setcookie': {
+        const cookie = value();
+        if (cookie === undefined) return { ok: false, error: '-setcookie needs a cookie' };
+        options.cookie = cookie;
+        break;
+      }
+      case '-kernel': {
+        const key = value();
+        const setting = value();
+        if (key !== 'net_ticktime' || setting === undefined) {
+          return { ok: false, error: '-kernel takes net_ticktime N (the only kernel parameter eshell-ts has)' };
+        }
+        const seconds = Number(setting);
+        if (!Number.isInteger(seconds) || seconds <= 0) return { ok: false, error: `net_ticktime must be a positive integer, got '${setting}'` };
+        options.netTickTime = seconds;
+        break;
+      }
       case '--no-color':
       case '--no-colour':
         options.noColor = true;

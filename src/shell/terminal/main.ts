@@ -43,6 +43,9 @@ function connect(options: ShellOptions, tty: boolean, handlers: ConnectionHandle
     columns: columns(),
     startupFile: tty && !options.noRc,
     watch: options.watch,
+    ...(options.node === undefined && options.cookie === undefined && options.netTickTime === undefined
+      ? {}
+      : { distribution: { name: options.node, cookie: options.cookie, tickTime: options.netTickTime } }),
   }, withChdir, tty);
 }
 
@@ -88,6 +91,7 @@ function runInteractive(options: ShellOptions): void {
     write: talk.write,
     columns,
     exit: (code) => (connection ? exitAfter(connection, code) : (restoreTerminal(), process.exit(code))),
+    node: options.node,
     banner,
   });
   stdin.setRawMode(true);
@@ -171,7 +175,7 @@ function runBatch(options: ShellOptions): void {
     send: (msg) => connection!.send(msg),
     nextId: () => connection!.nextId(),
     exit: (code) => exitAfter(connection!, code),
-  }, { showPrompts: evalExpr === undefined, exitStatusFromResult: evalExpr !== undefined });
+  }, { showPrompts: evalExpr === undefined, exitStatusFromResult: evalExpr !== undefined, node: options.node });
   connection = connect(options, false, session);
   connection.start();
   process.on('SIGTERM', () => exitAfter(connection!, 143));
