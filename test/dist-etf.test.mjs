@@ -12,6 +12,7 @@ import { deflateSync } from 'node:zlib';
 import { inspect } from 'node:util';
 import { tempDir } from './helpers/tempDir.mjs';
 import { inProcess } from './helpers/runtime.mjs';
+import { random } from './helpers/random.mjs';
 import {
   termToBinary, binaryToTerm, decodeTermAt, encodeTermInto, TermWriter, DecodeError, etfLimits,
   list, charlist, List, improperList, ImproperList, float, Float, bitstring, Bitstring, Port,
@@ -432,15 +433,6 @@ test('unknown tags, the atom cache, bad UTF-8, NaN floats and duplicate map keys
   assert.equal(error.offset, 1);
 });
 
-/** mulberry32: a small seeded generator, so a failing run can be repeated. */
-function random(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('fuzz: 30,000 seeded mutations of valid terms give a value or a DecodeError, never anything else', () => {
   const seeds = [

@@ -93,6 +93,10 @@ export interface EvaluatorWorkerData {
   cwd: string;
   tty: boolean;
   columns: number;
+  /** Evaluate the startup file (.eshell-ts.ts) first: interactive sessions without --no-rc. */
+  startupFile: boolean;
+  /** --watch: load every module again whenever its source file is saved. */
+  watch: boolean;
   /** -sname/-name (start distribution before the first prompt), -setcookie, -kernel net_ticktime. */
   distribution?: { name?: string; cookie?: string; tickTime?: number };
 }

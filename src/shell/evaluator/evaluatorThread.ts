@@ -18,6 +18,8 @@ import { menuAnswer } from './menus';
 import { unreachable, type EvaluatorWorkerData, type FromEvaluator, type ToEvaluator } from '../protocol';
 import { HEALTH_SLOTS, OUTPUT_PAUSE_AT, OUTPUT_RESUME_AT, healthSlots, writeLossSummary } from '../evaluatorHealth';
 import { lossSummary } from './lossSummary';
+import { findStartupFile } from './startupFile';
+import { moduleWatcher } from '../../code/moduleWatcher';
 import { configureDistribution, is_alive, node, startDistribution } from '../../dist/api';
 
 const data = workerData as EvaluatorWorkerData;
@@ -172,6 +174,14 @@ port.on('message', (message: ToEvaluator) => {
   }
 });
 
+if (data.watch) moduleWatcher().watchAll();
+
+/** The startup file, once the node (if any) is up: erl reads .erlang after distribution starts. */
+function runStartupFile(): void {
+  const startupFile = data.startupFile ? findStartupFile(data.cwd) : undefined;
+  if (startupFile) shell.runStartupFile(startupFile, data.cwd);
+}
+
 setInterval(refreshLossSummary, SUMMARY_EVERY_MS).unref();
 refreshLossSummary();
 
@@ -199,8 +209,10 @@ async function startNode(settings: NonNullable<EvaluatorWorkerData['distribution
 if (data.distribution) {
   nodeStarting = startNode(data.distribution).then(() => {
     nodeStarting = undefined;
+    runStartupFile();
     post({ t: 'ready', prompt: shell.activeJob.promptNumber, node: aliveNode() });
   });
 } else {
+  runStartupFile();
   post({ t: 'ready', prompt: shell.activeJob.promptNumber });
 }

@@ -111,38 +111,4 @@ export class BatchSession implements ConnectionHandlers {
   }
 }
 
-/** Splits a stream of text into complete forms: lines accumulate until `isComplete` says so. */
-export class FormSplitter {
-  private lines: string[] = [];
-  private partial = '';
-
-  constructor(
-    private readonly isComplete: (source: string) => boolean,
-    private readonly emit: (source: string) => void,
-  ) {}
-
-  push(text: string): void {
-    const parts = (this.partial + text).split('\n');
-    this.partial = parts.pop()!;
-    for (const line of parts) this.addLine(line.replace(/\r$/, ''));
-  }
-
-  /** End of input: what is left is evaluated as it is (the evaluator reports what is wrong). */
-  end(): void {
-    if (this.partial) this.addLine(this.partial);
-    this.partial = '';
-    const rest = this.lines.join('\n');
-    this.lines = [];
-    if (rest.trim()) this.emit(rest);
-  }
-
-  private addLine(line: string): void {
-    if (!this.lines.length && !line.trim()) return;
-    this.lines.push(line);
-    const source = this.lines.join('\n');
-    if (this.isComplete(source)) {
-      this.lines = [];
-      this.emit(source);
-    }
-  }
-}
+export { FormSplitter } from '../forms/formSplitter';

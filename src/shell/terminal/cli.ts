@@ -9,6 +9,20 @@ export interface ShellOptions {
   /** -e 'expr': evaluate, print, exit. */
   evalExpr?: string;
   noColor: boolean;
+  /** --watch: every loaded module is loaded again when its file is saved. */
+  watch: boolean;
+  /** --no-rc: skip the startup file (.eshell-ts.ts). */
+  noRc: boolean;
+  /** --init: write a tsconfig.json and modules/ for editors, then exit. */
+  init: boolean;
+  /** --record FILE: write the session as an asciinema v2 recording. */
+  record?: string;
+  /** --replay FILE: type a recording's input into a fresh shell. */
+  replay?: string;
+  /** --speed N: replay N times faster. */
+  speed: number;
+  /** --step: replay one input line per key press. */
+  step: boolean;
   help: boolean;
   version: boolean;
   /** -sname/-name: this node's full name; distribution starts before the first prompt. */
@@ -33,6 +47,13 @@ Options:
   -setcookie C  the cookie for connections (default: ~/.erlang.cookie)
   -kernel net_ticktime N   seconds after which a silent peer is taken for dead (60)
   --no-color    print results without colours (also: NO_COLOR=1)
+  --watch       load a module again whenever its source file is saved
+  --no-rc       do not evaluate the startup file (./.eshell-ts.ts, else ~/.eshell-ts.ts)
+  --init        write what an editor needs (tsconfig.json, modules/), keep what exists
+  --record FILE record the session as an asciinema v2 file (with file edits)
+  --replay FILE type a recorded session's input into a fresh shell
+  --speed N     replay N times as fast (default 1)
+  --step        replay one input line (or file edit) per key press
   --help        show this help
   --version     print the version
 
@@ -44,7 +65,9 @@ Environment:
 `;
 
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedArgs {
-  const options: ShellOptions = { pathDirs: [], noColor: false, help: false, version: false };
+  const options: ShellOptions = {
+    pathDirs: [], noColor: false, watch: false, noRc: false, init: false, speed: 1, step: false, help: false, version: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string | undefined => {
@@ -67,6 +90,31 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
         options.evalExpr = expr;
         break;
       }
+      case '--watch':
+        options.watch = true;
+        break;
+      case '--no-rc':
+        options.noRc = true;
+        break;
+      case '--init':
+        options.init = true;
+        break;
+      case '--record':
+      case '--replay': {
+        const file = value();
+        if (file === undefined) return { ok: false, error: `${arg} needs a file` };
+        options[arg === '--record' ? 'record' : 'replay'] = path.resolve(file);
+        break;
+      }
+      case '--speed': {
+        const speed = Number(value());
+        if (!(speed > 0)) return { ok: false, error: '--speed needs a positive number' };
+        options.speed = speed;
+        break;
+      }
+      case '--step':
+        options.step = true;
+        break;
       case '-sname':
       case '-name': {
         const name = value();
@@ -111,6 +159,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
         return { ok: false, error: `unknown option '${arg}'` };
     }
   }
+  if (options.record && options.replay) return { ok: false, error: '--record and --replay cannot be used together' };
   for (const dir of (env.ESHELL_TS_PATH ?? '').split(path.delimiter)) {
     if (dir) options.pathDirs.push(path.resolve(dir));
   }
