@@ -20,7 +20,9 @@ import { HEALTH_SLOTS, OUTPUT_PAUSE_AT, OUTPUT_RESUME_AT, healthSlots, writeLoss
 import { lossSummary } from './lossSummary';
 import { findStartupFile } from './startupFile';
 import { moduleWatcher } from '../../code/moduleWatcher';
-import { configureDistribution, is_alive, node, startDistribution } from '../../dist/api';
+import { configureDistribution, is_alive, net_adm, node, startDistribution } from '../../dist/api';
+import { evaluateRemotely, startRemoteShellServer, teeOutput } from './remoteShell';
+import { spawn } from '../../runtime/api';
 
 const data = workerData as EvaluatorWorkerData;
 const port = parentPort!;
@@ -88,7 +90,10 @@ function refreshLossSummary(): void {
   }
 }
 
-setOutputSink(queueOutput);
+setOutputSink((text) => {
+  queueOutput(text);
+  teeOutput(text);
+});
 for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
   console[method] = (...args: unknown[]) => writeOutput(`${format(...args)}\n`);
 }
@@ -128,11 +133,14 @@ port.on('message', (message: ToEvaluator) => {
   Atomics.add(health, HEALTH_SLOTS.messagesHandled, 1);
   switch (message.t) {
     case 'eval': {
+      const remote = data.distribution?.remsh;
       const evaluate = (): void =>
-        void shell.evaluate(message.source, message.id, (reply) => {
-          post({ t: 'result', id: message.id, ...reply, node: aliveNode() });
-          refreshLossSummary();
-        });
+        remote !== undefined
+          ? evaluateRemotely(remote, message.source, (reply) => post({ t: 'result', id: message.id, ...reply, node: remote }))
+          : void shell.evaluate(message.source, message.id, (reply) => {
+              post({ t: 'result', id: message.id, ...reply, node: aliveNode() });
+              refreshLossSummary();
+            });
       // Inputs typed while the node comes alive wait for it, in order.
       if (nodeStarting) void nodeStarting.then(evaluate);
       else evaluate();
@@ -190,6 +198,20 @@ function aliveNode(): string | undefined {
   return is_alive() ? node() : undefined;
 }
 
+/** Ids of evaluations a remote terminal asked for (negative: never a terminal's own). */
+let remoteEvaluations = 0;
+
+/** -remsh: the remote node must answer before the first prompt, as erl's -remsh requires. */
+async function connectRemoteShell(remote: string): Promise<void> {
+  const answer = await new Promise<unknown>((resolve) => {
+    spawn(async () => resolve(await (net_adm.ping(remote) as unknown as PromiseLike<unknown>)));
+  });
+  if (answer !== 'pong') {
+    writeOutput(`Could not connect to "${remote}"\n`);
+    post({ t: 'halt', code: 1 });
+  }
+}
+
 /** -sname/-name: the node comes alive before the first evaluation, as erl's does. */
 async function startNode(settings: NonNullable<EvaluatorWorkerData['distribution']>): Promise<void> {
   configureDistribution({
@@ -199,6 +221,8 @@ async function startNode(settings: NonNullable<EvaluatorWorkerData['distribution
   if (settings.name === undefined) return;
   try {
     await startDistribution(settings.name);
+    startRemoteShellServer((source, reply) => void shell.evaluate(source, --remoteEvaluations, reply));
+    if (settings.remsh !== undefined) await connectRemoteShell(settings.remsh);
   } catch (err) {
     // erl does not come up without its distribution either.
     writeOutput(`Protocol 'inet_tcp': ${(err as Error).message}\n`);
