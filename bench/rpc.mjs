@@ -5,16 +5,12 @@
 //   BEAM → eshell-ts       rpc:call from BEAM (OTP 23+: erpc's spawn request) to eshell-ts
 // Every node uses a private epmd port and a temporary HOME. Prints one JSON line.
 // Usage: node bench/rpc.mjs [calls]
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HOST, erlAvailable, withCluster } from './distHarness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const HOST = os.hostname().split('.')[0];
 const COOKIE = 'rpcbench';
 const RUNS = 3;
 const WARMUP = 1000;
@@ -65,61 +61,20 @@ function beamClient(target, calls) {
   return `${loop}, L(${WARMUP}), T0 = erlang:monotonic_time(microsecond), L(${calls}), T1 = erlang:monotonic_time(microsecond), io:format("{\\"callsPerSec\\": ~p}~n", [round(${calls} / ((T1 - T0) / 1.0e6))]), halt().`;
 }
 
-function freePort() {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen({ port: 0, host: '127.0.0.1' }, () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function main(calls) {
-  try {
-    execFileSync('erl', ['-version'], { stdio: 'ignore' });
-  } catch {
+  if (!erlAvailable()) {
     console.log(JSON.stringify({ bench: 'rpc', skipped: 'erl not found (apt-get install erlang-base)' }));
     return;
   }
-  const home = mkdtempSync(path.join(os.tmpdir(), 'eshell-ts-rpcbench-'));
-  writeFileSync(path.join(home, '.erlang.cookie'), COOKIE, { mode: 0o400 });
-  const epmdPort = await freePort();
-  const env = { ...process.env, HOME: home, ERL_EPMD_PORT: String(epmdPort) };
-  const children = [];
-  const start = (command, args) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    children.push(child);
-    return child;
-  };
-  const ready = (child) => new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      if (out.includes('ready')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
-  });
-  const result = (child) => new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.once('exit', () => {
-      const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop();
-      line ? resolve(JSON.parse(line)) : reject(new Error(`no result: ${out}`));
-    });
-  });
-  const erlNode = (name, expression) => start('erl', ['-noshell', '-sname', name, '-setcookie', COOKIE, '-eval', expression]);
-  const tsNode = (...args) => start(process.execPath, [fileURLToPath(import.meta.url), ...args]);
-
-  try {
-    children.push(spawn('epmd', ['-port', String(epmdPort)], { env, stdio: 'ignore' }));
-    await new Promise((r) => setTimeout(r, 300));
-    const beamServer = erlNode('rbserve', 'io:format("ready~n").');
+  await withCluster(COOKIE, async ({ erl, node, ready, result }) => {
+    const tsNode = (...args) => node(fileURLToPath(import.meta.url), ...args);
+    const beamServer = erl('rbserve', 'io:format("ready~n").');
     const tsServer = tsNode('--ts-serve', 'rtserve');
     await Promise.all([ready(beamServer), ready(tsServer)]);
     const pairs = {
-      beamToBeam: (i) => erlNode(`rbclient${i}`, beamClient(`rbserve@${HOST}`, calls)),
+      beamToBeam: (i) => erl(`rbclient${i}`, beamClient(`rbserve@${HOST}`, calls)),
       tsToBeam: (i) => tsNode('--ts-client', `rtclient${i}`, `rbserve@${HOST}`, calls),
-      beamToTs: (i) => erlNode(`rbclientt${i}`, beamClient(`rtserve@${HOST}`, calls)),
+      beamToTs: (i) => erl(`rbclientt${i}`, beamClient(`rtserve@${HOST}`, calls)),
     };
     // One client at a time, interleaved, best of RUNS: the machine is shared and noisy.
     const runs = {};
@@ -133,8 +88,5 @@ async function main(calls) {
       ...Object.fromEntries(Object.keys(pairs).map((pair) => [pair, best(pair)])),
       runs,
     }));
-  } finally {
-    for (const child of children) child.kill('SIGKILL');
-    rmSync(home, { recursive: true, force: true });
-  }
+  });
 }

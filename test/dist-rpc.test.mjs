@@ -6,10 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HOST, erlAtom, startCluster, waitUntil } from './helpers/distPeers.mjs';
+import { erlAtom, flushUntil, HOST, startCluster, unwrapped, waitUntil } from './helpers/distPeers.mjs';
 
-/** What a shell printed, with the lines it wrapped a long term over joined again. */
-const unwrapped = async (printed) => (await printed).replace(/\n\s*/g, '');
 
 const CALC = `import { receive, after, self, node } from 'eshell-ts';
 export function add(a: number, b: number): number { return a + b; }
@@ -26,14 +24,6 @@ function modulesDir(t) {
   return dir;
 }
 
-async function flushUntil(node, pattern, what) {
-  let seen = '';
-  await waitUntil(async () => {
-    seen += `${await node.eval('flush()')}\n`;
-    return pattern.test(seen);
-  }, `${node.name}: ${what}\n${seen}`);
-  return seen;
-}
 
 test('rpc.call from eshell-ts to BEAM: values, errors as badrpc, throw, timeout, io output printed here, a dead node', async (t) => {
   const cluster = await startCluster(t);

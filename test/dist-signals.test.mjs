@@ -7,20 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HOST, ROOT, erlAtom, sleep, startCluster, waitUntil } from './helpers/distPeers.mjs';
+import { erlAtom, flushUntil, HOST, ROOT, sleep, startCluster, unwrapped, waitUntil } from './helpers/distPeers.mjs';
 
-/** What a shell printed, with the lines it wrapped a long term over joined again. */
-const unwrapped = async (printed) => (await printed).replace(/\n\s*/g, '');
 
-/** Waits until the node's flush() shows `pattern`, and returns everything flushed meanwhile. */
-async function flushUntil(node, pattern, what) {
-  let seen = '';
-  await waitUntil(async () => {
-    seen += `${await node.eval('flush()')}\n`;
-    return pattern.test(seen);
-  }, `${node.name}: ${what}\n${seen}`);
-  return seen;
-}
 
 const count = (text, pattern) => (text.match(new RegExp(pattern.source, 'g')) ?? []).length;
 
