@@ -15,3 +15,4 @@ export { writeOutput, setOutputSink } from './io/output';
 export { codeServer, CodeServer, type ModuleVersion, type LoadResult } from './code/codeServer';
 export { initCodePath, findModule, listModules, getPath } from './code/codePath';
 export { checkInBackground, checkNow, typeErrorsOf, formatTypeDiagnostics, setBackgroundChecks, stopTypeChecker, typeCheckerStarted, useTypeCheckWorker } from './code/typeCheck';
+export { observerRuntime } from './observer/runtimeHost';

@@ -84,10 +84,27 @@ export function configureScheduler(options: SchedulerOptions): void {
   if (options.shared !== undefined) flags = options.shared;
 }
 
+/**
+ * Sees every delivered message while an observer watches (null otherwise: then delivering
+ * costs one comparison more). Installed by the observer layer, which lives above this one.
+ */
+export type MessageTap = (to: Process, message: unknown) => void;
+let messageTap: MessageTap | null = null;
+
+export function setMessageTap(tap: MessageTap | null): void {
+  messageTap = tap;
+}
+
+/** Processes queued to run, for the observer's run queue chart. */
+export function runQueueLength(): number {
+  return queue.length;
+}
+
 /** Puts a message in a mailbox and wakes the process if it waits in a receive. */
 export function deliver(proc: Process, message: unknown): void {
   const state = proc.state;
   if (state === EXITED) return;
+  if (messageTap !== null) messageTap(proc, message);
   const mailbox = proc.mailbox;
   // Array.of, not a literal: a literal's allocation site learns that mailboxes live long and
   // switches to old-space allocation mid-run, which throws away the optimised code of every

@@ -52,6 +52,8 @@ export interface EvaluatorWorkerData {
   cwd: string;
   tty: boolean;
   columns: number;
+  /** --observer: start the observer once the evaluator is ready. */
+  observer?: boolean;
 }
 
 /** Layout of the SharedArrayBuffer handed to the evaluator thread (Int32 slots). */

@@ -16,6 +16,8 @@ import { shellDirectory } from './directory';
 import { awaitedByShell } from './evaluatorProcess';
 import { formatColumns } from '../columns';
 import type { ShellJob } from './job';
+import type * as ObserverLayer from '../../observer/observer';
+import { observerRuntime } from '../../observer/runtimeHost';
 import type { ShellHost } from './shell';
 import { processTable, processDetails, registeredTable, loadedModulesTable, moduleDetails, memorySummary } from './reports';
 
@@ -43,6 +45,8 @@ const HELP_TEXT = `Eshell-TS built-in commands:
   history(N)    keep N previous commands;  results(N)  keep N previous results
   pid(0, N, 0)  the pid <0.N.0>;  self()  the shell's pid
   memory()      memory use in bytes
+  observer()    a live web view of processes, messages and code versions;
+                observer.stop()  end it
   q()  halt()   quit the shell
   help()        this text
 Forms: X = expr (single assignment), [A, B] = expr (pattern match),
@@ -121,6 +125,9 @@ export function builtins(host: BuiltinHost): Record<string, unknown> {
       return makePid(node as number, id as number, serial as number);
     },
     memory: () => memorySummary(),
+    observer: Object.assign(() => awaitedByShell(startObserverAndPrint()), {
+      stop: () => awaitedByShell(observerLayer().stopObserver().then(() => 'ok' as const)),
+    }),
     q: () => {
       host.halt(0);
       return 'ok';
@@ -131,6 +138,21 @@ export function builtins(host: BuiltinHost): Record<string, unknown> {
     },
     help: () => print(HELP_TEXT),
   };
+}
+
+/**
+ * The observer layer, a bundle of its own (dist/observer.js) required on first use: none of it
+ * is on the path to the first prompt.
+ */
+function observerLayer(): typeof ObserverLayer {
+  return require(path.join(__dirname, 'observer.js')) as typeof ObserverLayer;
+}
+
+/** `observer()` and `eshell-ts --observer`: starts the web view and prints where it is. */
+export async function startObserverAndPrint(): Promise<'ok'> {
+  const url = await observerLayer().startObserver(observerRuntime());
+  writeOutput(`Observer running at ${url}\n  (open it in a browser on this machine; observer.stop() ends it)\n`);
+  return 'ok';
 }
 
 function moduleSpec(module: unknown, fn: string): string {

@@ -17,6 +17,7 @@ import { menuAnswer } from './menus';
 import type { EvaluatorWorkerData, FromEvaluator, ToEvaluator } from '../protocol';
 import { HEALTH_SLOTS, OUTPUT_PAUSE_AT, OUTPUT_RESUME_AT, healthSlots, writeLossSummary } from '../evaluatorHealth';
 import { lossSummary } from './lossSummary';
+import { startObserverAndPrint } from './builtins';
 
 const data = workerData as EvaluatorWorkerData;
 const port = parentPort!;
@@ -156,3 +157,6 @@ port.on('message', (message: ToEvaluator) => {
 setInterval(refreshLossSummary, SUMMARY_EVERY_MS).unref();
 refreshLossSummary();
 post({ t: 'ready', prompt: shell.activeJob.promptNumber });
+if (data.observer) {
+  startObserverAndPrint().catch((error: unknown) => writeOutput(`*** observer: ${error instanceof Error ? error.message : String(error)}\n`));
+}

@@ -8,6 +8,8 @@ export interface ShellOptions {
   /** -e 'expr': evaluate, print, exit. */
   evalExpr?: string;
   noColor: boolean;
+  /** --observer: start the web observer with the shell. */
+  observer: boolean;
   help: boolean;
   version: boolean;
 }
@@ -22,6 +24,7 @@ Options:
   -pa DIR       add DIR to the front of the code path (repeatable)
   -e 'EXPR'     evaluate EXPR, print the result and exit (status 1 if it raised)
   --no-color    print results without colours (also: NO_COLOR=1)
+  --observer    start the observer (a live web view) and print its URL
   --help        show this help
   --version     print the version
 
@@ -32,7 +35,7 @@ Environment:
 `;
 
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedArgs {
-  const options: ShellOptions = { pathDirs: [], noColor: false, help: false, version: false };
+  const options: ShellOptions = { pathDirs: [], noColor: false, observer: false, help: false, version: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string | undefined => {
@@ -58,6 +61,9 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
       case '--no-color':
       case '--no-colour':
         options.noColor = true;
+        break;
+      case '--observer':
+        options.observer = true;
         break;
       case '-h':
       case '--help':

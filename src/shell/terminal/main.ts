@@ -40,6 +40,7 @@ function connect(options: ShellOptions, tty: boolean, handlers: ConnectionHandle
     cwd: process.cwd(),
     tty,
     columns: columns(),
+    observer: options.observer,
   }, withChdir, tty);
 }
 
