@@ -3,17 +3,20 @@
 // here is on the path to the first prompt.
 import path from 'node:path';
 import { ObserverServer } from './server';
-import { useRuntime, type ObserverRuntime } from './observerRuntime';
+import { rt, useRuntime, type ObserverRuntime } from './observerRuntime';
 
 let running: ObserverServer | undefined;
 let starting: Promise<ObserverServer> | undefined;
 
 /** Starts the observer (or finds the running one) and returns its URL, token included. */
-export async function startObserver(runtime: ObserverRuntime, pageDir: string = __dirname): Promise<string> {
+export async function startObserver(
+  runtime: ObserverRuntime,
+  { pageDir = __dirname, idleStopMs }: { pageDir?: string; idleStopMs?: number } = {},
+): Promise<string> {
   useRuntime(runtime);
   if (running !== undefined) return running.url;
   starting ??= (async () => {
-    const server = new ObserverServer(path.resolve(pageDir));
+    const server = new ObserverServer(path.resolve(pageDir), () => void stopIdle(server), idleStopMs);
     await server.listen();
     return server;
   })();
@@ -23,6 +26,12 @@ export async function startObserver(runtime: ObserverRuntime, pageDir: string = 
     starting = undefined;
   }
   return running.url;
+}
+
+async function stopIdle(server: ObserverServer): Promise<void> {
+  if (running !== server) return;
+  await stopObserver();
+  rt().writeOutput('Observer stopped: its page was closed (observer() starts a new one)\n');
 }
 
 /** Ends the observer; false when none was running. */

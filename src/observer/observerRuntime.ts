@@ -18,6 +18,8 @@ export interface ObserverRuntime {
   /** The pid `<0.id.0>`. */
   pid(id: number): Pid;
   formatValue(value: unknown, options: PrintOptions): string;
+  /** Prints on the shell's output, between prompts. */
+  writeOutput(text: string): void;
   codeServer: Pick<CodeServer, 'loadedModules' | 'current' | 'old'>;
 }
 

@@ -11,6 +11,7 @@ import { exitProcess } from '../runtime/exits';
 import { pid } from '../runtime/pid';
 import { codeServer } from '../code/codeServer';
 import { formatValue } from '../io/print';
+import { writeOutput } from '../io/output';
 import type { ObserverRuntime } from './observerRuntime';
 
 export function observerRuntime(): ObserverRuntime {
@@ -25,6 +26,7 @@ export function observerRuntime(): ObserverRuntime {
     exitProcess,
     pid: (id) => pid(0, id, 0),
     formatValue,
+    writeOutput,
     codeServer,
   };
 }

@@ -24,6 +24,8 @@ const ROWS_SHOWN = 300;
 /** A page that has not read this much of its stream is skipped until it catches up. */
 const STREAM_BACKLOG_BYTES = 1 << 20;
 const BODY_LIMIT_BYTES = 64 * 1024;
+/** After the last page closes, the server waits this long for one to (re)open, then stops. */
+export const IDLE_STOP_MS = 60_000;
 
 const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -57,9 +59,18 @@ export class ObserverServer {
   private readonly views = new Map<string, View>();
   private readonly sampler = new Sampler();
   private timer: NodeJS.Timeout | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
   private port = 0;
 
-  constructor(private readonly pageDir: string) {
+  /**
+   * `onIdle` runs when pages were open and none has been for `idleStopMs`: closing the browser
+   * leaves no server behind (a reload reconnects well within the wait).
+   */
+  constructor(
+    private readonly pageDir: string,
+    private readonly onIdle: () => void,
+    private readonly idleStopMs = IDLE_STOP_MS,
+  ) {
     this.server = http.createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) => {
         const status = error instanceof HttpError ? error.status : 500;
@@ -93,6 +104,7 @@ export class ObserverServer {
 
   async close(): Promise<void> {
     this.stopUpdates();
+    this.cancelIdleStop();
     for (const client of this.clients.values()) client.response.end();
     this.clients.clear();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -171,11 +183,21 @@ export class ObserverServer {
         this.clients.delete(id);
         this.views.delete(id);
       }
-      if (this.clients.size === 0) this.stopUpdates();
+      if (this.clients.size === 0) {
+        this.stopUpdates();
+        this.idleTimer = setTimeout(this.onIdle, this.idleStopMs);
+        this.idleTimer.unref();
+      }
     });
+    this.cancelIdleStop();
     this.startUpdates();
     const sample = this.sampler.latest();
     if (sample !== undefined) this.push(client, sample);
+  }
+
+  private cancelIdleStop(): void {
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
   }
 
   /** Sampling and the message tap run only while some page is open. */
