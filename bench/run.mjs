@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-const BENCHMARKS = ['ring', 'spawn', 'reload', 'startup', 'typecheck'];
+const BENCHMARKS = ['ring', 'spawn', 'reload', 'startup', 'typecheck', 'observer'];
 
 function run(name) {
   process.stderr.write(`running bench/${name}.mjs ...\n`);
@@ -30,7 +30,7 @@ function run(name) {
 }
 
 const results = Object.fromEntries(BENCHMARKS.map((name) => [name, run(name)]));
-const { ring, spawn, reload, startup, typecheck } = results;
+const { ring, spawn, reload, startup, typecheck, observer } = results;
 
 const fmt = (n, digits = 0) => (n === undefined || n === null ? 'n/a' : Number(n).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 const millions = (n) => (n === undefined ? 'n/a' : `${(n / 1e6).toFixed(2)} M`);
@@ -47,6 +47,8 @@ const rows = [
   ['c(code_reload) without / with warm type checker, ms', `${fmt(typecheck?.c_median_ms_no_checker, 2)} / ${fmt(typecheck?.c_median_ms_checker_idle, 2)}`, '', '', '< 5'],
   ["c(code_reload, ['strict']) median, ms", fmt(typecheck?.c_strict_median_ms, 1), '', '', ''],
   ['type warning after the prompt returns (warm / first), ms', `${fmt(typecheck?.warning_delay_ms, 1)} / ${fmt(typecheck?.first_warning_ms)}`, '', '', ''],
+  ['ring 1000 × 20000 without / with an observer page open, hops/s', `${millions(observer?.plainHopsPerSec)} / ${millions(observer?.observedHopsPerSec)}`, '', '', ''],
+  ['ring: cost of an open observer page, %', fmt(observer?.overheadPercent, 1), '', '', '< 5'],
 ];
 
 const headers = ['figure', 'eshell-ts', 'BEAM', 'Node', 'target'];
