@@ -94,3 +94,17 @@ test('the observer shows the seed demo live, follows its reload, and kills from 
   await assert.rejects(fetch(url), 'the server still answers after observer.stop()');
   await page.locator('.status.lost').waitFor({ timeout: 10000 });
 });
+
+test('eshell-ts --observer starts it with the shell; quitting the shell leaves no server', { timeout: 60000 }, async (t) => {
+  const dir = tempDir(t, 'eshell-ts-observer-flag-');
+  const sh = await openShell(t, { cwd: dir, args: ['--observer'], cols: 120 });
+  await sh.waitFor(/Observer running at http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/, { timeout: 15000 });
+  const url = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(sh.output())[0];
+  const page = await fetch(url);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<title>eshell-ts observer<\/title>/);
+  await sh.type('q().');
+  sh.key('enter');
+  await sh.exited();
+  await assert.rejects(fetch(url), 'the observer outlived the shell');
+});

@@ -3,7 +3,7 @@
 // a failure (a message that does not parse, a process that has died) touches nothing else.
 import { rt } from './observerRuntime';
 import { LiteralError, parseLiteral } from './literal';
-import type { Sampler } from './sampler';
+import { NOT_IN_MODULE, type Sampler } from './sampler';
 import type { ActionReply, CodeState, ProcessDetail } from './protocol';
 
 /** Messages of an opened process shown on the page; the rest are counted. */
@@ -27,7 +27,7 @@ export function detailOf(pid: string, sampler: Sampler): ProcessDetail {
   if (ext !== null && ext.firstModule !== undefined) {
     const entered: [string, number][] = [[ext.firstModule, ext.firstModuleVersion], ...(ext.versions ?? [])];
     for (const [module, version] of entered) {
-      versions.push([module, version, rt().codeServer.current(module)?.version === version ? 'current' : 'old']);
+      if (version !== NOT_IN_MODULE) versions.push([module, version, rt().codeServer.current(module)?.version === version ? 'current' : 'old']);
     }
   }
   return {

@@ -25,8 +25,8 @@ export interface ProcessRow {
 export interface VersionInfo {
   version: number;
   loadedAt: number;
-  /** Pids of the processes seen running this version. */
-  processes: string[];
+  /** The processes seen running this version. */
+  processes: { pid: string; name: string }[];
 }
 
 export interface ModuleRow {

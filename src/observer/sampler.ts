@@ -158,7 +158,7 @@ export class Sampler {
     let seen = this.seenVersions.get(id);
     if (seen === undefined) this.seenVersions.set(id, (seen = new Map()));
     const note = (module: string, version: number): void => {
-      if (seen!.get(module) === version) return;
+      if (version === NOT_IN_MODULE || seen!.get(module) === version) return;
       seen!.set(module, version);
       let history = this.histories.get(id);
       if (history === undefined) this.histories.set(id, (history = []));
@@ -170,19 +170,27 @@ export class Sampler {
   }
 }
 
-/** The module a process's code runs in: that of its current function, else the first it entered. */
+/**
+ * The module a process's code runs in: that of its current function, else the first it
+ * entered, unless it has left it (a shell that once called `code_reload:start_server()`).
+ */
 function runningModule(proc: Process): string | undefined {
   const fn = proc.currentFunction;
   if (fn !== undefined) {
     const colon = fn.indexOf(':');
     if (colon > 0) return fn.slice(0, colon);
   }
-  return proc.ext?.firstModule;
+  const ext = proc.ext;
+  return ext !== null && ext.firstModuleVersion !== NOT_IN_MODULE ? ext.firstModule : undefined;
 }
+
+/** The version module handles record for a process that has left the module (moduleHandle.ts). */
+export const NOT_IN_MODULE = 0;
 
 function describe(proc: Process, currentVersions: Map<string, number>): ProcessRow {
   const module = runningModule(proc);
-  const version = module === undefined ? undefined : proc.codeVersion(module);
+  const entered = module === undefined ? undefined : proc.codeVersion(module);
+  const version = entered === NOT_IN_MODULE ? undefined : entered;
   const current = module === undefined ? undefined : currentVersions.get(module);
   const mailbox = proc.mailbox;
   return {
@@ -235,13 +243,13 @@ function valueBytes(value: unknown, depth: number): number {
 }
 
 function moduleRows(rows: ProcessRow[]): ModuleRow[] {
-  const inVersion = new Map<string, string[]>();
+  const inVersion = new Map<string, { pid: string; name: string }[]>();
   for (const row of rows) {
     if (row.module === '' || row.code === '') continue;
     const key = `${row.module}\u0000${row.code}`;
     let pids = inVersion.get(key);
     if (pids === undefined) inVersion.set(key, (pids = []));
-    pids.push(row.pid);
+    pids.push({ pid: row.pid, name: row.name });
   }
   const { codeServer } = rt();
   return codeServer.loadedModules().map(({ module, version, path, loadedAt }) => {

@@ -37,7 +37,8 @@ export class CodeTab implements Tab {
       h('p', { class: 'loaded' }, `loaded ${clock(info.loadedAt)}`),
       info.processes.length === 0
         ? h('p', { class: 'pids none' }, 'no process runs it')
-        : h('p', { class: 'pids' }, ...info.processes.map((pid) => h('button', { class: 'pid-link', on: { click: () => this.page.openProcess(pid) } }, pid))),
+        : h('p', { class: 'pids' }, ...info.processes.map(({ pid, name }) =>
+          h('button', { class: 'pid-link', on: { click: () => this.page.openProcess(pid) } }, name === '' ? pid : `${pid} ${name}`))),
     );
   }
 }

@@ -25,7 +25,7 @@ const COLUMNS: Column[] = [
 ];
 
 function codeText(row: ProcessRow): string {
-  return row.module === '' ? '' : `${row.module} v${row.version}${row.code === '' ? '' : ` · ${row.code}`}`;
+  return row.module === '' ? '' : `v${row.version}${row.code === '' ? '' : ` · ${row.code}`}`;
 }
 
 export class ProcessesTab implements Tab {
@@ -36,10 +36,14 @@ export class ProcessesTab implements Tab {
   private readonly panel = h('aside', { class: 'detail' });
   private readonly filter: HTMLInputElement;
   private detailPid: string | null = null;
+  /** Rows are kept per pid and updated in place: a click never lands on a row being replaced. */
+  private readonly rowElements = new Map<string, HTMLTableRowElement>();
   private readonly messageInput = h('input', { class: 'term', attrs: { placeholder: "['hello', 42]", 'aria-label': 'message' } });
   private readonly reasonInput = h('input', { class: 'term', attrs: { value: "'shutdown'", 'aria-label': 'exit reason' } });
   private readonly actionResult = h('div', { class: 'action-result', attrs: { role: 'status' } });
   private readonly detailBody = h('div');
+  /** After the actions: a long mailbox must not push them out of sight. */
+  private readonly mailboxBody = h('div');
 
   constructor(private readonly page: Page) {
     this.filter = h('input', {
@@ -63,6 +67,7 @@ export class ProcessesTab implements Tab {
         h('button', { class: 'kill danger', on: { click: () => this.act('kill') } }, 'Kill…'),
         this.actionResult,
       ),
+      this.mailboxBody,
       h('button', { class: 'close', title: 'close', on: { click: () => this.close() } }, '×'),
     );
     this.element = h('section', { class: 'processes' },
@@ -82,22 +87,36 @@ export class ProcessesTab implements Tab {
       th.classList.toggle('descending', key === view.sort && view.descending);
     }
     this.panel.hidden = view.selected === null;
+    this.element.classList.toggle('with-detail', view.selected !== null);
     if (update === undefined) return;
     this.count.textContent =
       update.matching === update.total
         ? `${formatCount(update.total)} processes`
         : `${formatCount(update.matching)} of ${formatCount(update.total)} processes`;
     if (update.rows.length < update.matching) this.count.textContent += ` (first ${update.rows.length} shown)`;
-    this.body.replaceChildren(...update.rows.map((row) => this.rowOf(row, view.selected)));
+    const rows = update.rows.map((row) => this.rowOf(row, view.selected));
+    const shown = new Set(rows);
+    for (const [pid, tr] of this.rowElements) if (!shown.has(tr)) this.rowElements.delete(pid);
+    const children = this.body.children;
+    if (children.length !== rows.length || rows.some((tr, i) => children[i] !== tr)) this.body.replaceChildren(...rows);
     if (view.selected !== null && update.detail !== null && update.detail.pid === view.selected) this.showDetail(update.detail);
   }
 
   private rowOf(row: ProcessRow, selected: string | null): HTMLTableRowElement {
-    return h(
-      'tr',
-      { class: `${row.code === 'old' ? 'old-code' : ''}${row.pid === selected ? ' selected' : ''}`, data: { pid: row.pid }, on: { click: () => this.page.openProcess(row.pid) } },
-      ...COLUMNS.map((column) => h('td', { class: `${column.numeric ? 'num' : ''} col-${column.key}` }, column.cell(row))),
-    );
+    let tr = this.rowElements.get(row.pid);
+    if (tr === undefined) {
+      tr = h('tr', { data: { pid: row.pid }, on: { click: () => this.page.openProcess(row.pid) } },
+        ...COLUMNS.map((column) => h('td', { class: `${column.numeric ? 'num' : ''} col-${column.key}` })));
+      this.rowElements.set(row.pid, tr);
+    }
+    const className = `${row.code === 'old' ? 'old-code' : ''}${row.pid === selected ? ' selected' : ''}`;
+    if (tr.className !== className) tr.className = className;
+    COLUMNS.forEach((column, i) => {
+      const cell = tr.children[i];
+      const text = column.cell(row);
+      if (cell.textContent !== text) cell.textContent = text;
+    });
+    return tr;
   }
 
   private sortBy(key: SortKey): void {
@@ -121,6 +140,7 @@ export class ProcessesTab implements Tab {
     const title = h('h2', {}, detail.pid, detail.row?.name ? h('span', { class: 'name' }, ` ${detail.row.name}`) : null);
     if (!detail.alive) {
       this.detailBody.replaceChildren(title, h('p', { class: 'dead' }, `${detail.pid} has exited.`));
+      this.mailboxBody.replaceChildren();
       return;
     }
     const pidList = (pids: string[] | undefined) =>
@@ -149,7 +169,10 @@ export class ProcessesTab implements Tab {
       h('dl', {}, ...facts.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)])),
       h('h3', {}, 'Code versions'),
       versions.length > 0 ? h('ul', { class: 'versions' }, ...versions) : h('p', { class: 'none' }, 'runs no module code'),
-      history.length > 0 ? h('details', { class: 'history' }, h('summary', {}, `History (${history.length})`), h('ul', {}, ...history)) : null,
+      history.length > 0 ? h('h3', {}, 'Versions seen') : null,
+      history.length > 0 ? h('ul', { class: 'history' }, ...history) : null,
+    ));
+    this.mailboxBody.replaceChildren(h('div', {},
       h('h3', {}, `Mailbox (${formatCount(detail.mailboxLength ?? 0)})`),
       mailbox.length > 0
         ? h('ol', { class: 'mailbox' }, ...mailbox.map((message) => h('li', {}, h('pre', {}, message))))
