@@ -107,8 +107,10 @@ export class ObserverServer {
     this.cancelIdleStop();
     for (const client of this.clients.values()) client.response.end();
     this.clients.clear();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // Requests still open (a page's fetch, a stalled client) end now rather than at a timeout.
     this.server.closeAllConnections();
+    await closed;
   }
 
   private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
