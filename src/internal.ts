@@ -11,7 +11,7 @@ export { wrapTimers, type ProcessTimers } from './runtime/timers';
 export { installRejectionTracking } from './runtime/rejections';
 export { startSigintAnchor, type SigintAnchor } from './runtime/anchor';
 export { matches } from './runtime/patterns';
-export { writeOutput, setOutputSink } from './io/output';
+export { writeOutput, setOutputSink } from './runtime/output';
 export { codeServer, CodeServer, type ModuleVersion, type LoadResult } from './code/codeServer';
 export { initCodePath, findModule, listModules, getPath } from './code/codePath';
 export { checkInBackground, checkNow, typeErrorsOf, formatTypeDiagnostics, setBackgroundChecks, stopTypeChecker, typeCheckerStarted, useTypeCheckWorker } from './code/typeCheck';

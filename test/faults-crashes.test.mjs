@@ -1,4 +1,4 @@
-// Issue #6, crashes: whatever a process throws, rejects or overflows is its own crash (a
+// Faults, crashes: whatever a process throws, rejects or overflows is its own crash (a
 // report, its links and monitors fire); the shell keeps going with its bindings. Runs the
 // real evaluator on piped stdin, as `eshell-ts < file`.
 import { test } from 'node:test';
@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BIN } from './helpers/pty.mjs';
+import { shellEnv } from './helpers/env.mjs';
 
 function runForms(forms, files = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eshell-ts-crash-'));
@@ -18,7 +19,7 @@ function runForms(forms, files = {}) {
       cwd: dir,
       encoding: 'utf8',
       timeout: 20000,
-      env: { ...process.env, NO_COLOR: '1', HOME: dir },
+      env: shellEnv({ NO_COLOR: '1' }, { home: dir }),
     });
     assert.equal(r.status, 0, `exit status ${r.status}\n${r.stdout}\n${r.stderr}`);
     assert.doesNotMatch(r.stdout + r.stderr, /evaluator thread|internal error/);

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { openShell as shell, enter } from './helpers/prompt.mjs';
 import { tempDir } from './helpers/tempDir.mjs';
+import { lastLine } from './helpers/env.mjs';
 
-const lastLine = (lines) => lines[lines.length - 1];
 
 /** Types `text`, presses Tab and waits until the input line reads `expected`. */
 async function complete(sh, text, expected) {

@@ -6,7 +6,7 @@ export { exitProcess } from '../runtime/exits';
 export { MODULE_NAME_KEY } from '../runtime/process';
 export { wrapTimers } from '../runtime/timers';
 export { ErlangException } from '../runtime/errors';
-export { writeOutput } from '../io/output';
+export { writeOutput } from '../runtime/output';
 export { formatThrown } from '../io/exception';
 
 /**

@@ -12,7 +12,7 @@ import type { Message } from 'esbuild';
 import { displayName } from './codePath';
 import { formatMessages, type Severity } from './diagnostics';
 import type { Failure } from './failure';
-import { writeOutput } from '../io/output';
+import { writeOutput } from '../runtime/output';
 import type { CheckerReply, CheckerRequest, FunctionDoc, TypeDiagnostic } from './typeCheckThread';
 
 export type { FunctionDoc, SignatureDoc, ParameterDoc, TypeDiagnostic } from './typeCheckThread';

@@ -1,6 +1,6 @@
 // Error reports for processes, printed through the one output channel in Erlang's layout
 // (the formatting itself lives with the other exception printing in src/io/exception.ts).
-import { writeOutput } from '../io/output';
+import { writeOutput } from './output';
 import { errorReportHeader, formatCrashReport } from '../io/exception';
 import { formatValue } from '../io/print';
 import type { Pid } from './pid';

@@ -5,8 +5,8 @@
 // a batch a time budget, then the batch yields to the event loop with setImmediate.
 import { createHook, executionAsyncResource } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
-import { writeOutput } from '../io/output';
-import { SHARED_SLOTS } from '../shell/protocol';
+import { writeOutput } from './output';
+import { BUSY_SLOTS } from './busySlots';
 import { die, exitSignalled, terminate } from './exits';
 import { matches } from './patterns';
 import { type Process, ASYNC, EMPTY_MAILBOX, EXITED, EXITING, RUNNABLE, RUNNING, WAITING } from './process';
@@ -72,7 +72,7 @@ export function runningProcess(): Process | null {
 export interface SchedulerOptions {
   /** Enter batches through a breakOnSigint script so Ctrl-C can stop runaway code. */
   interruptible?: boolean;
-  /** Slots of protocol SHARED_SLOTS: busy while a batch runs, and the running pid number. */
+  /** The BUSY_SLOTS: busy while a batch runs, and the running pid number. */
   shared?: Int32Array;
 }
 
@@ -135,7 +135,7 @@ function enterBatch(): void {
 function runBatch(): void {
   if (!trackingOwners) trackAsyncOwners();
   inBatch = true;
-  if (flags !== null) Atomics.store(flags, SHARED_SLOTS.busy, 1);
+  if (flags !== null) Atomics.store(flags, BUSY_SLOTS.busy, 1);
   runningSince = performance.now();
   const deadline = runningSince + BATCH_MILLISECONDS;
   let steps = 0;
@@ -156,8 +156,8 @@ function endBatch(): void {
   inBatch = false;
   current = null;
   if (flags !== null) {
-    Atomics.store(flags, SHARED_SLOTS.runningPid, 0);
-    Atomics.store(flags, SHARED_SLOTS.busy, 0);
+    Atomics.store(flags, BUSY_SLOTS.runningPid, 0);
+    Atomics.store(flags, BUSY_SLOTS.busy, 0);
   }
   if (queue.length !== 0 && !batchPending) scheduleBatch();
 }
@@ -179,7 +179,7 @@ function stopRunaway(victim: Process): void {
 function step(proc: Process): void {
   current = proc;
   proc.state = RUNNING;
-  if (flags !== null) Atomics.store(flags, SHARED_SLOTS.runningPid, proc.pid.id);
+  if (flags !== null) Atomics.store(flags, BUSY_SLOTS.runningPid, proc.pid.id);
   try {
     let r = proc.receive;
     if (r === null) {
@@ -352,8 +352,8 @@ export function runAs<T>(proc: Process, fn: () => T): T | undefined {
 }
 
 function markBusy(pidId: number): void {
-  Atomics.store(flags!, SHARED_SLOTS.runningPid, pidId);
-  Atomics.store(flags!, SHARED_SLOTS.busy, pidId === 0 ? 0 : 1);
+  Atomics.store(flags!, BUSY_SLOTS.runningPid, pidId);
+  Atomics.store(flags!, BUSY_SLOTS.busy, pidId === 0 ? 0 : 1);
 }
 
 function callAs<T>(proc: Process, fn: () => T): T | undefined {

@@ -42,7 +42,7 @@ export type FromEvaluator =
 
 /** The worker data the evaluator thread receives from the terminal thread. */
 export interface EvaluatorWorkerData {
-  /** SHARED_SLOTS below. */
+  /** BUSY_SLOTS (src/runtime/busySlots.ts): the runtime writes them, the terminal reads them. */
   shared: SharedArrayBuffer;
   /** See evaluatorHealth.ts; a fresh one for every worker. */
   health: SharedArrayBuffer;
@@ -56,11 +56,3 @@ export interface EvaluatorWorkerData {
   observer?: boolean;
 }
 
-/** Layout of the SharedArrayBuffer handed to the evaluator thread (Int32 slots). */
-export const SHARED_SLOTS = {
-  /** 1 while the scheduler runs a batch of user code, 0 while idle. */
-  busy: 0,
-  /** Pid number of the process running right now (0 when none). */
-  runningPid: 1,
-} as const;
-export const SHARED_BYTES = 4 * 4;

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatValue } from '../../io/print';
-import { writeOutput } from '../../io/output';
+import { writeOutput } from '../../runtime/output';
 import { badarg, ErlangException } from '../../runtime/errors';
 import { pid as makePid, isPid, type Pid } from '../../runtime/pid';
 import { currentProcess } from '../../runtime/scheduler';

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { format } from 'node:util';
-import { setOutputSink, writeOutput } from '../../io/output';
+import { setOutputSink, writeOutput } from '../../runtime/output';
 import { configureScheduler } from '../../runtime/scheduler';
 import { initCodePath } from '../../code/codePath';
 import { moduleDocs } from '../../code/docs';

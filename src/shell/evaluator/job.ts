@@ -9,7 +9,7 @@ import { exitProcess } from '../../runtime/exits';
 import { lookupProcessById } from '../../runtime/table';
 import { formatValue } from '../../io/print';
 import { formatException, formatThrown } from '../../io/exception';
-import { writeOutput } from '../../io/output';
+import { writeOutput } from '../../runtime/output';
 import { MODULE_NAME_KEY } from '../../code/moduleHandle';
 import { isNormalExit } from '../../runtime/errors';
 import { Bindings } from './bindings';

@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { startSigintAnchor, type SigintAnchor } from '../../runtime/anchor';
-import { SHARED_BYTES, SHARED_SLOTS, type EvaluatorWorkerData, type FromEvaluator, type ToEvaluator } from '../protocol';
+import { BUSY_BYTES, BUSY_SLOTS } from '../../runtime/busySlots';
+import { type EvaluatorWorkerData, type FromEvaluator, type ToEvaluator } from '../protocol';
 import { HEALTH_BYTES, HEALTH_SLOTS, healthSlots, readLossSummary } from '../evaluatorHealth';
 
 export interface ConnectionHandlers {
@@ -40,7 +41,7 @@ export interface RunawayHandlers {
 }
 
 export class EvaluatorConnection {
-  readonly sharedBuffer = new SharedArrayBuffer(SHARED_BYTES);
+  readonly sharedBuffer = new SharedArrayBuffer(BUSY_BYTES);
   private readonly shared = new Int32Array(this.sharedBuffer);
   private healthBuffer = new SharedArrayBuffer(HEALTH_BYTES);
   private health = healthSlots(this.healthBuffer);
@@ -156,11 +157,11 @@ export class EvaluatorConnection {
   }
 
   isBusy(): boolean {
-    return Atomics.load(this.shared, SHARED_SLOTS.busy) === 1;
+    return Atomics.load(this.shared, BUSY_SLOTS.busy) === 1;
   }
 
   runningPid(): number {
-    return Atomics.load(this.shared, SHARED_SLOTS.runningPid);
+    return Atomics.load(this.shared, BUSY_SLOTS.runningPid);
   }
 
   /**
