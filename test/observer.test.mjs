@@ -86,6 +86,19 @@ test('the observer shows the seed demo live, follows its reload, and kills from 
   await page.click('dialog.confirm button.confirm-yes');
   await page.locator('.action-result.error', { hasText: `no process ${client}: it has exited` }).waitFor();
 
+  // Graph and System draw: the server as a node, five charts with their latest values.
+  await page.click('button[data-tab="graph"]');
+  await page.locator('.legend .caption', { hasText: /^\d+ processes$/ }).waitFor();
+  const drawn = () => page.evaluate(() => {
+    const canvas = document.querySelector('canvas.graph');
+    return canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data.some((v) => v !== 0);
+  });
+  for (let i = 0; i < 50 && !(await drawn()); i++) await page.waitForTimeout(100);
+  assert.ok(await drawn(), 'the graph canvas stayed empty');
+  await page.click('button[data-tab="system"]');
+  assert.equal(await page.locator('.system figure').count(), 5);
+  await page.locator('.system figure[data-chart="Processes"] .value', { hasText: /^\d+$/ }).waitFor();
+
   // The shell goes on: the server still counts, the prompt still answers.
   assert.deepEqual(await enter(sh, 'is_process_alive(ServerPid).', 8), ['true']);
   assert.deepEqual(errors, []);

@@ -11,7 +11,7 @@ import { exitProcess } from '../runtime/exits';
 import { pid } from '../runtime/pid';
 import { codeServer } from '../code/codeServer';
 import { formatValue } from '../io/print';
-import { writeOutput } from '../io/output';
+import { writeOutput } from '../runtime/output';
 import type { ObserverRuntime } from './observerRuntime';
 
 export function observerRuntime(): ObserverRuntime {
