@@ -31,3 +31,22 @@ export function formatCount(n: number): string {
 export function clock(at: number): string {
   return new Date(at).toLocaleTimeString('en-GB', { hour12: false });
 }
+
+/**
+ * The canvas sized to its box in device pixels, cleared, with a context that draws in CSS
+ * pixels (sharp on a projector's scaled display); undefined while it is not laid out.
+ */
+export function clearedCanvas(canvas: HTMLCanvasElement): { g: CanvasRenderingContext2D; width: number; height: number } | undefined {
+  const ratio = window.devicePixelRatio || 1;
+  const width = canvas.clientWidth;
+  const height = canvas.clientHeight;
+  if (width === 0 || height === 0) return undefined;
+  if (canvas.width !== width * ratio || canvas.height !== height * ratio) {
+    canvas.width = width * ratio;
+    canvas.height = height * ratio;
+  }
+  const g = canvas.getContext('2d')!;
+  g.setTransform(ratio, 0, 0, ratio, 0, 0);
+  g.clearRect(0, 0, width, height);
+  return { g, width, height };
+}

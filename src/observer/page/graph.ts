@@ -3,7 +3,7 @@
 // from sender to receiver. A small force layout on canvas: nodes repel, edges pull, and a node
 // keeps its place across updates, so the picture stays still while the system runs.
 import type { Graph, GraphNode, Update } from '../protocol';
-import { h } from './dom';
+import { clearedCanvas, h } from './dom';
 import type { Page, Tab } from './main';
 
 interface Body {
@@ -156,18 +156,9 @@ export class GraphTab implements Tab {
   }
 
   private draw(): void {
-    const canvas = this.canvas;
-    const ratio = window.devicePixelRatio || 1;
-    const width = canvas.clientWidth;
-    const height = canvas.clientHeight;
-    if (width === 0 || height === 0) return;
-    if (canvas.width !== width * ratio || canvas.height !== height * ratio) {
-      canvas.width = width * ratio;
-      canvas.height = height * ratio;
-    }
-    const g = canvas.getContext('2d')!;
-    g.setTransform(ratio, 0, 0, ratio, 0, 0);
-    g.clearRect(0, 0, width, height);
+    const surface = clearedCanvas(this.canvas);
+    if (surface === undefined) return;
+    const { g, width, height } = surface;
     const { scale, cx, cy } = this.fit(width, height);
     const at = (body: Body) => ({ x: cx + body.x * scale, y: cy + body.y * scale });
 

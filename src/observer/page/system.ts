@@ -1,6 +1,6 @@
 // The System tab: one chart per figure over the last five minutes, drawn on canvas.
 import type { SystemPoint, Update } from '../protocol';
-import { formatBytes, formatCount, h } from './dom';
+import { clearedCanvas, formatBytes, formatCount, h } from './dom';
 import type { Tab } from './main';
 
 const KEEP_POINTS = 600;
@@ -52,17 +52,9 @@ export class SystemTab implements Tab {
 }
 
 function draw(canvas: HTMLCanvasElement, series: SystemPoint[], chart: Chart): void {
-  const ratio = window.devicePixelRatio || 1;
-  const width = canvas.clientWidth;
-  const height = canvas.clientHeight;
-  if (width === 0 || height === 0) return;
-  if (canvas.width !== width * ratio || canvas.height !== height * ratio) {
-    canvas.width = width * ratio;
-    canvas.height = height * ratio;
-  }
-  const g = canvas.getContext('2d')!;
-  g.setTransform(ratio, 0, 0, ratio, 0, 0);
-  g.clearRect(0, 0, width, height);
+  const surface = clearedCanvas(canvas);
+  if (surface === undefined) return;
+  const { g, width, height } = surface;
   const values = series.map(chart.value);
   const max = Math.max(1, ...values) * 1.15;
   const left = 8;
