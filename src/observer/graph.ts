@@ -39,7 +39,7 @@ export function buildGraph(sample: Sample): Graph {
   for (const [from, to] of sample.messages) {
     const a = keyOf.get(from);
     const b = keyOf.get(to);
-    if (a !== undefined && b !== undefined) messages.push([a, b]);
+    if (a !== undefined && b !== undefined) messages.push([a, b]); // a === b: within a group
   }
   return { grouped, nodes: [...nodes.values()], edges: [...edges.values()], messages };
 }

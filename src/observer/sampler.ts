@@ -35,6 +35,13 @@ export class Sampler {
   private stopped = false;
   private messageCount = 0;
   private messageSamples: MessageSample[] = [];
+  /**
+   * Every `sampleStride`-th message is recorded, the stride set from the last interval's count
+   * so that about MESSAGE_SAMPLES spread over the whole interval: busy edges show in proportion,
+   * and a quiet one still shows when the busy ones are not everything.
+   */
+  private sampleStride = 1;
+  private untilSample = 1;
   private previousReductions = new Map<number, number>();
   private previousAt = performance.now();
   /** False until the first walk: reductions made before observing started are not a rate. */
@@ -51,13 +58,18 @@ export class Sampler {
     this.recent.length = 0;
     this.messageCount = 0;
     this.messageSamples = [];
+    this.sampleStride = this.untilSample = 1;
     this.previousAt = performance.now();
     const { currentProcess } = rt();
     rt().setMessageTap((to, _message) => {
       this.messageCount++;
-      if (this.messageSamples.length < MESSAGE_SAMPLES) {
+      if (--this.untilSample === 0) {
+        this.untilSample = this.sampleStride;
         const from = currentProcess();
-        this.messageSamples.push([from === undefined ? 0 : from.pid.id, to.pid.id]);
+        const sample: MessageSample = [from === undefined ? 0 : from.pid.id, to.pid.id];
+        // Bounded when traffic jumps within an interval (the stride is still the last one's).
+        if (this.messageSamples.length < MESSAGE_SAMPLES * 4) this.messageSamples.push(sample);
+        else this.messageSamples[this.messageCount % (MESSAGE_SAMPLES * 4)] = sample;
       }
     });
   }
@@ -143,8 +155,12 @@ export class Sampler {
       this.messageCount = 0;
       this.series.push(system);
       if (this.series.length > SERIES_POINTS) this.series.shift();
-      const messages = this.messageSamples;
+      const recorded = this.messageSamples;
+      const every = Math.max(1, recorded.length / MESSAGE_SAMPLES);
+      const messages: MessageSample[] = [];
+      for (let i = 0; i < recorded.length && messages.length < MESSAGE_SAMPLES; i += every) messages.push(recorded[Math.floor(i)]);
       this.messageSamples = [];
+      this.sampleStride = this.untilSample = Math.max(1, Math.floor(this.recent[this.recent.length - 1].messages / MESSAGE_SAMPLES));
       this.last = { at: system.at, rows, links, monitors, modules: moduleRows(rows), system, messages };
       done(this.last);
     };

@@ -23,6 +23,11 @@ interface Flight {
 /** How long a message dot takes from sender to receiver. */
 const FLIGHT_MS = 700;
 const MAX_FLIGHTS = 80;
+/** Roughly how wide a node's label is drawn, in pixels. */
+function labelWidth(node: GraphNode): number {
+  return Math.max(...node.label.split('\n').map((line) => line.length)) * 10;
+}
+
 const COLORS = { current: '#1f5fbf', old: '#e07000', '': '#6b7280' } as const;
 
 export class GraphTab implements Tab {
@@ -72,7 +77,7 @@ export class GraphTab implements Tab {
     this.graph = graph;
     const now = performance.now();
     graph.messages.forEach(([from, to], i) => {
-      if (this.flights.length < MAX_FLIGHTS && from !== to) this.flights.push({ from, to, start: now + (i * 500) / graph.messages.length });
+      if (this.flights.length < MAX_FLIGHTS) this.flights.push({ from, to, start: now + (i * 500) / graph.messages.length });
     });
     this.caption.textContent = graph.grouped
       ? `${graph.nodes.length} groups (processes grouped by initial call)`
@@ -111,8 +116,10 @@ export class GraphTab implements Tab {
           dy = Math.random() - 0.5;
           d2 = 1;
         }
-        const force = 9000 / d2;
         const d = Math.sqrt(d2);
+        // Nodes need room for themselves and their labels (about 10 px a character).
+        const room = Math.max(this.radius(a.node) + this.radius(b.node) + 70, (labelWidth(a.node) + labelWidth(b.node)) / 2 + 20);
+        const force = 9000 / d2 + (d < room ? (room - d) * 0.5 : 0);
         a.vx += (dx / d) * force;
         a.vy += (dy / d) * force;
         b.vx -= (dx / d) * force;
@@ -187,6 +194,15 @@ export class GraphTab implements Tab {
       if (t < 0 || a === undefined || b === undefined) continue;
       const p = at(a);
       const q = at(b);
+      if (a === b) {
+        // Within a group (or to itself): a ripple round the node.
+        g.beginPath();
+        g.strokeStyle = `rgba(10, 125, 68, ${1 - t})`;
+        g.lineWidth = 3;
+        g.arc(p.x, p.y, this.radius(a.node) + 4 + t * 24, 0, Math.PI * 2);
+        g.stroke();
+        continue;
+      }
       g.beginPath();
       g.strokeStyle = 'rgba(10, 125, 68, 0.25)';
       g.lineWidth = 2;
@@ -214,7 +230,7 @@ export class GraphTab implements Tab {
       g.stroke();
       if (node.count > 1) {
         g.fillStyle = '#ffffff';
-        g.font = 'bold 16px system-ui, sans-serif';
+        g.font = `bold ${Math.round(Math.max(16, r / 3))}px system-ui, sans-serif`;
         g.textBaseline = 'middle';
         g.fillText(node.count.toLocaleString('en-US'), p.x, p.y);
         g.textBaseline = 'top';
