@@ -5,7 +5,7 @@ import type { Sample } from './sampler';
 import type { CodeState, Graph, GraphEdge, GraphNode } from './protocol';
 
 /** Above this many processes the graph groups them by initial call. */
-export const GRAPH_PROCESS_LIMIT = 150;
+const GRAPH_PROCESS_LIMIT = 150;
 
 export function buildGraph(sample: Sample): Graph {
   const grouped = sample.rows.length > GRAPH_PROCESS_LIMIT;

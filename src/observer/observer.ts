@@ -42,7 +42,3 @@ export async function stopObserver(): Promise<boolean> {
   await server.close();
   return true;
 }
-
-export function observerUrl(): string | undefined {
-  return running?.url;
-}

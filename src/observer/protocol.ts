@@ -54,7 +54,7 @@ export interface VersionChange {
   version: number;
 }
 
-export type SortKey = keyof Omit<ProcessRow, 'id'> | 'id';
+export type SortKey = keyof ProcessRow;
 
 /** What one page looks at; sent with POST /api/view whenever it changes. */
 export interface View {

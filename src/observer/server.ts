@@ -18,14 +18,14 @@ import { buildGraph } from './graph';
 import type { ProcessRow, SortKey, Update, View } from './protocol';
 
 /** How often open pages get an update. */
-export const UPDATE_MS = 500;
+const UPDATE_MS = 500;
 /** Process rows sent to a page: the first of its sorted, filtered table. */
 const ROWS_SHOWN = 300;
 /** A page that has not read this much of its stream is skipped until it catches up. */
 const STREAM_BACKLOG_BYTES = 1 << 20;
 const BODY_LIMIT_BYTES = 64 * 1024;
 /** After the last page closes, the server waits this long for one to (re)open, then stops. */
-export const IDLE_STOP_MS = 60_000;
+const IDLE_STOP_MS = 60_000;
 
 const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
