@@ -50,6 +50,21 @@ test('the observer shows the seed demo live, follows its reload, and kills from 
   assert.match(await page.locator(`tr[data-pid="${client}"]`).innerText(), /code_reload:client_loop\/1/);
   await page.locator('.status.live').waitFor();
 
+  // Filter and sort: typing narrows the table to the client; a header click sorts by it.
+  await page.fill('input.filter', 'client_loop');
+  await page.locator(`tr[data-pid="${server}"]`).waitFor({ state: 'detached' });
+  assert.deepEqual(await page.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.dataset.pid)), [client]);
+  await page.fill('input.filter', '');
+  await page.locator(`tr[data-pid="${server}"]`).waitFor();
+  await page.click('th[data-key="pid"]');
+  await page.locator('th[data-key="pid"].sorted.descending').waitFor();
+  const pidsShown = async () => (await page.locator('tbody tr').evaluateAll((rows) => rows.map((row) => Number(row.dataset.pid.split('.')[1]))));
+  await page.waitForFunction(() => {
+    const ids = [...document.querySelectorAll('tbody tr')].map((row) => Number(row.dataset.pid.split('.')[1]));
+    return ids.length > 1 && ids.every((id, i) => i === 0 || ids[i - 1] > id);
+  });
+  assert.ok((await pidsShown()).length >= 4);
+
   // The fix, as in the demo, then the reload: the Code tab shows v2 with the server in it.
   writeFileSync(file, readFileSync(file, 'utf8').replace('return M.server_loop(count);', 'return M.server_loop(count + 1);'));
   await enter(sh, 'c(code_reload).', 6);

@@ -305,7 +305,7 @@ async function readJson(request: http.IncomingMessage): Promise<unknown> {
 }
 
 function defaultView(): View {
-  return { sort: 'id', descending: false, filter: '', selected: null };
+  return { sort: 'pid', descending: false, filter: '', selected: null };
 }
 
 function parseView(body: unknown): View {

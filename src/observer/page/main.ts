@@ -32,7 +32,7 @@ const query = `token=${encodeURIComponent(token)}&client=${encodeURIComponent(cl
 
 const page: Page = {
   token,
-  view: { sort: 'id' as SortKey, descending: false, filter: '', selected: null },
+  view: { sort: 'pid' as SortKey, descending: false, filter: '', selected: null },
   setView(change) {
     Object.assign(this.view, change);
     void this.post('/api/view', this.view).catch(() => undefined);
