@@ -39,9 +39,8 @@ try {
   await until(/1> /);
   await enter('c(code_reload).', 2);
   await enter('ServerPid = code_reload:start_server().', 3);
-  await enter('register(\'server\', ServerPid).', 4);
-  await enter('ClientPid = code_reload:start_client(ServerPid).', 5);
-  await enter('observer().', 6);
+  await enter('ClientPid = code_reload:start_client(ServerPid).', 4);
+  await enter('observer().', 5);
   const url = (await until(/http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/))[0];
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
   const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
@@ -49,9 +48,9 @@ try {
   // The page watches the server in v1, then the fix is loaded: the server moves to v2.
   await sleep(3000);
   writeFileSync(file, readFileSync(file, 'utf8').replace('return M.server_loop(count);', 'return M.server_loop(count + 1);'));
-  await enter('c(code_reload).', 7);
+  await enter('c(code_reload).', 6);
   if (tab === 'processes') {
-    await page.locator('tr', { has: page.locator('td.col-name', { hasText: 'server' }) }).click();
+    await page.locator('tr', { has: page.locator('td.col-initialCall', { hasText: 'server_loop' }) }).click();
     await page.locator('.detail .history li', { hasText: 'v2' }).waitFor({ timeout: 10000 });
   }
   await sleep(2500);
