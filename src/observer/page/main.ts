@@ -26,6 +26,7 @@ export interface Tab {
   hide?(): void;
 }
 
+const STOPPED = 'disconnected: the observer stopped (observer() in the shell starts a new one)';
 const token = new URLSearchParams(location.search).get('token') ?? '';
 const client = typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `c${Math.random().toString(36).slice(2)}`;
 const query = `token=${encodeURIComponent(token)}&client=${encodeURIComponent(client)}`;
@@ -42,11 +43,16 @@ const page: Page = {
     select('processes');
   },
   async post(path, body) {
-    const response = await fetch(`${path}?${query}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+    let response: Response;
+    try {
+      response = await fetch(`${path}?${query}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    } catch {
+      throw new Error(STOPPED);
+    }
     const text = await response.text();
     if (!response.ok) throw new Error(text.trim() || `${response.status} ${response.statusText}`);
     return JSON.parse(text);
@@ -105,7 +111,7 @@ stream.onopen = () => {
 stream.onmessage = (event) => receive(JSON.parse(event.data) as Update);
 stream.onerror = () => {
   status.className = 'status lost';
-  status.textContent = 'disconnected: the observer stopped (observer() in the shell starts a new one)';
+  status.textContent = STOPPED;
 };
 
 select(active);
