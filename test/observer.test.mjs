@@ -121,6 +121,10 @@ test('the observer shows the seed demo live, follows its reload, and kills from 
   assert.deepEqual(await enter(sh, 'observer.stop().', 9), ["'ok'"]);
   await assert.rejects(fetch(url), 'the server still answers after observer.stop()');
   await page.locator('.status.lost').waitFor({ timeout: 10000 });
+  await page.click('button[data-tab="processes"]');
+  await page.click('.detail button.kill');
+  await page.click('dialog.confirm button.confirm-yes');
+  await page.locator('.action-result.error', { hasText: 'the observer stopped' }).waitFor();
 });
 
 test('eshell-ts --observer starts it with the shell; quitting the shell leaves no server', { timeout: 60000 }, async (t) => {
