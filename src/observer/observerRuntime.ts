@@ -13,6 +13,8 @@ export interface ObserverRuntime {
   currentProcess(): Process | undefined;
   runQueueLength(): number;
   setMessageTap(tap: MessageTap | null): void;
+  /** Messages delivered since the tap was installed. */
+  tappedMessages(): number;
   send(to: Pid, message: unknown): void;
   exitProcess(proc: Process, reason: unknown): void;
   /** The pid `<0.id.0>`. */

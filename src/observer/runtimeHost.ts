@@ -5,7 +5,7 @@
 // Nothing here runs until observer() is called: importing this file only defines a function.
 import { allProcesses, liveProcessCount } from '../runtime/table';
 import { lookupProcess } from '../runtime/introspection';
-import { currentProcess, runQueueLength, setMessageTap } from '../runtime/scheduler';
+import { currentProcess, runQueueLength, setMessageTap, tappedMessages } from '../runtime/scheduler';
 import { send } from '../runtime/api';
 import { exitProcess } from '../runtime/exits';
 import { pid } from '../runtime/pid';
@@ -22,6 +22,7 @@ export function observerRuntime(): ObserverRuntime {
     currentProcess,
     runQueueLength,
     setMessageTap,
+    tappedMessages,
     send: (to, message) => void send(to, message),
     exitProcess,
     pid: (id) => pid(0, id, 0),

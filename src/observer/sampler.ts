@@ -4,6 +4,7 @@
 // complete sample. Messages are seen through the scheduler's message tap, installed only while
 // a page is connected: with no page open the runtime pays nothing.
 import type { Process } from '../runtime/process';
+import type { MessageTap } from '../runtime/scheduler';
 import { rt } from './observerRuntime';
 import type { ProcessRow, ModuleRow, SystemPoint, MessageSample, VersionChange } from './protocol';
 
@@ -33,15 +34,30 @@ export class Sampler {
   private last: Sample | undefined;
   private walking = false;
   private stopped = false;
-  private messageCount = 0;
+  /** The scheduler's count of tapped messages at the last sample. */
+  private countedMessages = 0;
   private messageSamples: MessageSample[] = [];
   /**
-   * Every `sampleStride`-th message is recorded, the stride set from the last interval's count
-   * so that about MESSAGE_SAMPLES spread over the whole interval: busy edges show in proportion,
+   * The scheduler shows the tap one message in `every`, set from the last interval's count so
+   * that about MESSAGE_SAMPLES spread over the whole interval: busy edges show in proportion,
    * and a quiet one still shows when the busy ones are not everything.
    */
-  private sampleStride = 1;
-  private untilSample = 1;
+  private readonly tap: MessageTap;
+
+  constructor() {
+    const samples = (): MessageSample[] => this.messageSamples;
+    this.tap = {
+      every: 1,
+      sample(to) {
+        const from = rt().currentProcess();
+        const recorded = samples();
+        const sample: MessageSample = [from === undefined ? 0 : from.pid.id, to.pid.id];
+        // Bounded when traffic jumps within an interval (the stride is still the last one's).
+        if (recorded.length < MESSAGE_SAMPLES * 4) recorded.push(sample);
+        else recorded[to.pid.id % (MESSAGE_SAMPLES * 4)] = sample;
+      },
+    };
+  }
   private previousReductions = new Map<number, number>();
   private previousAt = performance.now();
   /** False until the first walk: reductions made before observing started are not a rate. */
@@ -56,22 +72,11 @@ export class Sampler {
     this.stopped = false;
     this.baselined = false;
     this.recent.length = 0;
-    this.messageCount = 0;
+    this.countedMessages = 0;
     this.messageSamples = [];
-    this.sampleStride = this.untilSample = 1;
+    this.tap.every = 1;
     this.previousAt = performance.now();
-    const { currentProcess } = rt();
-    rt().setMessageTap((to, _message) => {
-      this.messageCount++;
-      if (--this.untilSample === 0) {
-        this.untilSample = this.sampleStride;
-        const from = currentProcess();
-        const sample: MessageSample = [from === undefined ? 0 : from.pid.id, to.pid.id];
-        // Bounded when traffic jumps within an interval (the stride is still the last one's).
-        if (this.messageSamples.length < MESSAGE_SAMPLES * 4) this.messageSamples.push(sample);
-        else this.messageSamples[this.messageCount % (MESSAGE_SAMPLES * 4)] = sample;
-      }
-    });
+    rt().setMessageTap(this.tap);
   }
 
   stop(): void {
@@ -134,7 +139,10 @@ export class Sampler {
       this.previousReductions = reductions;
       if (!this.baselined) reductionsDelta = 0;
       this.baselined = true;
-      this.recent.push({ seconds, messages: this.messageCount, reductions: reductionsDelta });
+      const counted = rt().tappedMessages();
+      const messageCount = counted - this.countedMessages;
+      this.countedMessages = counted;
+      this.recent.push({ seconds, messages: messageCount, reductions: reductionsDelta });
       if (this.recent.length > RATE_WINDOW) this.recent.shift();
       const span = this.recent.reduce((sum, r) => sum + r.seconds, 0);
       const rate = (key: 'messages' | 'reductions') => Math.round(this.recent.reduce((sum, r) => sum + r[key], 0) / span);
@@ -152,7 +160,6 @@ export class Sampler {
         heapUsed: process.memoryUsage().heapUsed,
         reductionsPerSecond: rate('reductions'),
       };
-      this.messageCount = 0;
       this.series.push(system);
       if (this.series.length > SERIES_POINTS) this.series.shift();
       const recorded = this.messageSamples;
@@ -160,7 +167,7 @@ export class Sampler {
       const messages: MessageSample[] = [];
       for (let i = 0; i < recorded.length && messages.length < MESSAGE_SAMPLES; i += every) messages.push(recorded[Math.floor(i)]);
       this.messageSamples = [];
-      this.sampleStride = this.untilSample = Math.max(1, Math.floor(this.recent[this.recent.length - 1].messages / MESSAGE_SAMPLES));
+      this.tap.every = Math.max(1, Math.floor(messageCount / MESSAGE_SAMPLES));
       this.last = { at: system.at, rows, links, monitors, modules: moduleRows(rows), system, messages };
       done(this.last);
     };
