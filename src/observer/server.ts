@@ -24,6 +24,8 @@ const ROWS_SHOWN = 300;
 /** A page that has not read this much of its stream is skipped until it catches up. */
 const STREAM_BACKLOG_BYTES = 1 << 20;
 const BODY_LIMIT_BYTES = 64 * 1024;
+/** Pages remembered by their client id. */
+const MAX_VIEWS = 64;
 /** After the last page closes, the server waits this long for one to (re)open, then stops. */
 const IDLE_STOP_MS = 60_000;
 
@@ -144,6 +146,8 @@ export class ObserverServer {
         const view = parseView(await readJson(request));
         const id = clientId(url);
         this.views.set(id, view);
+        // Views of pages that never opened their stream are dropped, oldest first.
+        if (this.views.size > MAX_VIEWS) this.views.delete(this.views.keys().next().value!);
         const client = this.clients.get(id);
         if (client !== undefined) {
           client.view = view;
@@ -190,6 +194,7 @@ export class ObserverServer {
       }
       if (this.clients.size === 0) {
         this.stopUpdates();
+        this.cancelIdleStop();
         this.idleTimer = setTimeout(this.onIdle, this.idleStopMs);
         this.idleTimer.unref();
       }
