@@ -3,7 +3,7 @@
 // index/internal consistently.
 export * from './index';
 export { Process, type ProcessStatus } from './runtime/process';
-export { currentProcess, configureScheduler, type SchedulerOptions } from './runtime/scheduler';
+export { currentProcess, configureScheduler, takeAllMessages, type SchedulerOptions } from './runtime/scheduler';
 export { allProcesses } from './runtime/table';
 export { lookupProcess } from './runtime/introspection';
 export { exitProcess, onProcessExit } from './runtime/exits';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import {
   spawn, spawn_link, spawn_monitor, self, send, exit, link, unlink, monitor, demonitor, process_flag,
   receive, after, _, register, unregister, whereis, registered, is_process_alive, process_info,
-  ErlangException, exitProcess, lookupProcess,
+  ErlangException, exitProcess, lookupProcess, isPid, Ref,
 } from '../dist/internal.js';
 import { output, inProcess, sleep } from './helpers/runtime.mjs';
 
@@ -184,12 +184,13 @@ test('spawn_monitor returns [pid, ref]; spawn_link links before the child runs',
   const got = await inProcess(async () => {
     process_flag('trap_exit', true);
     const [p, ref] = spawn_monitor(() => exit('from child'));
-    const reason = await down(ref);
+    // the DOWN names the monitor's ref and the spawned pid
+    const downFor = await receive([['DOWN', ref, 'process', _, _], ([, , , who, why]) => [who, why]], after(500, () => ['none', 'no DOWN']));
     const child = spawn_link(() => exit('instant'));
     const linked = await exitMessage(child);
-    return [p.equals(ref) === false, reason, linked];
+    return [isPid(p), ref instanceof Ref, downFor[0] === p || p.equals(downFor[0]), downFor[1], linked];
   });
-  assert.deepEqual(got, [true, 'from child', 'instant']);
+  assert.deepEqual(got, [true, true, true, 'from child', 'instant']);
 });
 
 test('crash reports: none for processes with links or killed by a link', async () => {

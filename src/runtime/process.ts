@@ -72,6 +72,14 @@ export class ProcessExtras {
   declare timers: Map<object, TimerCancel> | null;
   /** The reason of an exit signal that arrived while the process was running. */
   declare pendingExitReason: unknown;
+  /**
+   * The ref this process made last (make_ref, monitor) and how long its mailbox was then: no
+   * message before that position can hold the ref, so a receive that only matches messages
+   * holding it starts there (BEAM's receive marker, which makes a call's reply O(1) to find
+   * behind any number of unrelated messages).
+   */
+  declare freshRef: Ref | null;
+  declare freshRefAt: number;
 
   constructor() {
     this.currentFunction = undefined;
@@ -88,6 +96,8 @@ export class ProcessExtras {
     this.timedOut = false;
     this.timers = null;
     this.pendingExitReason = undefined;
+    this.freshRef = null;
+    this.freshRefAt = 0;
   }
 }
 

@@ -8,7 +8,8 @@ import { performance } from 'node:perf_hooks';
 import { writeOutput } from './output';
 import { BUSY_SLOTS } from './busySlots';
 import { die, exitSignalled, terminate } from './exits';
-import { matches } from './patterns';
+import { matches, patternNeedsRef } from './patterns';
+import type { Ref } from './pid';
 import { type Process, ASYNC, EMPTY_MAILBOX, EXITED, EXITING, RUNNABLE, RUNNING, WAITING } from './process';
 import { type AnyClause, Receive } from './receive';
 import { armAfterTimer, clearAfterTimer, timeoutDue } from './receiveTimer';
@@ -112,6 +113,46 @@ export function tappedMessages(): number {
 /** Processes queued to run, for the observer's run queue chart. */
 export function runQueueLength(): number {
   return queue.length;
+}
+
+/**
+ * Called when process `proc` makes a ref (make_ref, monitor): no message already in its
+ * mailbox can hold it, so a receive that only takes messages holding it may start after them
+ * (see ProcessExtras.freshRef).
+ */
+export function markFreshRef(proc: Process, ref: Ref): void {
+  const ext = proc.extras();
+  ext.freshRef = ref;
+  ext.freshRefAt = proc.mailbox.length;
+}
+
+/** Where receive `r` starts its first scan of `proc`'s mailbox. */
+function scanStart(proc: Process, r: Receive): number {
+  const ext = proc.ext;
+  if (ext === null || ext.freshRef === null) return 0;
+  return receiveNeedsRef(r, ext.freshRef) ? ext.freshRefAt : 0;
+}
+
+function receiveNeedsRef(r: Receive, ref: Ref): boolean {
+  if (r.only !== null) return patternNeedsRef(r.only[0], ref);
+  const clauses = r.list!;
+  const patterns = r.after === null ? clauses.length : clauses.length - 1;
+  for (let c = 0; c < patterns; c++) {
+    if (!patternNeedsRef((clauses[c] as AnyClause)[0], ref)) return false;
+  }
+  return true;
+}
+
+/**
+ * Takes every message out of `proc`'s mailbox at once (the shell's flush()), leaving the
+ * process and any receive it waits in consistent with the empty mailbox.
+ */
+export function takeAllMessages(proc: Process): unknown[] {
+  const messages = proc.mailbox;
+  proc.mailbox = EMPTY_MAILBOX;
+  if (proc.receive !== null) proc.receive.scanned = 0;
+  if (proc.ext !== null) proc.ext.freshRefAt = 0;
+  return messages === EMPTY_MAILBOX ? [] : messages;
 }
 
 /** Puts a message in a mailbox and wakes the process if it waits in a receive. */
@@ -244,10 +285,11 @@ function step(proc: Process): void {
         if (!timeoutDue(proc, r)) return wait(proc, r);
         handler = r.after!.handler;
         message = undefined;
-      } else if (index === 0) {
-        mailbox.shift();
       } else {
-        mailbox.splice(index, 1);
+        if (index === 0) mailbox.shift();
+        else mailbox.splice(index, 1);
+        // the fresh ref's mark stays on the same message when one before it leaves
+        if (proc.ext !== null && index < proc.ext.freshRefAt) proc.ext.freshRefAt--;
       }
       if (proc.ext !== null) clearAfterTimer(proc.ext);
       proc.reductions++;
@@ -271,7 +313,7 @@ function step(proc: Process): void {
 }
 
 function adopt(proc: Process, r: Receive): Receive {
-  r.scanned = 0;
+  r.scanned = scanStart(proc, r);
   proc.receive = r;
   return r;
 }
@@ -322,7 +364,7 @@ export function suspendAwaiting(r: Receive): void {
     settle.reject(new Error(`process ${proc.pid} already waits in another receive`));
     return;
   }
-  r.scanned = 0;
+  r.scanned = scanStart(proc, r);
   proc.receive = r;
   if (proc.state === ASYNC) resumeAwaiting(proc, r);
 }

@@ -44,6 +44,11 @@ export type FromEvaluator =
 export interface EvaluatorWorkerData {
   /** BUSY_SLOTS (src/runtime/busySlots.ts): the runtime writes them, the terminal reads them. */
   shared: SharedArrayBuffer;
+  /**
+   * The sigint anchor's slots (null without one): the evaluator starts at the same time as the
+   * anchor and waits for it (waitForAnchor) before it runs any code under the SIGINT watchdog.
+   */
+  anchor: SharedArrayBuffer | null;
   /** See evaluatorHealth.ts; a fresh one for every worker. */
   health: SharedArrayBuffer;
   /** `-pa` directories and ESHELL_TS_PATH, searched first. */

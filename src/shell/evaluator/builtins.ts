@@ -8,8 +8,7 @@ import { formatValue } from '../../io/print';
 import { writeOutput } from '../../runtime/output';
 import { badarg, ErlangException } from '../../runtime/errors';
 import { pid as makePid, isPid, type Pid } from '../../runtime/pid';
-import { currentProcess } from '../../runtime/scheduler';
-import { EMPTY_MAILBOX } from '../../runtime/process';
+import { currentProcess, takeAllMessages } from '../../runtime/scheduler';
 import { codeServer } from '../../code/codeServer';
 import { MODULE_NAME_KEY } from '../../code/moduleHandle';
 import { shellDirectory } from './directory';
@@ -90,9 +89,7 @@ export function builtins(host: BuiltinHost): Record<string, unknown> {
     flush: () => {
       const proc = currentProcess();
       if (!proc) return 'ok';
-      const messages = proc.mailbox;
-      proc.mailbox = EMPTY_MAILBOX;
-      for (const message of messages) print(`Shell got ${show(message)}`);
+      for (const message of takeAllMessages(proc)) print(`Shell got ${show(message)}`);
       return 'ok';
     },
     f: (name?: unknown) => {

@@ -8,20 +8,18 @@
 import { Script } from 'node:vm';
 import { tokenize, significantTokens, type Token } from '../forms/tokenizer';
 import { depthChange } from '../forms/terminator';
+import { esbuildApi } from '../../code/compile';
 
 export type CompiledInput =
   | { ok: true; script: Script; awaitsPromise: boolean }
   | { ok: false; message: string };
-
-let esbuild: typeof import('esbuild') | undefined;
 
 export async function compileInput(code: string, usesAwait: boolean, filename: string): Promise<CompiledInput> {
   const direct = tryCompile(code, usesAwait, filename);
   if (direct.ok) return direct;
   let stripped: string;
   try {
-    esbuild ??= await import('esbuild');
-    stripped = (await esbuild.transform(code, { loader: 'ts', sourcefile: filename })).code;
+    stripped = (await esbuildApi().transform(code, { loader: 'ts', sourcefile: filename })).code;
   } catch (failure) {
     return { ok: false, message: esbuildMessage(failure) ?? direct.message };
   }
@@ -99,8 +97,7 @@ function returnLastExpression(body: string): string {
   return `${body.slice(0, lastStart)}\nreturn (${last}\n);`;
 }
 
-/** +1 for an opening bracket, -1 for a closing one. A template literal's `${` and `}` are
- *  parts of its template tokens, so they do not count. */
+/** esbuild's first error as `line:column: text`, or undefined when it gave none. */
 function esbuildMessage(failure: unknown): string | undefined {
   const errors = (failure as { errors?: Array<{ text: string; location?: { line: number; column: number } }> }).errors;
   const first = errors?.[0];
