@@ -88,6 +88,7 @@ export class ProcessesTab implements Tab {
     }
     this.panel.hidden = view.selected === null;
     this.element.classList.toggle('with-detail', view.selected !== null);
+    if (update !== undefined) this.element.classList.toggle('no-names', update.rows.every((row) => row.name === ''));
     if (update === undefined) return;
     this.count.textContent =
       update.matching === update.total

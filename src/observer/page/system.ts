@@ -51,12 +51,19 @@ export class SystemTab implements Tab {
   }
 }
 
+/** The top of a chart's scale: 2, 4, 10, 20, 40, 100…, so that its half is a whole number too. */
+function roundUp(value: number): number {
+  let step = 2;
+  while (step < value) step *= step.toString().startsWith('4') ? 2.5 : 2;
+  return step;
+}
+
 function draw(canvas: HTMLCanvasElement, series: SystemPoint[], chart: Chart): void {
   const surface = clearedCanvas(canvas);
   if (surface === undefined) return;
   const { g, width, height } = surface;
   const values = series.map(chart.value);
-  const max = Math.max(1, ...values) * 1.15;
+  const max = roundUp(Math.max(...values, 0) * 1.1);
   const left = 8;
   const top = 26;
   const plotWidth = width - 16;
