@@ -1,13 +1,16 @@
 // The observer's server without a browser: what it accepts and refuses, the literal notation
 // typed on the page, the update stream, 10,000 processes grouped, and the server stopping once
-// its page is gone. In-process, on the internal bundle's runtime.
+// its page is gone. In-process, on the internal bundle's runtime; and, in a piped shell, that
+// the observer is loaded only when asked for.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import path from 'node:path';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import { ROOT } from './helpers/pty.mjs';
 import { output, sleep } from './helpers/runtime.mjs';
+import { runPiped } from './helpers/piped.mjs';
 
 const require = createRequire(import.meta.url);
 const I = require('../dist/internal.js');
@@ -186,4 +189,12 @@ test('closing the last page stops the server after the wait; observer.stop ends 
   assert.equal(await stopObserver(), true);
   await assert.rejects(fetch(second));
   assert.equal(await stopObserver(), false);
+});
+
+test('the shell loads the observer only when observer() is called', () => {
+  const loaded = "Object.keys(require('node:module')._cache).filter((file) => file.endsWith(`dist${require('node:path').sep}observer.js`)).length.";
+  const { stdout, status } = runPiped(`${loaded}\nobserver().\n${loaded}\nobserver.stop().\n`, { cwd: os.tmpdir() });
+  assert.equal(status, 0, stdout);
+  assert.match(stdout, /1> 0\n2> Observer running at http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+  assert.match(stdout, /3> 1\n4> 'ok'/);
 });
