@@ -6,9 +6,14 @@ import assert from 'node:assert/strict';
 import { transformSync } from 'esbuild';
 import { bundleForTest } from './helpers/bundle.mjs';
 
+// Which arguments are bare atoms or variable names: in the shell, its table of built-ins
+// (test/shell-builtins.test.mjs checks the real one); here a few entries of the same shape.
+const BARE = { c: ['atom'], h: ['atom', 'atom'], f: ['variable'], 'code.which': ['atom'] };
+const bareArguments = (callee) => BARE[callee];
+
 const { tokenize, isComplete, transformInput, splitForms, lastIdentifierChain } = bundleForTest('src/shell/forms.ts');
 
-const context = { isVariable: (name) => name !== 'Math', isModule: (name) => name === 'lists' || name === 'code_reload' };
+const context = { isVariable: (name) => name !== 'Math', isModule: (name) => name === 'lists' || name === 'code_reload', bareArguments };
 
 /** mulberry32: a seeded generator, so a failure can be replayed. */
 function random(seed) {

@@ -34,7 +34,7 @@ test('an abnormal exit kills linked processes; a normal exit does not', async ()
     await down(refC);
     return [bReason, is_process_alive(d)];
   });
-  assert.deepEqual(got, ['boom', true]);
+  assert.deepEqual(got, [[['nocatch', 'boom'], []], true]);
 });
 
 test('trap_exit turns exit signals into EXIT messages and returns the previous value', async () => {
@@ -193,7 +193,13 @@ test('spawn_monitor returns [pid, ref]; spawn_link links before the child runs',
   assert.deepEqual(got, [true, true, true, 'from child', 'instant']);
 });
 
-test('crash reports: none for processes with links or killed by a link', async () => {
+test('crash reports as Erlang prints them: for every crash, linked or not; none for exit/1 or a process killed by a link', async () => {
+  // erl 25:
+  //   1> process_flag(trap_exit, true), spawn_link(fun() -> throw(linked_crash) end).
+  //   =ERROR REPORT==== ... Error in process <0.84.0> with exit value:
+  //   {{nocatch,linked_crash},[{shell,apply_fun,3,[{file,"shell.erl"},{line,912}]}]}
+  //   2> spawn_link(fun() -> exit(r) end).      % no report
+  //   (a process killed by its linked partner's crash: no report for it)
   output.length = 0;
   await inProcess(async () => {
     process_flag('trap_exit', true);
@@ -205,9 +211,15 @@ test('crash reports: none for processes with links or killed by a link', async (
       throw 'crash with a link';
     });
     await down(ref);
+    const leaver = spawn_link(() => exit('leaving'));
+    await exitMessage(leaver);
   });
   await sleep(5);
-  assert.equal(output.join(''), '');
+  const text = output.join('');
+  assert.equal(text.match(/ERROR REPORT/g)?.length, 2, text);
+  assert.match(text, /with exit value:\n\[\['nocatch', 'linked crash'\], \[\]\]\n\n/);
+  assert.match(text, /with exit value:\n\[\['nocatch', 'crash with a link'\], \[\]\]\n\n/);
+  assert.doesNotMatch(text, /leaving/);
 });
 
 test('a long chain of linked processes dies without overflowing the stack', { timeout: 30_000 }, async () => {

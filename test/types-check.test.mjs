@@ -48,6 +48,25 @@ test('every shipped module type-checks cleanly with strict: true', async () => {
   assert.equal(typeCheckerStarted(), true);
 });
 
+test('a receive used as a statement (neither returned nor awaited) is reported where it is', async () => {
+  const file = moduleFile('forgetful', [
+    "import { receive, after, _ } from 'eshell-ts';",
+    'export function loop(n: number) {',
+    '  receive([_, () => loop(n + 1)]);',
+    '}',
+    'export function fine(n: number) {',
+    "  return receive([_, () => fine(n + 1)], after(10, () => 'done'));",
+    '}',
+    'export async function awaited() {',
+    '  await receive([_, () => 1]);',
+    '}',
+    '',
+  ].join('\n'));
+  assert.deepEqual(await errorsOf(file), [
+    '3:3 TS0 this receive is neither returned nor awaited: the process never waits in it (return it, or await it)',
+  ]);
+});
+
 test('a type error is reported with position, message and code; an unused import is no noise', async () => {
   const file = moduleFile('typo_mod', [
     "import { spawn, receive, _ } from 'eshell-ts';",
@@ -156,6 +175,20 @@ test('a background check reports once, and an overtaken one is dropped', async (
   assert.deepEqual(reports, [['new', 0]]);
 });
 
+test('gen_server callbacks are checked against the behaviour: a malformed answer is a type error', async () => {
+  const file = moduleFile('typed_server', [
+    "import { moduleHandle, type GenServerBehaviour, type From } from 'eshell-ts';",
+    "const M = moduleHandle<typeof import('./typed_server')>('typed_server');",
+    'M satisfies GenServerBehaviour<number>;',
+    "export const init = (n: number) => ['ok', n] as const;",
+    "export const handle_call = (_r: 'get', _f: From, n: number) => ['reply', n] as const;",
+    '',
+  ].join('\n'));
+  const errors = await errorsOf(file);
+  assert.equal(errors.length, 1, errors.join('\n'));
+  assert.match(errors[0], /^3:\d+ TS1360 .* does not satisfy the expected type 'GenServerBehaviour<number, any>'/);
+});
+
 test('a checker that cannot start leaves c/1 silent and makes strict refuse', async () => {
   await stopTypeChecker();
   typeCheck.useTypeCheckWorker(path.join(dir, 'no-such-checker.js'));
@@ -172,3 +205,4 @@ test('a checker that cannot start leaves c/1 silent and makes strict refuse', as
     typeCheck.useTypeCheckWorker(path.join(root, 'dist', 'typecheck.js'));
   }
 });
+

@@ -7,11 +7,14 @@ import { lookupName } from './registry';
 import { currentProcess, deliver } from './scheduler';
 import { processOf } from './table';
 
-export { spawn, spawn_link, spawn_monitor } from './spawn';
-export { link, unlink, monitor, demonitor } from './links';
-export { register, unregister, whereis, registered } from './registry';
-export { is_process_alive, process_info, processes } from './introspection';
-export { erlang, timer } from './erlang';
+import { spawn, spawn_link, spawn_monitor } from './spawn';
+import { link, unlink, monitor, demonitor } from './links';
+import { register, unregister, whereis, registered } from './registry';
+import { is_process_alive, process_info, processes } from './introspection';
+import { clock, timer } from './erlang';
+
+export { spawn, spawn_link, spawn_monitor, link, unlink, monitor, demonitor, register, unregister, whereis, registered };
+export { is_process_alive, process_info, processes, timer };
 
 export function self(): Pid {
   return callingProcess('self()').pid;
@@ -64,3 +67,20 @@ export function process_flag(flag: 'trap_exit', value: boolean): boolean {
   if (value !== previous) proc.extras().trapExit = value;
   return previous;
 }
+
+/**
+ * Erlang's `erlang` module: its time functions, and the BIFs that are also auto-imported
+ * (`erlang.monitor(...)` is `monitor(...)`), so that `erlang:spawn(...)` and `erlang.self()`
+ * work as in Erlang.
+ */
+export const erlang = {
+  ...clock,
+  spawn, spawn_link, spawn_monitor, self, send, exit,
+  link, unlink, monitor, demonitor, process_flag,
+  register, unregister, whereis, registered,
+  is_process_alive, process_info, processes,
+  /** `erlang:throw(Value)`: `throw` is a statement in TypeScript, this is the expression. */
+  throw(value: unknown): never {
+    throw new ErlangException('throw', value);
+  },
+};

@@ -62,9 +62,19 @@ export function monitorProcess(watcher: Process, target: Process, ref: Ref = new
 }
 
 /** Stops a monitor; with 'flush', also drops a DOWN message it already delivered. */
-export function demonitor(ref: Ref, options: readonly 'flush'[] = []): true {
+/**
+ * Erlang's demonitor/2. With 'flush', a 'DOWN' already in the mailbox is removed. With
+ * 'info', the answer says whether the monitor was still active: false when its 'DOWN' had
+ * already been sent (or the monitor never existed); without 'info' it is always true.
+ */
+export function demonitor(ref: Ref, options?: readonly ('flush' | 'info')[]): true;
+export function demonitor(ref: Ref, options: readonly ('flush' | 'info')[]): boolean;
+export function demonitor(ref: Ref, options: readonly ('flush' | 'info')[] = []): boolean {
   const watcher = callingProcess('demonitor()');
   if (!(ref instanceof Ref)) throw badarg(`demonitor: expected a monitor reference, got ${typeof ref}`);
+  if (!Array.isArray(options) || options.some((o) => o !== 'flush' && o !== 'info')) {
+    throw badarg("demonitor: the options are a list of 'flush' and 'info'");
+  }
   const record = watcher.ext?.monitors?.get(ref.id);
   if (record !== undefined) {
     watcher.ext!.monitors!.delete(ref.id);
@@ -80,7 +90,7 @@ export function demonitor(ref: Ref, options: readonly 'flush'[] = []): true {
       if (watcher.ext !== null) watcher.ext.freshRefAt = 0;
     }
   }
-  return true;
+  return options.includes('info') ? record !== undefined : true;
 }
 
 function livePid(pid: Pid, what: string): Process | undefined {

@@ -1,8 +1,10 @@
 // A process is a plain object: pid, mailbox, the continuation it waits in, and the rarely used
 // parts (links, monitors, flags, timers) in a side record allocated on first use. A waiting
 // process must stay small: a million of them is an ordinary workload.
+import { inspect } from 'node:util';
 import { Pid, type Ref } from './pid';
 import type { Receive } from './receive';
+import type { Deadline } from './receiveTimer';
 import { allocatePidId } from './table';
 
 /** Queued to run. */
@@ -65,13 +67,22 @@ export class ProcessExtras {
   declare trapExit: boolean;
   declare registeredName: string | undefined;
   /** The receive timeout running, for the receive it belongs to. */
-  declare afterTimer: NodeJS.Timeout | null;
+  declare afterTimer: Deadline | null;
   declare afterTimerFor: Receive | null;
   declare timedOut: boolean;
   /** Timers module code started on behalf of this process, cancelled when it exits. */
   declare timers: Map<object, TimerCancel> | null;
   /** The reason of an exit signal that arrived while the process was running. */
   declare pendingExitReason: unknown;
+  /**
+   * Set by processes started the way OTP's proc_lib starts them: the initial call they report
+   * (`kv:init/1` rather than the internal loop), and the crash report they print when their
+   * own code ends abnormally, instead of the plain `Error in process` report.
+   */
+  declare initialCallLabel: string | undefined;
+  declare crashReporter: ((reason: unknown) => void) | null;
+  /** The last receive marked as waiting in library code (receive.ts releasesCode). */
+  declare codeReleasingReceive: Receive | null;
   /**
    * The ref this process made last (make_ref, monitor) and how long its mailbox was then: no
    * message before that position can hold the ref, so a receive that only matches messages
@@ -96,6 +107,9 @@ export class ProcessExtras {
     this.timedOut = false;
     this.timers = null;
     this.pendingExitReason = undefined;
+    this.initialCallLabel = undefined;
+    this.crashReporter = null;
+    this.codeReleasingReceive = null;
     this.freshRef = null;
     this.freshRefAt = 0;
   }
@@ -131,6 +145,11 @@ export class Process {
     return this.entryArgs.length;
   }
 
+  /** Erlang-style, never the internals (a mailbox can be huge, the links a web). */
+  [inspect.custom](): string {
+    return `#Process<${String(this.pid).slice(1, -1)}>`;
+  }
+
   extras(): ProcessExtras {
     return (this.ext ??= new ProcessExtras());
   }
@@ -155,6 +174,16 @@ export class Process {
     }
   }
 
+  /** Back in code no module handle entered (the shell's evaluator between module calls). */
+  leaveAllCode(): void {
+    const ext = this.ext;
+    if (ext === null) return;
+    ext.currentFunction = undefined;
+    ext.firstModule = undefined;
+    ext.firstModuleVersion = 0;
+    ext.versions = null;
+  }
+
   codeVersion(module: string): number | undefined {
     const ext = this.ext;
     if (ext === null) return undefined;
@@ -166,6 +195,8 @@ export class Process {
   }
 
   get initialCall(): string {
+    const label = this.ext?.initialCallLabel;
+    if (label !== undefined) return label;
     const entry = this.entry as { [MODULE_NAME_KEY]?: unknown; name?: unknown };
     if (this.entryName === undefined) {
       const name = typeof entry.name === 'string' && entry.name !== '' ? entry.name : 'anonymous';

@@ -11,7 +11,7 @@ import { die, exitSignalled, terminate } from './exits';
 import { matches, patternNeedsRef } from './patterns';
 import type { Ref } from './pid';
 import { type Process, ASYNC, EMPTY_MAILBOX, EXITED, EXITING, RUNNABLE, RUNNING, WAITING } from './process';
-import { type AnyClause, Receive } from './receive';
+import { type AnyClause, After, Receive, discardedReceive } from './receive';
 import { armAfterTimer, clearAfterTimer, timeoutDue } from './receiveTimer';
 import { installRejectionTracking } from './rejections';
 import { RunQueue } from './runQueue';
@@ -312,6 +312,45 @@ function step(proc: Process): void {
   }
 }
 
+/**
+ * What a step may return to wait for a promise outside any receive and go on, in a step, when
+ * it settles: `next(fulfilled, value)`'s result is then treated as a handler's (a Receive: wait
+ * in it). Until then the process is ASYNC, so code behind the promise (an async function the
+ * process called) may await receives as this process. The shell's evaluator waits for
+ * promises typed at the prompt this way.
+ */
+export class AwaitThen {
+  constructor(
+    readonly awaited: PromiseLike<unknown>,
+    readonly next: (fulfilled: boolean, value: unknown) => unknown,
+  ) {}
+}
+
+function awaitThen(proc: Process, pending: AwaitThen): void {
+  proc.state = ASYNC;
+  pending.awaited.then(
+    (value) => continueInStep(proc, () => pending.next(true, value)),
+    (reason) => continueInStep(proc, () => pending.next(false, reason)),
+  );
+  if (proc.receive !== null) resumeAwaiting(proc, proc.receive);
+}
+
+/** Runs `fn` as `proc`'s next step, as if a receive with only `after(0, fn)` had timed out. */
+function continueInStep(proc: Process, fn: () => unknown): void {
+  if (proc.state === EXITED) return;
+  if (proc.receive !== null) {
+    // Code behind the promise still awaits a receive of its own (a promise that settled
+    // before the code racing it): go on once that receive is done.
+    setImmediate(() => continueInStep(proc, fn));
+    return;
+  }
+  const now = new After(0, fn);
+  const r = new Receive(null, [now], now, proc);
+  r.scanned = 0;
+  proc.receive = r;
+  makeRunnable(proc);
+}
+
 function adopt(proc: Process, r: Receive): Receive {
   r.scanned = scanStart(proc, r);
   proc.receive = r;
@@ -326,7 +365,12 @@ function wait(proc: Process, r: Receive): void {
 /** The process's code returned something other than a Receive. */
 function finishStep(proc: Process, result: unknown): void {
   if (proc.state === EXITING) return exitSignalled(proc);
-  if (!isThenable(result)) return terminate(proc, 'normal', 'own');
+  if (result instanceof AwaitThen) return awaitThen(proc, result);
+  if (!isThenable(result)) {
+    const discarded = discardedReceive(proc);
+    if (discarded !== undefined) return die(proc, discarded);
+    return terminate(proc, 'normal', 'own');
+  }
   proc.state = ASYNC;
   result.then(
     () => terminate(proc, 'normal', 'own'),

@@ -15,7 +15,7 @@ import { Shell } from './shell';
 import { changeShellDirectory, initShellDirectory } from './directory';
 import { complete } from './completion';
 import { menuAnswer } from './menus';
-import type { EvaluatorWorkerData, FromEvaluator, ToEvaluator } from '../protocol';
+import { unreachable, type EvaluatorWorkerData, type FromEvaluator, type ToEvaluator } from '../protocol';
 import { HEALTH_SLOTS, OUTPUT_PAUSE_AT, OUTPUT_RESUME_AT, healthSlots, writeLossSummary } from '../evaluatorHealth';
 import { lossSummary } from './lossSummary';
 import { startObserverAndPrint } from './builtins';
@@ -123,7 +123,7 @@ port.on('message', (message: ToEvaluator) => {
   Atomics.add(health, HEALTH_SLOTS.messagesHandled, 1);
   switch (message.t) {
     case 'eval':
-      void shell.evaluate(message.source, (reply) => {
+      void shell.evaluate(message.source, message.id, (reply) => {
         post({ t: 'result', id: message.id, ...reply });
         refreshLossSummary();
       });
@@ -141,13 +141,16 @@ port.on('message', (message: ToEvaluator) => {
     case 'interrupt':
       shell.activeJob.interrupt();
       break;
-    case 'menu':
-      post({
-        t: 'menu-answer',
-        id: message.id,
-        text: menuAnswer(shell, message.command, message.arg),
-        prompt: shell.activeJob.promptNumber,
-      });
+    case 'process-info':
+    case 'system-info':
+    case 'loaded-modules':
+    case 'version':
+    case 'list-jobs':
+    case 'start-job':
+    case 'connect-job':
+    case 'interrupt-job':
+    case 'kill-job':
+      post(menuAnswer(shell, message));
       break;
     case 'resize':
       columns = message.columns;
@@ -155,6 +158,9 @@ port.on('message', (message: ToEvaluator) => {
     case 'shutdown':
       flushOutput();
       process.exit(0);
+    // falls through: never reached, exit does not return
+    default:
+      unreachable(message);
   }
 });
 

@@ -16,7 +16,10 @@ import { _ } from '../../runtime/patterns';
 import { significantTokens, splitForms, tokenize, transformInput, type Token } from '../forms';
 import { RestMarker, VariableMarker } from './bindings';
 import { ShellJob, type InputTranslator, type Reply } from './job';
-import { builtins } from './builtins';
+import { inputSteps } from './evaluatorProcess';
+import { bareArguments, builtins } from './builtins';
+import { catchForm, drainSteps } from './catchForm';
+import { installBareAtoms } from './bareAtoms';
 import { RESERVED_WORDS, isVariableName } from '../forms/vocabulary';
 
 /** What the evaluator thread provides to the shell and, through it, to the built-ins. */
@@ -31,10 +34,27 @@ export interface ShellHost {
 
 const DECLARING_WORDS = new Set(['const', 'let', 'var', 'class', 'function', 'enum', 'namespace']);
 
+/**
+ * The modules the runtime itself offers. `io:format(...)` and `io.format(...)` both reach
+ * them, as `m:f(...)` and `m.f(...)` reach a loaded module; like Erlang's sticky modules they
+ * come before any file of the same name on the code path.
+ */
+const RUNTIME_MODULES: Readonly<Record<string, object>> = {
+  io: api.io, erlang: api.erlang, timer: api.timer, code: api.code,
+  gen_server: api.gen_server, supervisor: api.supervisor, sys: api.sys,
+};
+
 export class Shell implements InputTranslator {
   private readonly jobs = new Map<number, ShellJob>();
   private nextJobId = 1;
+  /** The job the terminal is connected to: typed input runs there. */
   private active!: ShellJob;
+  /** The job Ctrl-G's `c`, `i`, `k` without a number act on (`*` in `j`); none after `k`. */
+  private current: ShellJob | undefined;
+  /** Jobs the terminal has been connected to: a job connected the first time shows its banner. */
+  private readonly shown = new WeakSet<ShellJob>();
+  /** The terminal's id of the evaluation each job runs now, for `job-connected`. */
+  private readonly evaluations = new Map<ShellJob, number>();
   /** Names the user declared with const/let/class/function: not shell variables. */
   private readonly declaredNames = new Set<string>();
   /** The built-ins and the API functions installed as globals (Erlang's auto-imported BIFs). */
@@ -45,7 +65,9 @@ export class Shell implements InputTranslator {
 
   constructor(private readonly host: ShellHost) {
     this.installGlobals();
-    this.connect(this.startJob().id);
+    installBareAtoms();
+    this.startJob();
+    this.connect();
   }
 
   get activeJob(): ShellJob {
@@ -61,9 +83,15 @@ export class Shell implements InputTranslator {
     return this.active;
   }
 
-  /** Evaluates typed input; several forms on one line (`1. 2.`) run one after another. */
-  async evaluate(source: string, reply: (r: Reply) => void): Promise<void> {
+  /** Evaluates typed input (request `id`); several forms on one line (`1. 2.`) run one after
+   *  another. */
+  async evaluate(source: string, id: number, done: (r: Reply) => void): Promise<void> {
     const job = this.active;
+    this.evaluations.set(job, id);
+    const reply = (r: Reply): void => {
+      if (this.evaluations.get(job) === id) this.evaluations.delete(job);
+      done(r);
+    };
     const forms = splitForms(source);
     if (forms.length <= 1) return job.evaluate(source, this, reply);
     const texts: string[] = [];
@@ -90,6 +118,7 @@ export class Shell implements InputTranslator {
       isVariable: (name: string) =>
         job.bindings.has(name) || this.shadowable.has(name) || (!(name in globalThis) && !this.declaredNames.has(name)),
       isModule,
+      bareArguments,
     });
     if (result.kind !== 'code') return result;
     const tokens = significantTokens(tokenize(result.code));
@@ -116,47 +145,63 @@ export class Shell implements InputTranslator {
     return names;
   }
 
+  /** `io`, `erlang`, `timer`, `code`: the runtime's own modules. */
+  runtimeModule(name: string): object | undefined {
+    return Object.hasOwn(RUNTIME_MODULES, name) ? RUNTIME_MODULES[name] : undefined;
+  }
+
   isModule(name: string): boolean {
     return codeServer.current(name) !== undefined || !isFailure(findModule(name));
   }
 
   // ---- jobs (Ctrl-G) ----
 
+  /** Ctrl-G `s`: a new job, current but not yet connected (as erl's `s`). */
   startJob(): ShellJob {
     const job = new ShellJob(this.nextJobId++, { color: this.host.color, columns: this.host.columns });
     this.jobs.set(job.id, job);
     job.start();
+    this.current = job;
     return job;
   }
 
-  connect(id: number): boolean {
-    const job = this.jobs.get(id);
-    if (!job) return false;
+  /** Ctrl-G `c [nn]`: connects the terminal to job `id` (by default the current one). */
+  connect(id?: number): { prompt: number; evaluating: number | undefined; fresh: boolean } | undefined {
+    const job = id === undefined ? this.current : this.jobs.get(id);
+    if (!job) return undefined;
     if (this.active && this.active !== job) this.active.bindings.uninstall();
     this.active = job;
+    this.current = job;
     job.bindings.install();
-    return true;
+    const fresh = !this.shown.has(job);
+    this.shown.add(job);
+    return { prompt: job.promptNumber, evaluating: this.evaluations.get(job), fresh };
   }
 
-  killJob(id: number): boolean {
-    const job = this.jobs.get(id);
+  /** Ctrl-G `k [nn]`: the job's processes die; killing the current job leaves none current. */
+  killJob(id?: number): boolean {
+    const job = id === undefined ? this.current : this.jobs.get(id);
     if (!job) return false;
     job.kill();
-    this.jobs.delete(id);
-    if (job === this.active) {
-      const next = this.jobs.values().next().value ?? this.startJob();
-      this.connect(next.id);
-    }
+    this.jobs.delete(job.id);
+    this.evaluations.delete(job);
+    if (job === this.current) this.current = undefined;
     return true;
   }
 
-  interruptJob(id: number): boolean {
-    return this.jobs.get(id)?.interrupt() ?? false;
+  /** Ctrl-G `i [nn]`: stops the job's evaluation, if it runs one (its evaluator exits with
+   *  `killed`, as erl's interrupt prints). False for an unknown job. */
+  interruptJob(id?: number): boolean {
+    const job = id === undefined ? this.current : this.jobs.get(id);
+    if (!job) return false;
+    job.interrupt('kill');
+    return true;
   }
 
+  /** Ctrl-G `j`, as erl lists them: the first job was started by init. */
   listJobs(): string {
     return [...this.jobs.values()]
-      .map((job) => `  ${job.id}${job === this.active ? '*' : ' '} {shell,start,[]}${job.busy ? ' (evaluating)' : ''}`)
+      .map((job) => `${String(job.id).padStart(4)}${job === this.current ? '*' : ' '} {shell,start,[${job.id === 1 ? 'init' : ''}]}`)
       .join('\n');
   }
 
@@ -169,7 +214,10 @@ export class Shell implements InputTranslator {
       rest: (pattern: unknown) => new RestMarker(pattern),
       wildcard: _,
       send: (dest: unknown, message: unknown) => api.send(dest as api.Pid, message),
-      mod: (name: string) => moduleHandle(name),
+      mod: (name: string) => this.runtimeModule(name) ?? moduleHandle(name),
+      steps: inputSteps,
+      catch: catchForm,
+      drain: drainSteps,
     };
     const shellRequire = (spec: string): unknown => {
       if (spec === 'eshell-ts') return api;

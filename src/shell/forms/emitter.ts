@@ -7,7 +7,7 @@
 // from left to right and the pieces are folded back from the right, so `X = P ! m` becomes
 // match(X, send(P, m)) without recursion per operator.
 
-import { classifyGroup, isStatementHead, looksLikeObjectLiteral, type LevelRole } from './groupRoles.js';
+import { classifyGroup, isErlangCatch, isStatementHead, looksLikeObjectLiteral, type LevelRole } from './groupRoles.js';
 import { emitPattern, type PatternContext } from './patterns.js';
 import { sendVerdict } from './sendOperator.js';
 import { splitSegments, splitStatements } from './segments.js';
@@ -20,22 +20,22 @@ import {
   RESERVED_WORDS, STATEMENT_KEYWORDS, TYPE_DECLARATION_WORDS, adjacent, isModuleName, isVariableName,
 } from './vocabulary.js';
 
+/**
+ * How a bare name given as an argument is read: an Erlang atom (`c(code_reload)` means
+ * `c('code_reload')`), or the name of a shell variable (`f(X)` forgets X: `f('X')`).
+ */
+export type BareArgument = 'atom' | 'variable';
+
 export interface FormContext {
   /** Whether a capitalised name can be a shell variable (false for `Math`, user classes…). */
   isVariable(name: string): boolean;
   /** Whether a lowercase name is a module the code server knows. */
   isModule(name: string): boolean;
+  /** For a call of `callee` (`c`, or `code.which` for `code:which`/`code.which`), how each
+   *  argument written as a bare name is read; undefined: as code. The shell's table of
+   *  built-ins answers this. */
+  bareArguments(callee: string): readonly (BareArgument | undefined)[] | undefined;
 }
-
-/** Shell built-ins whose arguments at these positions are Erlang atoms written bare:
- *  `c(code_reload)` means `c('code_reload')`. */
-const ATOM_ARGUMENTS: Readonly<Record<string, readonly number[]>> = {
-  c: [0], l: [0], m: [0], nl: [0], h: [0, 1],
-  'code.which': [0], 'code.load_file': [0], 'code.ensure_loaded': [0], 'code.is_loaded': [0],
-  'code.purge': [0], 'code.soft_purge': [0], 'code.delete': [0],
-};
-/** `f(X)` forgets the variable X: its argument is the variable's name, not its value. */
-const VARIABLE_NAME_ARGUMENTS: Readonly<Record<string, readonly number[]>> = { f: [0] };
 
 /** Tokens after which a new operand starts: the left side of a `!` cannot reach past them. */
 const BOUNDARY_PUNCTUATORS = new Set([
@@ -44,10 +44,8 @@ const BOUNDARY_PUNCTUATORS = new Set([
 ]);
 const BOUNDARY_WORDS = new Set(['return', 'throw', 'yield', 'case', 'else', 'do']);
 
-interface Quote {
-  positions: readonly number[];
-  accepts(name: string): boolean;
-}
+/** How the arguments of one built-in call read bare names, by position. */
+type Quote = readonly (BareArgument | undefined)[];
 
 interface SegmentOptions {
   levelRole: LevelRole;
@@ -84,8 +82,33 @@ type Frame =
   | { kind: 'match'; pattern: string }
   | { kind: 'send'; prefixFrom: number; operandFrom: number; operandTo: number };
 
+/** Wraps each value the prompt waits for; see FormEmitter.emitRange and inputCompiler. */
+export const WAIT_MARKER = '__eshell_wait__';
+/**
+ * Wraps a generator whose waits belong to the input's (a `catch` whose body waits): the
+ * evaluator's generator delegates to it (`yield*`), so its waits happen in order inside it.
+ */
+export const DELEGATE_MARKER = '__eshell_delegate__';
+
+/** Whether items[k] continues the call chain before it: `.b`, `?.b`, `(…)`, `[…]`, `new X`. */
+function continuesChain(items: readonly Item[], k: number): boolean {
+  const item = items[k]!;
+  const before = items[k - 1];
+  if (isPunct(item, '.') || isPunct(item, '?.') || isMemberAccessItem(before) || isWord(before, 'new')) return true;
+  if (!isGroup(item, '(') && !isGroup(item, '[')) return false;
+  if (isGroup(before, '(') || isGroup(before, '[') || before?.type === 'template') return true;
+  const token = tokenOf(before);
+  if (token?.kind === 'string') return true;
+  if (token?.kind !== 'identifier') return false;
+  return !RESERVED_WORDS.has(token.text) || CALLABLE_WORDS.has(token.text) || isMemberAccessItem(items[k - 2]);
+}
+
+const CALLABLE_WORDS = new Set(['this', 'super', 'import']);
+
 export class FormEmitter {
   usesAwait = false;
+  /** Some value is marked to be waited for (WAIT_MARKER). */
+  waits = false;
   readonly freeModules = new Set<string>();
   private depth = 0;
   private readonly patternContext: PatternContext;
@@ -129,7 +152,8 @@ export class FormEmitter {
     let cursor = items[from]!.start;
     segments.forEach(([a, b], index) => {
       if (a === b) return;
-      let code = quote?.positions.includes(index) ? this.quotedName(items, a, b, quote) : undefined;
+      const bare = quote?.[index];
+      let code = bare ? this.quotedName(items, a, b, bare) : undefined;
       if (code === undefined) {
         const segment = this.emitSegment(items, a, b, {
           levelRole: role,
@@ -263,28 +287,97 @@ export class FormEmitter {
     return segment;
   }
 
-  /** `mod:fun(…)`, or `mod:fun` naming a function of a known module; no spaces around `:`. */
+  /**
+   * `mod:fun(…)`, or `mod:fun` naming a function of a known module. Erlang allows spaces
+   * around the `:` (`tut15: start()`); with spaces, only a call counts, so that a type
+   * annotation or a label (`x: y`) keeps its meaning.
+   */
   private isRemoteCall(items: readonly Item[], colon: number): boolean {
     const module = tokenOf(items[colon - 1]);
     const fun = tokenOf(items[colon + 1]);
     if (module?.kind !== 'identifier' || !isModuleName(module.text)) return false;
-    if (fun?.kind !== 'identifier' || RESERVED_WORDS.has(fun.text)) return false;
-    if (!adjacent(module, tokenOf(items[colon])!) || !adjacent(tokenOf(items[colon])!, fun)) return false;
-    if (isMemberAccessItem(items[colon - 2])) return false;
-    return isGroup(items[colon + 2], '(') || this.context.isModule(module.text);
+    if (fun?.kind !== 'identifier' || isMemberAccessItem(items[colon - 2])) return false;
+    const tight = adjacent(module, tokenOf(items[colon])!) && adjacent(tokenOf(items[colon])!, fun);
+    // `code:delete(m)` names a function; `outer: while (x)` is a label.
+    if (RESERVED_WORDS.has(fun.text) && !tight) return false;
+    if (isGroup(items[colon + 2], '(')) return true;
+    return tight && !RESERVED_WORDS.has(fun.text) && this.context.isModule(module.text);
   }
 
+  /**
+   * Emits items[from, to), marking the points where Erlang would have a value: the result of
+   * every call outside a function body, and the operand of a top-level `await`, is wrapped in
+   * `WAIT_MARKER(…)` (a call chain `a.b(c).d(e)` at each call). The input compiler turns the
+   * marks into `yield`s the evaluator answers: a Receive is waited in, a promise waited for.
+   */
   private emitRange(segment: Segment, from: number, to: number): string {
     const { items } = segment;
     let out = '';
+    /** where in `out` the call chain being emitted starts */
+    let chainStart = 0;
+    /** the chain began with `new`: its first parenthesis holds constructor arguments */
+    let constructing = false;
+    /** a top-level `await` came: the next chain is its operand */
+    let awaitNext = false;
+    /** where in `out` the awaited chain starts, or -1 */
+    let awaitedFrom = -1;
     let k = from;
     while (k < to) {
-      if (k > from) out += this.slice(items[k - 1]!.end, items[k]!.start);
+      const continues = k > from && continuesChain(items, k);
+      if (!continues && awaitedFrom >= 0) {
+        out = `${out.slice(0, awaitedFrom)}${WAIT_MARKER}(${out.slice(awaitedFrom)})`;
+        awaitedFrom = -1;
+      }
+      if (k > from && !awaitNext) out += this.slice(items[k - 1]!.end, items[k]!.start);
+      if (!continues) {
+        chainStart = out.length;
+        constructing = isWord(items[k], 'new');
+        if (awaitNext) awaitedFrom = out.length;
+        awaitNext = false;
+      }
+      if (this.isAwaitToMark(segment, k)) {
+        awaitNext = true;
+        this.waits = true;
+        k++;
+        continue;
+      }
       const { code, next } = this.emitItem(segment, k, to);
+      if (continues && isGroup(items[k], '(') && this.isCallToMark(segment, k)) {
+        if (constructing) {
+          constructing = false;
+        } else {
+          out = `${out.slice(0, chainStart)}${WAIT_MARKER}(${out.slice(chainStart)}${code})`;
+          this.waits = true;
+          k = next;
+          continue;
+        }
+      }
       out += code;
       k = next;
     }
+    if (awaitedFrom >= 0) out = `${out.slice(0, awaitedFrom)}${WAIT_MARKER}(${out.slice(awaitedFrom)})`;
     return out;
+  }
+
+  /** Outside function bodies, where the evaluator's generator may yield. */
+  private mayWaitAt(segment: Segment, k: number): boolean {
+    return !(segment.options.inFunction || k > segment.arrowAt);
+  }
+
+  /** A call (not parameters, not `if (…)`) whose value the prompt waits for. */
+  private isCallToMark(segment: Segment, k: number): boolean {
+    if (!this.mayWaitAt(segment, k)) return false;
+    const { role, statementHead } = classifyGroup(segment.items, k, segment.options.levelRole, k === segment.options.statementFrom);
+    return role === 'expression' && !statementHead;
+  }
+
+  /** A top-level `await` before an operand (not `for await`, not `await -x`): it becomes a mark. */
+  private isAwaitToMark(segment: Segment, k: number): boolean {
+    const { items } = segment;
+    if (!isWord(items[k], 'await') || isMemberAccessItem(items[k - 1]) || !this.mayWaitAt(segment, k)) return false;
+    if (isWord(items[k - 1], 'for')) return false;
+    const next = items[k + 1];
+    return next !== undefined && tokenOf(next)?.kind !== 'punctuator';
   }
 
   private emitItem(segment: Segment, k: number, to: number): { code: string; next: number } {
@@ -295,6 +388,16 @@ export class FormEmitter {
     const token = item.token;
     const inFunction = segment.options.inFunction || k > segment.arrowAt;
 
+    if (isErlangCatch(items, k) && k + 1 < to) {
+      // Erlang's `catch Expr`: the lowest precedence, so it takes the rest of the piece.
+      const body = this.emitRange(segment, k + 1, to);
+      // A body with values to wait for becomes a generator the input's own delegates to, so
+      // that its waits still happen where they occur and what they raise is caught.
+      if (body.includes(WAIT_MARKER)) {
+        return { code: `${DELEGATE_MARKER}(__eshell.catch(function* () { return (${body}\n); }))`, next: to };
+      }
+      return { code: `__eshell.catch(() => (${body}))`, next: to };
+    }
     if (segment.remoteCalls.has(k)) {
       if (this.context.isModule(token.text)) this.freeModules.add(token.text);
       const fun = tokenOf(items[k + 2])!.text;
@@ -327,7 +430,7 @@ export class FormEmitter {
     const last = group.items[group.items.length - 1];
     if (!first || !last) return this.slice(group.start, group.end);
     const { role, functionBody, statementHead } = classifyGroup(segment.items, k, segment.options.levelRole, k === segment.options.statementFrom);
-    const inFunction = segment.options.inFunction || k > segment.arrowAt || functionBody;
+    const inFunction = segment.options.inFunction || k > segment.arrowAt || functionBody || isClassBody(segment.items, k);
     const quote = group.open.text === '(' && role === 'expression' && !statementHead ? this.builtinQuote(segment, k) : undefined;
     const inner = this.nested(group.open, () => this.emitLevel(group.items, role, inFunction, group.close, quote));
     return group.open.text + this.slice(group.open.end, first.start) + inner
@@ -367,17 +470,14 @@ export class FormEmitter {
     } else if (isPunct(joiner, '?.') || isWord(joiner, 'function') || isWord(joiner, 'new')) {
       return undefined;
     }
-    const atoms = ATOM_ARGUMENTS[callee];
-    if (atoms) return { positions: atoms, accepts: isModuleName };
-    const variables = VARIABLE_NAME_ARGUMENTS[callee];
-    if (variables) return { positions: variables, accepts: isVariableName };
-    return undefined;
+    return this.context.bareArguments(callee);
   }
 
-  /** `'name'` when items[from, to) is exactly one bare name the quote accepts. */
-  private quotedName(items: readonly Item[], from: number, to: number, quote: Quote): string | undefined {
+  /** `'name'` when items[from, to) is exactly one bare name of that kind. */
+  private quotedName(items: readonly Item[], from: number, to: number, bare: BareArgument): string | undefined {
     const token = tokenOf(items[from]);
-    if (to - from !== 1 || token?.kind !== 'identifier' || !quote.accepts(token.text)) return undefined;
+    if (to - from !== 1 || token?.kind !== 'identifier') return undefined;
+    if (!(bare === 'atom' ? isModuleName(token.text) : isVariableName(token.text))) return undefined;
     return `'${token.text}'`;
   }
 
@@ -395,6 +495,17 @@ export class FormEmitter {
   private slice(from: number, to: number): string {
     return this.source.slice(from, to);
   }
+}
+
+/** `class A extends B {`: field initialisers run later, where nothing can be waited for. */
+function isClassBody(items: readonly Item[], k: number): boolean {
+  if (!isGroup(items[k], '{')) return false;
+  for (let j = k - 1; j >= 0 && j >= k - 16; j--) {
+    const item = items[j]!;
+    if (isWord(item, 'class')) return true;
+    if (isPunct(item, ';') || isPunct(item, '=>') || isGroup(item, '{')) return false;
+  }
+  return false;
 }
 
 /** Type declarations, imports and exports: nothing in them is an Eshell form. */

@@ -3,7 +3,7 @@
 // then what the evaluation printed and its result.
 
 import type { ConnectionHandlers } from './evaluatorConnection';
-import type { FromEvaluator, ToEvaluator } from '../protocol';
+import { unreachable, type FromEvaluator, type ToEvaluator } from '../protocol';
 
 export interface BatchIo {
   write(text: string): void;
@@ -59,8 +59,13 @@ export class BatchSession implements ConnectionHandlers {
         return this.next();
       case 'halt':
         return this.finish(msg.code);
+      case 'completion':
+      case 'menu-answer':
+      case 'job-connected':
+      case 'chdir':
+        return; // a batch run asks no questions; main.ts handles chdir
       default:
-        return;
+        return unreachable(msg);
     }
   }
 

@@ -85,6 +85,7 @@ function runInteractive(options: ShellOptions): void {
     write,
     columns,
     exit: (code) => (connection ? exitAfter(connection, code) : (restoreTerminal(), process.exit(code))),
+    banner,
   });
   stdin.setRawMode(true);
   terminalRestored = false;

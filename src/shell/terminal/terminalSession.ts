@@ -8,10 +8,10 @@ import type { ConnectionHandlers, EvaluatorConnection } from './evaluatorConnect
 import type { History } from './history';
 import { KeyDecoder, ESCAPE_TIMEOUT_MS, pasteAsKeys, type KeyEvent } from './keys';
 import { PromptMode, type PromptHost } from './promptMode';
-import type { FromEvaluator } from '../protocol';
+import { unreachable, type FromEvaluator, type MenuRequest } from '../protocol';
 import {
   BREAK_MENU_TEXT, BreakMenu, USER_SWITCH_HEADER, UserSwitchMenu,
-  type MenuHost, type TerminalMode,
+  type MenuHost, type MenuReply, type TerminalMode,
 } from './terminalMenus';
 
 export interface TerminalSessionOptions {
@@ -21,6 +21,8 @@ export interface TerminalSessionOptions {
   columns(): number;
   /** Restores the terminal, stops the threads and exits. */
   exit(code: number): void;
+  /** The line a new job starts with (`Eshell-TS V… (abort with ^G)`), as at launch. */
+  banner(): string;
 }
 
 export class TerminalSession implements ConnectionHandlers {
@@ -30,8 +32,12 @@ export class TerminalSession implements ConnectionHandlers {
   private readonly prompt: PromptMode;
   private readonly decoder = new KeyDecoder();
   private escapeTimer: NodeJS.Timeout | undefined;
-  /** Keys typed while an evaluation runs (type-ahead), replayed at the next prompt. */
+  /** Keys typed while an evaluation runs (type-ahead), replayed at the next prompt. They
+   *  belong to the shell: a menu opened meanwhile takes only the keys typed after it. */
   private readonly typeAhead: KeyEvent[] = [];
+  /** The result of an evaluation that ended while a menu had the keyboard: printed when the
+   *  menu closes, above the prompt, where erl prints it. */
+  private resultWhileInMenu = '';
   private menu: TerminalMode | undefined;
   private promptNumber = 1;
   private evaluating: number | undefined;
@@ -72,23 +78,26 @@ export class TerminalSession implements ConnectionHandlers {
     for (const ev of events) {
       const keys = ev.kind === 'paste' && !this.menu ? pasteAsKeys(ev.text) : [ev];
       for (const key of keys) {
-        // Ctrl-C and Ctrl-G act at once, even with type-ahead waiting.
-        if (this.evaluating !== undefined && !this.menu && key.kind === 'key' && key.name === 'ctrl-c') {
+        if (this.closing) return;
+        if (this.menu) {
+          this.menu.key(key);
+        } else if (this.evaluating !== undefined && key.kind === 'key' && key.name === 'ctrl-c') {
+          // Ctrl-C and Ctrl-G act at once, even with type-ahead waiting.
           this.interrupt();
-        } else if (this.evaluating !== undefined && !this.menu && key.kind === 'key' && key.name === 'ctrl-g') {
+        } else if (this.evaluating !== undefined && key.kind === 'key' && key.name === 'ctrl-g') {
           this.openUserSwitch();
         } else {
           this.typeAhead.push(key);
+          // One key at a time: a key that opens a menu hands the keys after it to the menu.
+          this.drainKeys();
         }
       }
     }
-    this.drainKeys();
   }
 
   private drainKeys(): void {
-    while (this.typeAhead.length && !this.closing && (this.menu || this.evaluating === undefined)) {
-      const key = this.typeAhead.shift()!;
-      (this.menu ?? this.prompt).key(key);
+    while (this.typeAhead.length && !this.closing && !this.menu && this.evaluating === undefined) {
+      this.prompt.key(this.typeAhead.shift()!);
     }
   }
 
@@ -106,18 +115,43 @@ export class TerminalSession implements ConnectionHandlers {
         return this.output.output(msg.text);
       case 'result':
         return this.result(msg);
+      case 'job-connected':
+        return this.connected(msg);
       case 'menu-answer':
-        // Connecting to another job (Ctrl-G c) brings that job's line numbers along.
-        if (this.evaluating === undefined) this.promptNumber = msg.prompt;
-      // falls through: the answer goes to whoever asked
-      case 'completion': {
-        const waiting = this.pending.get(msg.id);
-        this.pending.delete(msg.id);
-        return waiting?.(msg);
-      }
+      case 'completion':
+        return this.answered(msg);
       case 'halt':
         return this.quit(msg.code);
+      case 'chdir':
+        return; // main.ts moves the whole process before messages reach the session
+      default:
+        return unreachable(msg);
     }
+  }
+
+  /** The answer goes to whoever asked. */
+  private answered(msg: FromEvaluator & { id: number }): void {
+    const waiting = this.pending.get(msg.id);
+    this.pending.delete(msg.id);
+    waiting?.(msg);
+  }
+
+  /**
+   * Ctrl-G `c`: the terminal now shows that job, with its line numbers and, if it still runs an
+   * evaluation, waiting for that one's result. An evaluation of the job left behind (or killed)
+   * is no longer the terminal's business. A job shown the first time prints the banner.
+   */
+  private connected(msg: Extract<FromEvaluator, { t: 'job-connected' }>): void {
+    if (msg.evaluating !== this.evaluating) {
+      this.stopRunawayWatch?.();
+      this.stopRunawayWatch = undefined;
+      this.resultWhileInMenu = '';
+      this.prompt.reset();
+    }
+    this.evaluating = msg.evaluating;
+    this.promptNumber = msg.prompt;
+    if (msg.fresh) this.resultWhileInMenu += this.options.banner();
+    this.answered(msg);
   }
 
   strayOutput(text: string): void {
@@ -173,8 +207,8 @@ export class TerminalSession implements ConnectionHandlers {
     const text = msg.text && !msg.text.endsWith('\n') ? msg.text + '\n' : msg.text;
     this.prompt.reset();
     if (this.menu) {
-      // The menu keeps the keyboard; the prompt comes back when it closes.
-      if (text) this.display.writeAbove(text);
+      // The menu keeps the keyboard; the result and the prompt come when it closes.
+      this.resultWhileInMenu += text;
       return;
     }
     this.display.ensureLineStart();
@@ -203,7 +237,7 @@ export class TerminalSession implements ConnectionHandlers {
     });
   }
 
-  private request(msg: { t: 'complete'; line: string; cursor: number } | { t: 'menu'; command: string; arg?: number }): Promise<FromEvaluator | undefined> {
+  private request(msg: { t: 'complete'; line: string; cursor: number } | MenuRequest): Promise<FromEvaluator | undefined> {
     const id = this.connection.nextId();
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
@@ -211,12 +245,14 @@ export class TerminalSession implements ConnectionHandlers {
     });
   }
 
-  private ask(command: string, arg: number | undefined, rescue: boolean): Promise<string> {
+  private ask(request: MenuRequest, rescue: boolean): Promise<MenuReply> {
     return new Promise((resolve) => {
       let stopWatch = (): void => {};
-      void this.request({ t: 'menu', command, ...(arg === undefined ? {} : { arg }) }).then((answer) => {
+      const say = (text: string) => resolve({ text, connected: false });
+      void this.request(request).then((answer) => {
         stopWatch();
-        resolve(answer?.t === 'menu-answer' ? answer.text : '*** no answer: the evaluator thread restarted\n');
+        if (answer?.t === 'job-connected') resolve({ text: '', connected: true });
+        else say(answer?.t === 'menu-answer' ? answer.text : '*** no answer: the evaluator thread restarted\n');
       });
       stopWatch = this.connection.watchRunaway({
         runaway: (pid) => {
@@ -226,12 +262,12 @@ export class TerminalSession implements ConnectionHandlers {
             return this.printAbove(`*** runaway process ${who} stopped\n`);
           }
           stopWatch();
-          resolve(`*** the evaluator is busy running ${who}; use 'i' or 'k' to stop it\n`);
+          say(`*** the evaluator is busy running ${who}; use 'i' or 'k' to stop it\n`);
         },
         unreachable: () => {
           // Replacing the thread answers the pending query (with "no answer") on the way.
           if (rescue) return this.replaceUnreachableEvaluator();
-          resolve("*** the evaluator thread does not answer; use 'i' or 'k' to replace it\n");
+          say("*** the evaluator thread does not answer; use 'i' or 'k' to replace it\n");
         },
       }, rescue);
     });
@@ -243,7 +279,7 @@ export class TerminalSession implements ConnectionHandlers {
    */
   private async stopRunaway(): Promise<string> {
     const before = this.runawaysStopped;
-    await this.ask('v', undefined, true);
+    await this.ask({ t: 'version' }, true);
     return this.runawaysStopped === before ? '*** no runaway process\n' : '';
   }
 
@@ -304,6 +340,12 @@ export class TerminalSession implements ConnectionHandlers {
     this.output.flush();
     this.display.hide();
     this.menu = undefined;
+    const text = this.resultWhileInMenu;
+    this.resultWhileInMenu = '';
+    if (text) {
+      this.display.ensureLineStart();
+      this.display.writeDirect(text);
+    }
     this.redraw();
     this.drainKeys();
   }
@@ -316,8 +358,8 @@ export class TerminalSession implements ConnectionHandlers {
         this.display.writeDirect(text);
         this.redraw();
       },
-      ask: (command, arg, rescue) =>
-        this.menu instanceof BreakMenu && command === 'k' ? this.stopRunaway() : this.ask(command, arg, rescue),
+      ask: (request, rescue) => this.ask(request, rescue),
+      stopRunaway: () => this.stopRunaway(),
       resume: () => this.closeMenu(),
       quit: (code) => this.quit(code),
       redraw: () => this.redraw(),
