@@ -192,10 +192,7 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
     make: () => () => memorySummary(),
   },
   observer: {
-    help: {
-      'observer()': 'a live web view of processes, messages and code versions',
-      'observer.stop()': 'end it',
-    },
+    help: { 'observer()': 'live web view of processes and code; observer.stop() ends it' },
     make: () =>
       Object.assign(() => awaitedByShell(startObserverAndPrint()), {
         stop: () => awaitedByShell(observerLayer().stopObserver().then(() => 'ok' as const)),
