@@ -23,6 +23,7 @@ import { moduleWatcher } from '../../code/moduleWatcher';
 import { configureDistribution, is_alive, net_adm, node, startDistribution } from '../../dist/api';
 import { evaluateRemotely, startRemoteShellServer, teeOutput } from './remoteShell';
 import { spawn } from '../../runtime/api';
+import { startObserverAndPrint } from './builtins';
 
 const data = workerData as EvaluatorWorkerData;
 const port = parentPort!;
@@ -239,4 +240,7 @@ if (data.distribution) {
 } else {
   runStartupFile();
   post({ t: 'ready', prompt: shell.activeJob.promptNumber });
+}
+if (data.observer) {
+  startObserverAndPrint().catch((error: unknown) => writeOutput(`*** observer: ${error instanceof Error ? error.message : String(error)}\n`));
 }
