@@ -20,7 +20,7 @@ import { inputSteps } from './evaluatorProcess';
 import { bareArguments, builtins } from './builtins';
 import { catchForm, drainSteps } from './catchForm';
 import { installBareAtoms } from './bareAtoms';
-import { RESERVED_WORDS, isVariableName } from '../forms/vocabulary';
+import { isModuleName, isVariableName } from '../forms/vocabulary';
 
 /** What the evaluator thread provides to the shell and, through it, to the built-ins. */
 export interface ShellHost {
@@ -138,8 +138,8 @@ export class Shell implements InputTranslator {
     const names: string[] = [];
     tokens.forEach((token, i) => {
       const name = token.text;
-      if (token.kind !== 'identifier' || !/^[a-z_]/.test(name) || tokens[i - 1]?.text === '.') return;
-      if (name in globalThis || this.declaredNames.has(name) || RESERVED_WORDS.has(name)) return;
+      if (token.kind !== 'identifier' || !isModuleName(name) || tokens[i - 1]?.text === '.') return;
+      if (name in globalThis || this.declaredNames.has(name)) return;
       if (isModule(name)) names.push(name);
     });
     return names;

@@ -1,16 +1,10 @@
 // Word lists and small predicates shared by the completeness check, the transform and the
 // completer: what counts as a keyword, an operand, an Eshell variable.
 
+import { RESERVED_WORDS } from '../../code/moduleName.js';
 import type { Token } from './tokenizer.js';
 
-/** Reserved words: never a variable, a module name or the end of an operand. `this`, `super`,
- *  `true`, `false`, `null` are reserved too but *are* operands, see `isOperandEnd`. */
-export const RESERVED_WORDS = new Set([
-  'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete',
-  'do', 'else', 'enum', 'export', 'extends', 'finally', 'for', 'function', 'if', 'import',
-  'in', 'instanceof', 'new', 'return', 'switch', 'throw', 'try', 'typeof', 'var', 'void',
-  'while', 'with', 'yield', 'let', 'static', 'await', 'this', 'super', 'true', 'false', 'null',
-]);
+export { RESERVED_WORDS, isModuleName } from '../../code/moduleName.js';
 
 const OPERAND_WORDS = new Set(['this', 'super', 'true', 'false', 'null']);
 
@@ -71,10 +65,6 @@ export function isVariableName(name: string): boolean {
   return /^_?\p{Lu}[\p{ID_Continue}$\u200C\u200D]*$/u.test(name);
 }
 
-/** Module names are Erlang atoms written bare: lowercase first letter. */
-export function isModuleName(name: string): boolean {
-  return /^[a-z][\w$]*$/.test(name) && !RESERVED_WORDS.has(name);
-}
 
 /** True when the two tokens touch: not even a space between them. */
 export function adjacent(left: { end: number }, right: { start: number }): boolean {
