@@ -3,7 +3,7 @@
 export { currentProcess, isThenable, runningProcess, runAs } from '../runtime/scheduler';
 export { allProcesses } from '../runtime/table';
 export { exitProcess } from '../runtime/exits';
-export { MODULE_NAME_KEY } from '../runtime/process';
+export { handleModuleName, MODULE_NAME_KEY } from '../runtime/process';
 export { wrapTimers } from '../runtime/timers';
 export { ErlangException } from '../runtime/errors';
 export { isReleasingCode } from '../runtime/receive';

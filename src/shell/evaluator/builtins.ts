@@ -17,7 +17,7 @@ import { formatColumns } from '../columns';
 import type { ShellJob } from './job';
 import type { ShellHost } from './shell';
 import type { BareArgument } from '../forms';
-import { code, MODULE_NAME_KEY } from '../../code/moduleHandle';
+import { code, handleModuleName } from '../../code/moduleHandle';
 import { processTable, processDetails, registeredTable, loadedModulesTable, moduleDetails, memorySummary } from './reports';
 
 export interface BuiltinHost extends ShellHost {
@@ -257,10 +257,8 @@ function show(host: BuiltinHost): (value: unknown) => string {
 
 function moduleSpec(module: unknown, fn: string): string {
   if (typeof module === 'string') return module;
-  if (typeof module === 'object' && module !== null) {
-    const name = (module as Record<symbol, unknown>)[MODULE_NAME_KEY];
-    if (typeof name === 'string') return name;
-  }
+  const name = handleModuleName(module);
+  if (name !== undefined) return name;
   throw badarg(`${fn}(Module): name a module, as in ${fn}(code_reload)`);
 }
 
