@@ -20,7 +20,7 @@ import { inputSteps } from './evaluatorProcess';
 import { bareArguments, builtins } from './builtins';
 import { catchForm, drainSteps } from './catchForm';
 import { installBareAtoms } from './bareAtoms';
-import { isModuleName, isVariableName } from '../forms/vocabulary';
+import { DECLARING_WORDS, isModuleName, isVariableName } from '../forms/vocabulary';
 
 /** What the evaluator thread provides to the shell and, through it, to the built-ins. */
 export interface ShellHost {
@@ -31,8 +31,6 @@ export interface ShellHost {
   /** `h(mod)`, `h(mod, fun)`: documentation from TSDoc. */
   docs(module: string, fn?: string): Promise<string>;
 }
-
-const DECLARING_WORDS = new Set(['const', 'let', 'var', 'class', 'function', 'enum', 'namespace']);
 
 /**
  * The modules the runtime itself offers. `io:format(...)` and `io.format(...)` both reach

@@ -24,6 +24,17 @@ export const TYPE_DECLARATION_WORDS = new Set([
   'type', 'interface', 'enum', 'namespace', 'module', 'declare', 'abstract',
 ]);
 
+/** Words that continue the expression before them (`a\n in b`, `x as T`), so a line break or
+ *  a `.` before them ends nothing. `extends`/`implements` can only follow a class's name. */
+export const CONTINUING_WORDS = new Set(['in', 'instanceof', 'as', 'satisfies', 'of', 'extends', 'implements']);
+
+/** Words that declare variables: the evaluator makes the top-level ones global. */
+export const VARIABLE_DECLARATION_WORDS = new Set(['const', 'let', 'var']);
+
+/** Words followed by the name of a value they declare: the variables, functions and classes,
+ *  and the TypeScript declarations that exist at run time. */
+export const DECLARING_WORDS = new Set([...VARIABLE_DECLARATION_WORDS, 'function', 'class', 'enum', 'namespace']);
+
 /** Each opening bracket and the bracket that closes it. */
 export const CLOSING_BRACKET: Readonly<Record<string, string>> = { '(': ')', '[': ']', '{': '}' };
 
