@@ -105,7 +105,26 @@ function passesGuard(guard: Guard, value: unknown): boolean {
   }
 }
 
-function isPlainObject(value: object): boolean {
+/** Erlang's exact equality (=:=) over TypeScript values: structural for arrays and plain
+ *  objects (every key on both sides), pids and refs by id, NaN equal to itself. */
+export function termsEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b) || a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (a instanceof Pid || a instanceof Ref) return b instanceof a.constructor && (b as Pid | Ref).id === a.id;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((element, i) => termsEqual(element, b[i]));
+  }
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length
+      && keys.every((k) => k in b && termsEqual((a as any)[k], (b as any)[k]));
+  }
+  return false;
+}
+
+/** An object literal's kind of object (what a pattern matches key by key), not an instance. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
