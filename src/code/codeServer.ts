@@ -213,6 +213,12 @@ export class CodeServer {
     return this.install(location, source, compiled, options);
   }
 
+  /**
+   * Makes `compiled` the current version of `location.name`. Its phases, in the order that
+   * lets a failure change nothing (see the top of this file): refuse while old code is not
+   * purged (unless asked to purge), evaluate the new code, refuse a version that would take
+   * every function away, purge the old version, swap, and warn about an empty module.
+   */
   private install(
     location: ModuleLocation,
     source: SourceText,
@@ -227,6 +233,31 @@ export class CodeServer {
     }
     const version = entry.lastVersion + 1;
     const compiledName = versionedFileName(file, version);
+    const evaluated = this.evaluateVersion(location, compiled, compiledName);
+    if (isFailure(evaluated)) return evaluated;
+    const refused = refuseFunctionless(entry, location, evaluated);
+    if (refused) {
+      unregisterCode(compiledName);
+      return refused;
+    }
+    if (entry.old) this.purgeOld(entry);
+    const loaded: ModuleVersion = {
+      module: name, version, exports: evaluated.exports, file, hash: source.hash,
+      code: compiled.code, compiledName, compiledAt: compiled.compiledAt, loadedAt: new Date(),
+    };
+    this.swapIn(name, entry, loaded);
+    if (Object.keys(loaded.exports).length === 0) {
+      writeOutput(`${displayName(file)}: warning: module ${name} exports nothing\n`);
+    }
+    return loaded;
+  }
+
+  /**
+   * Runs the new code's top level into a fresh exports object, as the process that asked for
+   * the load. On failure its code is unregistered again and nothing else has changed.
+   */
+  private evaluateVersion(location: ModuleLocation, compiled: Compiled, compiledName: string): ModuleObject | Failure {
+    const { name, file } = location;
     const module: ModuleObject = { exports: {} };
     registerCode(compiledName, file, compiled.code);
     this.loading.set(name, module);
@@ -234,42 +265,31 @@ export class CodeServer {
       evaluateModule(module, compiled.code, file, compiledName, moduleRequire(file, this.requireHooks)),
     );
     this.loading.delete(name);
-    if (evaluation.outcome !== 'done') {
-      // Formatted before the code is unregistered: the stack is mapped through its source map.
-      const message =
-        evaluation.outcome === 'threw'
-          ? `${displayName(file)}: error: loading failed, the module's top level raised:\n${formatThrown(evaluation.thrown)}\n`
-          : `${displayName(file)}: error: loading was interrupted: the module's top level did not finish\n`;
-      unregisterCode(compiledName);
-      return evaluation.outcome === 'threw'
-        ? { error: ['load_failed', evaluation.thrown], message }
-        : { error: 'interrupted', message };
-    }
-    if (entry.current && exportsFunctions(entry.current.exports) && !exportsFunctions(module.exports)) {
-      // A types-only file compiles to nothing: loading it would leave every process that calls
-      // through the module with no function to call. Refusing keeps the running system whole.
-      unregisterCode(compiledName);
-      return {
-        error: 'no_functions',
-        message: `${displayName(file)}: error: the new version exports no functions (only types?); not loaded, ${name} version ${entry.current.version} keeps running\n`,
-      };
-    }
-    if (entry.old) {
-      this.killLingering(entry.old);
-      this.dropOld(entry);
-    }
-    const loaded: ModuleVersion = {
-      module: name, version, exports: module.exports, file, hash: source.hash,
-      code: compiled.code, compiledName, compiledAt: compiled.compiledAt, loadedAt: new Date(),
-    };
+    if (evaluation.outcome === 'done') return module;
+    // Formatted before the code is unregistered: the stack is mapped through its source map.
+    const message =
+      evaluation.outcome === 'threw'
+        ? `${displayName(file)}: error: loading failed, the module's top level raised:\n${formatThrown(evaluation.thrown)}\n`
+        : `${displayName(file)}: error: loading was interrupted: the module's top level did not finish\n`;
+    unregisterCode(compiledName);
+    return evaluation.outcome === 'threw'
+      ? { error: ['load_failed', evaluation.thrown], message }
+      : { error: 'interrupted', message };
+  }
+
+  /** Erlang's purge before a load: processes still in the old version are killed, it is dropped. */
+  private purgeOld(entry: ModuleEntry): void {
+    if (!entry.old) return;
+    this.killLingering(entry.old);
+    this.dropOld(entry);
+  }
+
+  /** The two-version rule: current becomes old, the new version current. */
+  private swapIn(name: string, entry: ModuleEntry, loaded: ModuleVersion): void {
     entry.old = entry.current;
     entry.current = loaded;
-    entry.lastVersion = version;
+    entry.lastVersion = loaded.version;
     this.table.set(name, entry);
-    if (Object.keys(module.exports).length === 0) {
-      writeOutput(`${displayName(file)}: warning: module ${name} exports nothing\n`);
-    }
-    return loaded;
   }
 
   private readonly requireHooks = {
@@ -316,6 +336,19 @@ export class CodeServer {
 
 /** The one code server of the runtime. */
 export const codeServer = new CodeServer();
+
+/**
+ * A types-only file compiles to nothing: loading it over a version with functions would leave
+ * every process that calls through the module with no function to call. Refusing keeps the
+ * running system whole.
+ */
+function refuseFunctionless(entry: ModuleEntry, location: ModuleLocation, module: ModuleObject): Failure | undefined {
+  if (!entry.current || !exportsFunctions(entry.current.exports) || exportsFunctions(module.exports)) return undefined;
+  return {
+    error: 'no_functions',
+    message: `${displayName(location.file)}: error: the new version exports no functions (only types?); not loaded, ${location.name} version ${entry.current.version} keeps running\n`,
+  };
+}
 
 function exportsFunctions(exports: Readonly<Record<string, unknown>>): boolean {
   return Object.values(exports).some((value) => typeof value === 'function');
