@@ -13,5 +13,6 @@ export { startSigintAnchor, type SigintAnchor } from './runtime/anchor';
 export { matches } from './runtime/patterns';
 export { writeOutput, setOutputSink } from './runtime/output';
 export { codeServer, CodeServer, type ModuleVersion, type LoadResult } from './code/codeServer';
+export * as shellCommands from './shell/evaluator/shellCommands';
 export { initCodePath, findModule, listModules, getPath } from './code/codePath';
 export { checkInBackground, checkNow, typeErrorsOf, formatTypeDiagnostics, setBackgroundChecks, stopTypeChecker, typeCheckerStarted, useTypeCheckWorker } from './code/typeCheck';

@@ -56,44 +56,54 @@ export class CodeServer {
     return this.table.get(name)?.old;
   }
 
-  /** Eshell's `c(Mod)`: find, compile (asynchronously), purge, load. Prints diagnostics. */
-  async c(spec: string, options: CompileOptions = {}): Promise<['ok', string] | ['error', unknown]> {
+  /**
+   * Finds, compiles (asynchronously), purges and loads `spec` (a module name or a path), the
+   * load behind the shell's c/1. Compile warnings are printed; a failure is returned, not
+   * printed. With `strict` the type checker must agree before anything loads; otherwise it
+   * reports type errors as warnings shortly after, while the new code already runs.
+   */
+  async compileAndLoad(spec: string, options: CompileOptions = {}): Promise<ModuleVersion | Failure> {
     const location = findModule(spec);
-    if (isFailure(location)) return this.fail(location);
+    if (isFailure(location)) return location;
     const source = readSource(location.file);
-    if (isFailure(source)) return this.fail(source);
-    // Under 'strict' the type checker must agree before anything loads; otherwise it reports
-    // type errors as warnings shortly after, while the new code already runs.
+    if (isFailure(source)) return source;
     const [compiled, typeErrors] = await Promise.all([
       compile(location.file, source.text, options),
       options.strict ? typeErrorsOf(location.file, source.text) : undefined,
     ]);
-    if (isFailure(compiled)) return this.fail(compiled);
-    if (typeErrors) return this.fail(typeErrors);
+    if (isFailure(compiled)) return compiled;
+    if (typeErrors) return typeErrors;
     const loaded = this.install(location, source, compiled, { purge: true });
-    if (isFailure(loaded)) return this.fail(loaded);
-    if (!options.strict) warnAboutTypeErrors(location.file, source.text);
-    return ['ok', location.name];
+    if (!isFailure(loaded) && !options.strict) warnAboutTypeErrors(location.file, source.text);
+    return loaded;
   }
 
   /**
-   * Eshell's `l(Mod)`: purge and load again from the source, without compiling when the
-   * compiled output of the current version matches the file's hash. A module loaded from a
-   * path the user named is reloaded from that path.
+   * @deprecated The shell's c/1 is `c` in shell/evaluator/shellCommands.ts. This delegate stays
+   * only for callers below the shell written against it; use compileAndLoad.
    */
-  l(name: string): LoadResult {
-    return this.loadFile(name, { purge: true });
+  async c(spec: string, options: CompileOptions = {}): Promise<['ok', string] | ['error', unknown]> {
+    const loaded = await this.compileAndLoad(spec, options);
+    return isFailure(loaded) ? this.reportFailure(loaded) : ['ok', loaded.module];
   }
 
   /**
-   * Erlang's `code:load_file`: like l/1 but without purging, so it fails with `not_purged`
-   * while an old version exists.
+   * Loads `name` again from its source, from the file it was loaded from when it is loaded
+   * (a path the user named stays that path), else from the code path. The compiled output of
+   * the current version is reused while the file's hash matches. Without `purge` it fails
+   * with `not_purged` while an old version exists (Erlang's code:load_file); with it, the old
+   * version is purged first (c:l/1). A failure is returned, not printed.
    */
-  loadFile(name: string, { purge = false }: { purge?: boolean } = {}): LoadResult {
+  load(name: string, { purge }: { purge: boolean }): ModuleVersion | Failure {
     const loadedFrom = this.current(name)?.file;
     const location = loadedFrom ? { name, file: loadedFrom } : findModule(name);
-    const loaded = isFailure(location) ? location : this.loadSync(location, { purge });
-    return isFailure(loaded) ? this.fail(loaded) : ['module', name];
+    return isFailure(location) ? location : this.loadSync(location, { purge });
+  }
+
+  /** Erlang's `code:load_file`: load again, failing with `not_purged` while old code exists. */
+  loadFile(name: string): LoadResult {
+    const loaded = this.load(name, { purge: false });
+    return isFailure(loaded) ? this.reportFailure(loaded) : ['module', name];
   }
 
   /**
@@ -121,11 +131,6 @@ export class CodeServer {
       if (hash !== undefined && hash !== current.hash) modified.push(name);
     }
     return modified.sort();
-  }
-
-  /** Erlang's `lm()`: reloads every modified module. */
-  loadModified(): LoadResult[] {
-    return this.modifiedModules().map((name) => this.l(name));
   }
 
   /** Erlang's `code:soft_purge`: drops old code unless a process still runs it. */
@@ -323,8 +328,9 @@ export class CodeServer {
     entry.old = undefined;
   }
 
-  /** Prints the failure and returns it as Erlang's `{error, Reason}`. */
-  private fail(failure: Failure): ['error', unknown] {
+  /** Prints the failure, as the code server reports its own (a load on first call, an import),
+   *  and returns it as Erlang's `{error, Reason}`. */
+  reportFailure(failure: Failure): ['error', unknown] {
     this.report(failure);
     return ['error', failure.error];
   }

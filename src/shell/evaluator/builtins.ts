@@ -10,6 +10,7 @@ import { badarg, ErlangException } from '../../runtime/errors';
 import { pid as makePid, isPid, type Pid } from '../../runtime/pid';
 import { currentProcess, takeAllMessages } from '../../runtime/scheduler';
 import { codeServer } from '../../code/codeServer';
+import * as shellCommands from './shellCommands';
 import { upgradeModule } from '../../otp/upgrade';
 import { shellDirectory } from './directory';
 import { awaitedByShell } from './evaluatorProcess';
@@ -51,17 +52,17 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
     bare: ['atom'],
     make: () => (module: unknown, options: unknown = []) => {
       const strict = Array.isArray(options) && options.includes('strict');
-      return awaitedByShell(codeServer.c(moduleSpec(module, 'c'), { strict }));
+      return awaitedByShell(shellCommands.c(moduleSpec(module, 'c'), { strict }));
     },
   },
   l: {
     help: { 'l(mod)': 'load mod again, without compiling if its source is unchanged' },
     bare: ['atom'],
-    make: () => (module: unknown) => codeServer.l(moduleSpec(module, 'l')),
+    make: () => (module: unknown) => shellCommands.l(moduleSpec(module, 'l')),
   },
   lm: {
     help: { 'lm()': 'load all modules whose source changed' },
-    make: () => () => codeServer.loadModified(),
+    make: () => () => shellCommands.lm(),
   },
   upgrade: {
     help: { 'upgrade(mod)': "suspend mod's gen_servers, load mod, code_change them, resume" },
