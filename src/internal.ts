@@ -8,6 +8,8 @@ export { allProcesses } from './runtime/table';
 export { lookupProcess } from './runtime/introspection';
 export { exitProcess, onProcessExit } from './runtime/exits';
 export { wrapTimers, type ProcessTimers } from './runtime/timers';
+export { setReceiveClock } from './runtime/receiveTimer';
+export { SimulatedClock, realClock, type Clock } from './runtime/clock';
 export { installRejectionTracking } from './runtime/rejections';
 export { startSigintAnchor, type SigintAnchor } from './runtime/anchor';
 export { matches } from './runtime/patterns';

@@ -6,9 +6,10 @@ import { inspect } from 'node:util';
 import {
   spawn, spawn_monitor, self, send, exit, receive, after, _, pid, isPid, Pid, Ref, erlang, timer,
   ErlangException, process_info, processes, is_process_alive, currentProcess,
-  lookupProcess, onProcessExit, wrapTimers,
+  lookupProcess, onProcessExit, wrapTimers, setReceiveClock, SimulatedClock,
 } from '../dist/internal.js';
 import { output, inProcess, sleep } from './helpers/runtime.mjs';
+import { until } from './helpers/env.mjs';
 
 /** Spawns `fn` under a monitor from a helper process; resolves with its exit reason. */
 function exitReasonOf(fn, args = []) {
@@ -16,15 +17,6 @@ function exitReasonOf(fn, args = []) {
     const [, ref] = spawn_monitor(fn, args);
     return receive([['DOWN', ref, 'process', _, _], (m) => m[4]]);
   });
-}
-
-
-async function until(condition, what) {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(2);
-  }
 }
 
 test('pids print as <0.N.0> everywhere', async () => {
@@ -184,18 +176,31 @@ test('patterns: literals, NaN, wildcard, tuples by length, objects by subset, pi
   assert.deepEqual(got[0], got[1]);
 });
 
-test('after(ms) runs when nothing matched in time; non-matching messages do not stop the clock', async () => {
-  const got = await inProcess(async () => {
-    const me = self();
-    const started = Date.now();
-    const noise = setInterval(() => send(me, 'noise'), 5);
-    const result = await receive([['wanted'], () => 'matched'], after(60, () => 'timeout'));
-    clearInterval(noise);
-    return [result, Date.now() - started, process_info(me).message_queue_len > 0];
+test('after(ms) runs when nothing matched in time; non-matching messages do not stop the clock', async (t) => {
+  const clock = new SimulatedClock();
+  const previous = setReceiveClock(clock);
+  t.after(() => setReceiveClock(previous));
+  let waiter;
+  let settled = false;
+  const result = inProcess(() => {
+    waiter = self();
+    return receive([['wanted'], () => 'matched'], after(60, () => 'timeout'));
   });
-  assert.equal(got[0], 'timeout');
-  assert.ok(got[1] >= 55, `waited ${got[1]} ms`);
-  assert.ok(got[2], 'the noise messages stay in the mailbox');
+  result.then(() => (settled = true));
+  await until(() => waiter && process_info(waiter)?.status === 'waiting', 'the receive waits');
+  for (let i = 1; i <= 11; i++) {
+    send(waiter, 'noise');
+    clock.advance(5);
+    await until(() => process_info(waiter)?.message_queue_len === i, `noise ${i} arrived`);
+  }
+  clock.advance(4);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(settled, false, 'at 59 ms, with noise arriving every 5 ms, the receive still waits');
+  const queued = process_info(waiter).message_queue_len;
+  clock.advance(1);
+  await until(() => settled, 'the after clause at 60 ms', 5000);
+  assert.equal(await result, 'timeout');
+  assert.equal(queued, 11, 'the noise messages stay in the mailbox');
 });
 
 test('after(0) polls and Infinity never fires', async () => {
