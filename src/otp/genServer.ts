@@ -66,11 +66,6 @@ type ModuleArgument = GenServerBehaviour | string | object;
 
 const servers = new WeakMap<Process, GenServerProcess>();
 
-/** The gen_server a process runs, if it runs one. */
-export function serverOf(proc: Process): GenServerProcess | undefined {
-  return servers.get(proc);
-}
-
 /** Pids of the live gen_servers whose callback module is `module`. */
 export function serversRunning(module: string): Pid[] {
   const pids: Pid[] = [];
