@@ -17,3 +17,7 @@ export { codeServer, type ModuleVersion, type LoadResult } from './code/codeServ
 export * as shellCommands from './shell/evaluator/shellCommands';
 export { initCodePath, findModule, listModules, getPath } from './code/codePath';
 export { checkInBackground, checkNow, typeErrorsOf, formatTypeDiagnostics, setBackgroundChecks, stopTypeChecker, typeCheckerStarted, useTypeCheckWorker } from './code/typeCheck';
+export { setLocalNode, localNodeName, localNodeCreation, setNodeIndexer, type NodeIndexer } from './runtime/node';
+export { encodeTermInto, decodeTermAt, TermWriter, limits as etfLimits } from './dist/etf';
+export { formatValue } from './io/print';
+export { exactlyEqual } from './runtime/terms';

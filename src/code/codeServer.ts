@@ -46,6 +46,14 @@ export class CodeServer {
   private readonly table = new Map<string, ModuleEntry>();
   /** Modules whose top level is running, for require cycles. */
   private readonly loading = new Map<string, ModuleObject>();
+  /** Told of every version installed (watch mode follows modules loaded after it started). */
+  private readonly loadListeners = new Set<(name: string, file: string) => void>();
+
+  /** Calls `listener` after each new version is installed; returns how to stop. */
+  onLoad(listener: (name: string, file: string) => void): () => void {
+    this.loadListeners.add(listener);
+    return () => this.loadListeners.delete(listener);
+  }
 
   /** The current version of `name`, if loaded. The hot path of every handle call. */
   current(name: string): ModuleVersion | undefined {
@@ -222,7 +230,8 @@ export class CodeServer {
    * Makes `compiled` the current version of `location.name`. Its phases, in the order that
    * lets a failure change nothing (see the top of this file): refuse while old code is not
    * purged (unless asked to purge), evaluate the new code, refuse a version that would take
-   * every function away, purge the old version, swap, and warn about an empty module.
+   * every function away, purge the old version, swap, warn about an empty module, and tell
+   * the load listeners.
    */
   private install(
     location: ModuleLocation,
@@ -254,6 +263,7 @@ export class CodeServer {
     if (Object.keys(loaded.exports).length === 0) {
       writeOutput(`${displayName(file)}: warning: module ${name} exports nothing\n`);
     }
+    for (const listener of this.loadListeners) listener(name, file);
     return loaded;
   }
 

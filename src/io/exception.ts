@@ -92,7 +92,7 @@ export function formatCrashReport(pidText: string, reason: unknown, when?: Date,
 }
 
 /** The first line of an error report, newline included; `when` defaults to now. */
-function errorReportHeader(when?: Date): string {
+export function errorReportHeader(when?: Date): string {
   return reportHeader('ERROR REPORT', when);
 }
 

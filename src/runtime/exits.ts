@@ -65,7 +65,7 @@ export function sendExitSignal(target: Process, from: Pid | undefined, reason: u
   if (reason === 'kill' && !viaLink) return kill(target, 'killed');
   if (target.ext?.trapExit) return deliver(target, ['EXIT', from, reason]);
   if (reason === 'normal') {
-    if (!viaLink && from !== undefined && from.id === target.pid.id) kill(target, 'normal');
+    if (!viaLink && from !== undefined && target.pid.equals(from)) kill(target, 'normal');
     return;
   }
   kill(target, reason);

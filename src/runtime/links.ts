@@ -75,14 +75,15 @@ export function demonitor(ref: Ref, options: readonly ('flush' | 'info')[] = [])
   if (!Array.isArray(options) || options.some((o) => o !== 'flush' && o !== 'info')) {
     throw badarg("demonitor: the options are a list of 'flush' and 'info'");
   }
-  const record = watcher.ext?.monitors?.get(ref.id);
+  // A reference made on another node is never one of this node's monitors.
+  const record = ref.remote ? undefined : watcher.ext?.monitors?.get(ref.id);
   if (record !== undefined) {
     watcher.ext!.monitors!.delete(ref.id);
     record.target.ext?.monitoredBy?.delete(ref.id);
   }
   if (options.includes('flush')) {
     const mailbox = watcher.mailbox;
-    const kept = mailbox.filter((m) => !(Array.isArray(m) && m[0] === 'DOWN' && m[1] instanceof Ref && m[1].id === ref.id));
+    const kept = mailbox.filter((m) => !(Array.isArray(m) && m[0] === 'DOWN' && ref.equals(m[1])));
     if (kept.length !== mailbox.length) {
       watcher.mailbox = kept;
       if (watcher.receive !== null) watcher.receive.scanned = 0;

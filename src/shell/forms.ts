@@ -31,3 +31,4 @@ export { transformInput, type Transformed } from './forms/transform.js';
 export type { FormContext, BareArgument } from './forms/emitter.js';
 export { splitForms } from './forms/terminator.js';
 export { lastIdentifierChain, type CompletionTarget } from './forms/completionTarget.js';
+export { FormSplitter } from './forms/formSplitter.js';

@@ -20,15 +20,16 @@ export type ToEvaluator =
 
 /** Sent by the evaluator thread. */
 export type FromEvaluator =
-  /** The runtime is up; `prompt` is the first prompt number. */
-  | { t: 'ready'; prompt: number }
+  /** The runtime is up; `prompt` is the first prompt number; `node` this node's name when it
+   *  is alive (the prompt shows it, as erl's `(ping@host)1>`). */
+  | { t: 'ready'; prompt: number; node?: string }
   /** Text printed by a process (io.format, console.log, crash reports); already ends with '\n'
    *  unless the process printed a partial line. */
   | { t: 'output'; text: string }
   /** An evaluation finished. `text` is the printed value or the exception message (may be
    *  empty for built-ins that print and return nothing worth showing, like Eshell's `ok`),
    *  `prompt` the number of the next prompt (unchanged after a syntax error). */
-  | { t: 'result'; id: number; text: string; ok: boolean; prompt: number }
+  | { t: 'result'; id: number; text: string; ok: boolean; prompt: number; node?: string }
   | { t: 'completion'; id: number; replaceFrom: number; candidates: string[] }
   /** The answer to a MenuRequest: text to print (may be empty: erl prints nothing after a
    *  successful `s`, `k` or `i`). */
@@ -92,5 +93,11 @@ export interface EvaluatorWorkerData {
   cwd: string;
   tty: boolean;
   columns: number;
+  /** Evaluate the startup file (.eshell-ts.ts) first: interactive sessions without --no-rc. */
+  startupFile: boolean;
+  /** --watch: load every module again whenever its source file is saved. */
+  watch: boolean;
+  /** -sname/-name (start distribution before the first prompt), -setcookie, -kernel net_ticktime. */
+  distribution?: { name?: string; cookie?: string; tickTime?: number };
 }
 

@@ -7,7 +7,8 @@
 // variables are the ones installed on globalThis.
 
 import { ErlangException } from '../../runtime/errors';
-import { isPlainObject, matches, termsEqual } from '../../runtime/patterns';
+import { exactlyEqual, isPlainObject } from '../../runtime/terms';
+import { matches } from '../../runtime/patterns';
 
 export class VariableMarker {
   constructor(readonly name: string) {}
@@ -79,8 +80,8 @@ export class Bindings {
    */
   private matchInto(pattern: unknown, value: unknown, fresh: Map<string, unknown>): boolean {
     if (pattern instanceof VariableMarker) {
-      if (this.values.has(pattern.name)) return termsEqual(this.values.get(pattern.name), value);
-      if (fresh.has(pattern.name)) return termsEqual(fresh.get(pattern.name), value);
+      if (this.values.has(pattern.name)) return exactlyEqual(this.values.get(pattern.name), value);
+      if (fresh.has(pattern.name)) return exactlyEqual(fresh.get(pattern.name), value);
       fresh.set(pattern.name, value);
       return true;
     }

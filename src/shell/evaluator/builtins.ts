@@ -11,6 +11,7 @@ import { pid as makePid, isPid, type Pid } from '../../runtime/pid';
 import { currentProcess, takeAllMessages } from '../../runtime/scheduler';
 import { codeServer } from '../../code/codeServer';
 import * as shellCommands from './shellCommands';
+import { moduleWatcher } from '../../code/moduleWatcher';
 import { upgradeModule } from '../../otp/upgrade';
 import { shellDirectory } from './directory';
 import { awaitedByShell } from './evaluatorProcess';
@@ -72,6 +73,21 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
   mm: {
     help: { 'mm()': 'list modules whose source changed since they were loaded' },
     make: () => () => codeServer.modifiedModules(),
+  },
+  watch: {
+    help: {
+      'watch(mod)': 'load mod again whenever its file is saved',
+      'watch()': 'watch every module loaded, now and later',
+    },
+    bare: ['atom'],
+    make: () => (module?: unknown) =>
+      module === undefined ? moduleWatcher().watchAll() : moduleWatcher().watch(moduleSpec(module, 'watch')),
+  },
+  unwatch: {
+    help: { 'unwatch(mod)': 'stop watching mod', 'unwatch()': 'stop watching every module' },
+    bare: ['atom'],
+    make: () => (module?: unknown) =>
+      moduleWatcher().unwatch(module === undefined ? undefined : moduleSpec(module, 'unwatch')),
   },
   m: {
     help: { 'm()': 'list loaded modules', 'm(mod)': 'information about mod' },

@@ -18,6 +18,9 @@ import { menuAnswer } from './menus';
 import { unreachable, type EvaluatorWorkerData, type FromEvaluator, type ToEvaluator } from '../protocol';
 import { HEALTH_SLOTS, OUTPUT_PAUSE_AT, OUTPUT_RESUME_AT, healthSlots, writeLossSummary } from '../evaluatorHealth';
 import { lossSummary } from './lossSummary';
+import { findStartupFile } from './startupFile';
+import { moduleWatcher } from '../../code/moduleWatcher';
+import { configureDistribution, is_alive, node, startDistribution } from '../../dist/api';
 
 const data = workerData as EvaluatorWorkerData;
 const port = parentPort!;
@@ -116,17 +119,25 @@ const shell = new Shell({
   docs: moduleDocs,
 });
 
+/** Set while -sname/-name brings the node up: evaluations wait for it. */
+let nodeStarting: Promise<void> | undefined;
+
 port.on('message', (message: ToEvaluator) => {
   // Counted first: the terminal compares it with what it sent to tell a busy thread from one
   // whose event loop no longer turns.
   Atomics.add(health, HEALTH_SLOTS.messagesHandled, 1);
   switch (message.t) {
-    case 'eval':
-      void shell.evaluate(message.source, message.id, (reply) => {
-        post({ t: 'result', id: message.id, ...reply });
-        refreshLossSummary();
-      });
+    case 'eval': {
+      const evaluate = (): void =>
+        void shell.evaluate(message.source, message.id, (reply) => {
+          post({ t: 'result', id: message.id, ...reply, node: aliveNode() });
+          refreshLossSummary();
+        });
+      // Inputs typed while the node comes alive wait for it, in order.
+      if (nodeStarting) void nodeStarting.then(evaluate);
+      else evaluate();
       break;
+    }
     case 'complete': {
       let completion = { replaceFrom: message.cursor, candidates: [] as string[] };
       try {
@@ -163,6 +174,45 @@ port.on('message', (message: ToEvaluator) => {
   }
 });
 
+if (data.watch) moduleWatcher().watchAll();
+
+/** The startup file, once the node (if any) is up: erl reads .erlang after distribution starts. */
+function runStartupFile(): void {
+  const startupFile = data.startupFile ? findStartupFile(data.cwd) : undefined;
+  if (startupFile) shell.runStartupFile(startupFile, data.cwd);
+}
+
 setInterval(refreshLossSummary, SUMMARY_EVERY_MS).unref();
 refreshLossSummary();
-post({ t: 'ready', prompt: shell.activeJob.promptNumber });
+
+/** This node's name for the prompt, while distribution runs. */
+function aliveNode(): string | undefined {
+  return is_alive() ? node() : undefined;
+}
+
+/** -sname/-name: the node comes alive before the first evaluation, as erl's does. */
+async function startNode(settings: NonNullable<EvaluatorWorkerData['distribution']>): Promise<void> {
+  configureDistribution({
+    ...(settings.cookie === undefined ? {} : { cookie: settings.cookie }),
+    ...(settings.tickTime === undefined ? {} : { tickTime: settings.tickTime }),
+  });
+  if (settings.name === undefined) return;
+  try {
+    await startDistribution(settings.name);
+  } catch (err) {
+    // erl does not come up without its distribution either.
+    writeOutput(`Protocol 'inet_tcp': ${(err as Error).message}\n`);
+    post({ t: 'halt', code: 1 });
+  }
+}
+
+if (data.distribution) {
+  nodeStarting = startNode(data.distribution).then(() => {
+    nodeStarting = undefined;
+    runStartupFile();
+    post({ t: 'ready', prompt: shell.activeJob.promptNumber, node: aliveNode() });
+  });
+} else {
+  runStartupFile();
+  post({ t: 'ready', prompt: shell.activeJob.promptNumber });
+}

@@ -17,7 +17,7 @@ export type CompiledInput =
   | { ok: false; message: string };
 
 /** The file name input typed at prompt N is compiled under (stack frames show it). */
-export function inputFileName(promptNumber: number): string {
+export function inputFileName(promptNumber: number | string): string {
   return `shell:${promptNumber}`;
 }
 

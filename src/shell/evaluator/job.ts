@@ -35,7 +35,10 @@ export interface InputTranslator {
 }
 
 interface Running {
-  readonly entry: Entry;
+  /** Undefined for the startup file's forms: they are not commands of the history. */
+  readonly entry: Entry | undefined;
+  /** The prompt number stays: the startup file runs before the first prompt's input. */
+  readonly keepsPrompt: boolean;
   readonly reply: (r: Reply) => void;
   readonly bindingsBefore: Set<string>;
   reported: boolean;
@@ -68,17 +71,23 @@ export class ShellJob {
     return this.running !== undefined;
   }
 
-  async evaluate(source: string, translator: InputTranslator, reply: (r: Reply) => void): Promise<void> {
+  /**
+   * With `startup` (where the form is, `.eshell-ts.ts:5`, which its stack frames then name),
+   * a form of the startup file: not numbered, not in the history.
+   */
+  async evaluate(source: string, translator: InputTranslator, reply: (r: Reply) => void, { startup }: { startup?: string } = {}): Promise<void> {
     const translated = translator.translate(source, this);
     if (translated.kind === 'empty') return reply({ text: '', ok: true, prompt: this.promptNumber });
     if (translated.kind === 'syntax-error') {
       return reply({ text: `* ${translated.message}`, ok: false, prompt: this.promptNumber });
     }
-    const compiled = await compileInput(translated.code, translated, inputFileName(this.promptNumber));
+    const fileName = inputFileName(startup ?? this.promptNumber);
+    const compiled = await compileInput(translated.code, translated, fileName);
     if (!compiled.ok) return reply({ text: `* ${compiled.message}`, ok: false, prompt: this.promptNumber });
-    const entry = this.inputs.record(this.promptNumber, source.trim(), compiled.script);
+    const entry = startup !== undefined ? undefined : this.inputs.record(this.promptNumber, source.trim(), compiled.script);
     this.dispatch(compiled.script, compiled.awaitsPromise, {
       entry,
+      keepsPrompt: startup !== undefined,
       reply,
       bindingsBefore: new Set(this.bindings.entries().map(([name]) => name)),
       reported: false,
@@ -161,7 +170,7 @@ export class ShellJob {
 
   private finishWithValue(running: Running, value: unknown): void {
     if (running.reported) return;
-    this.inputs.setResult(running.entry, value);
+    if (running.entry) this.inputs.setResult(running.entry, value);
     const text = formatValue(value, { color: this.options.color(), width: this.options.columns() });
     this.finish(running, text, true);
   }
@@ -177,7 +186,7 @@ export class ShellJob {
   private finish(running: Running, text: string, ok: boolean): void {
     running.reported = true;
     if (this.running === running) this.running = undefined;
-    this.promptNumber++;
+    if (!running.keepsPrompt) this.promptNumber++;
     const unsent = { evaluator: this.evaluator?.id, reply: { text, ok, prompt: this.promptNumber } };
     this.unsent = unsent;
     // Reported once the processes this evaluation woke have had their turn, so that what

@@ -21,6 +21,7 @@ import { bareArguments, builtins } from './builtins';
 import { catchForm, drainSteps } from './catchForm';
 import { installBareAtoms } from './bareAtoms';
 import { DECLARING_WORDS, isModuleName, isVariableName } from '../forms/vocabulary';
+import { runStartupFile } from './startupFile';
 
 /** What the evaluator thread provides to the shell and, through it, to the built-ins. */
 export interface ShellHost {
@@ -60,6 +61,8 @@ export class Shell implements InputTranslator {
   /** Capitalised API globals (`Pid`, `Ref`, ...): in `['ok', Pid] = expr` the user means a
    *  variable, as in Erlang, and a binding may hide them (nothing in the runtime reads them). */
   private readonly shadowable = new Set<string>();
+  /** The startup file running; typed input waits for it. */
+  private startup: Promise<void> | undefined;
 
   constructor(private readonly host: ShellHost) {
     this.installGlobals();
@@ -81,8 +84,19 @@ export class Shell implements InputTranslator {
     return this.active;
   }
 
+  /** Runs the startup file in the active job (see startupFile.ts) before any typed input. */
+  runStartupFile(file: string, cwd: string): void {
+    const evaluateForm = (source: string, where: string) =>
+      new Promise<Reply>((resolve) => void this.evaluateForms(this.active, source, resolve, { startup: where }));
+    this.startup = runStartupFile(file, cwd, evaluateForm)
+      .catch(() => undefined) // a broken startup file never keeps the shell from starting
+      .finally(() => {
+        this.startup = undefined;
+      });
+  }
+
   /** Evaluates typed input (request `id`); several forms on one line (`1. 2.`) run one after
-   *  another. */
+   *  another. Input typed while the startup file runs waits for it. */
   async evaluate(source: string, id: number, done: (r: Reply) => void): Promise<void> {
     const job = this.active;
     this.evaluations.set(job, id);
@@ -90,13 +104,18 @@ export class Shell implements InputTranslator {
       if (this.evaluations.get(job) === id) this.evaluations.delete(job);
       done(r);
     };
+    if (this.startup) await this.startup;
+    return this.evaluateForms(job, source, reply);
+  }
+
+  private async evaluateForms(job: ShellJob, source: string, reply: (r: Reply) => void, options: { startup?: string } = {}): Promise<void> {
     const forms = splitForms(source);
-    if (forms.length <= 1) return job.evaluate(source, this, reply);
+    if (forms.length <= 1) return job.evaluate(source, this, reply, options);
     const texts: string[] = [];
     let last: Reply = { text: '', ok: true, prompt: job.promptNumber };
     for (const form of forms) {
       const numberBefore = job.promptNumber;
-      last = await new Promise<Reply>((resolve) => void job.evaluate(form, this, resolve));
+      last = await new Promise<Reply>((resolve) => void job.evaluate(form, this, resolve, options));
       if (last.text !== '') texts.push(last.text);
       if (last.prompt === numberBefore && !last.ok) break; // a syntax error ends the line, as in Eshell
     }

@@ -21,6 +21,8 @@ export interface TerminalSessionOptions {
   columns(): number;
   /** Restores the terminal, stops the threads and exits. */
   exit(code: number): void;
+  /** The node name the first prompt shows (-sname/-name), before the evaluator confirms it. */
+  node?: string;
   /** The line a new job starts with (`Eshell-TS V… (abort with ^G)`), as at launch. */
   banner(): string;
 }
@@ -40,6 +42,8 @@ export class TerminalSession implements ConnectionHandlers {
   private resultWhileInMenu = '';
   private menu: TerminalMode | undefined;
   private promptNumber = 1;
+  /** This node's name while distribution runs, for the prompt. */
+  private promptNode: string | undefined;
   private evaluating: number | undefined;
   private stopRunawayWatch: (() => void) | undefined;
   /** Requests waiting for their answer, by id; resolved with undefined if the thread is replaced. */
@@ -50,6 +54,7 @@ export class TerminalSession implements ConnectionHandlers {
 
   constructor(private readonly options: TerminalSessionOptions) {
     this.display = new PromptDisplay(options.write, options.columns);
+    this.promptNode = options.node;
     this.output = new OutputInterleaver(this.display);
     this.prompt = new PromptMode(this.promptHost(), options.history);
   }
@@ -106,8 +111,9 @@ export class TerminalSession implements ConnectionHandlers {
   message(msg: FromEvaluator): void {
     switch (msg.t) {
       case 'ready':
-        if (this.evaluating === undefined && msg.prompt !== this.promptNumber) {
+        if (this.evaluating === undefined && (msg.prompt !== this.promptNumber || msg.node !== this.promptNode)) {
           this.promptNumber = msg.prompt;
+          this.promptNode = msg.node;
           this.redraw();
         }
         return;
@@ -203,6 +209,7 @@ export class TerminalSession implements ConnectionHandlers {
     this.stopRunawayWatch?.();
     this.stopRunawayWatch = undefined;
     this.promptNumber = msg.prompt;
+    this.promptNode = msg.node;
     this.output.flush();
     const text = msg.text && !msg.text.endsWith('\n') ? msg.text + '\n' : msg.text;
     this.prompt.reset();
@@ -369,6 +376,7 @@ export class TerminalSession implements ConnectionHandlers {
   private promptHost(): PromptHost {
     return {
       promptNumber: () => this.promptNumber,
+      promptNode: () => this.promptNode,
       isComplete: (source) => this.options.isComplete(source),
       submit: (source) => this.submit(source),
       complete: async (line, cursor) => {
