@@ -21,6 +21,7 @@ import { lossSummary } from './lossSummary';
 import { findStartupFile } from './startupFile';
 import { moduleWatcher } from '../../code/moduleWatcher';
 import { configureDistribution, is_alive, node, startDistribution } from '../../dist/api';
+import { startObserverAndPrint } from './builtins';
 
 const data = workerData as EvaluatorWorkerData;
 const port = parentPort!;
@@ -215,4 +216,7 @@ if (data.distribution) {
 } else {
   runStartupFile();
   post({ t: 'ready', prompt: shell.activeJob.promptNumber });
+}
+if (data.observer) {
+  startObserverAndPrint().catch((error: unknown) => writeOutput(`*** observer: ${error instanceof Error ? error.message : String(error)}\n`));
 }
