@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { BIN } from './helpers/pty.mjs';
-import { HOST, startCluster, waitUntil } from './helpers/distPeers.mjs';
+import { HOST, NAME_FLAG, startCluster } from './helpers/distPeers.mjs';
 
 test('-remsh evaluates on the other node: node(), its bindings, its modules, output shown here', async (t) => {
   const cluster = await startCluster(t);
@@ -34,4 +34,14 @@ test('-remsh to a node that is not there: erl\'s message, exit status 1', async 
   const result = spawnSync(process.execPath, [BIN, '-remsh', `nobody@${HOST}`, '-setcookie', 'demo'], { env, input: "'x'.\n", encoding: 'utf8', timeout: 30000 });
   assert.match(result.stdout + result.stderr, new RegExp(`Could not connect to "nobody@${HOST.replace(/\./g, '\\.')}"`));
   assert.equal(result.status, 1);
+});
+
+test('-remsh reaches a node that came alive at run time with net_kernel.start', async (t) => {
+  const cluster = await startCluster(t);
+  const target = await cluster.eshell(null);
+  const args = NAME_FLAG === '-sname' ? "['late', 'shortnames']" : `['late@${HOST}', 'longnames']`;
+  assert.match(await target.eval(`net_kernel.start(${args})`), /^\['ok', <0\.\d+\.0>\]$/);
+  const name = (await target.eval('node()')).replace(/'/g, '');
+  const remote = await cluster.eshell(null, { args: ['-remsh', name] });
+  assert.equal(await remote.eval('node()'), `'${name}'`);
 });

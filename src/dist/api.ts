@@ -38,6 +38,14 @@ const settings: DistributionSettings = { tickTime: 60 };
 let current: DistNode | undefined;
 let starting: Promise<Pid> | undefined;
 
+/** Called in the started node's first moments, however it was started (-sname or net_kernel.start). */
+const startListeners = new Set<() => void>();
+
+/** For the layers above that serve other nodes (the shell's -remsh server). */
+export function onDistributionStarted(listener: () => void): void {
+  startListeners.add(listener);
+}
+
 export function configureDistribution(next: Partial<DistributionSettings>): void {
   Object.assign(settings, next);
 }
@@ -60,6 +68,7 @@ export function startDistribution(name: string): Promise<Pid> {
     const node = new DistNode({ name, cookie, tickTime: settings.tickTime });
     const pid = await node.start();
     current = node;
+    for (const listener of startListeners) listener();
     return pid;
   };
   starting = run().finally(() => {

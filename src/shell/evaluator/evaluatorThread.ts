@@ -20,7 +20,7 @@ import { HEALTH_SLOTS, OUTPUT_PAUSE_AT, OUTPUT_RESUME_AT, healthSlots, writeLoss
 import { lossSummary } from './lossSummary';
 import { findStartupFile } from './startupFile';
 import { moduleWatcher } from '../../code/moduleWatcher';
-import { configureDistribution, is_alive, net_adm, node, startDistribution } from '../../dist/api';
+import { configureDistribution, is_alive, net_adm, node, onDistributionStarted, startDistribution } from '../../dist/api';
 import { evaluateRemotely, startRemoteShellServer, teeOutput } from './remoteShell';
 import { spawn } from '../../runtime/api';
 import { startObserverAndPrint } from './builtins';
@@ -201,6 +201,8 @@ function aliveNode(): string | undefined {
 
 /** Ids of evaluations a remote terminal asked for (negative: never a terminal's own). */
 let remoteEvaluations = 0;
+// Every named node serves -remsh terminals, however it came alive.
+onDistributionStarted(() => startRemoteShellServer((source, reply) => void shell.evaluate(source, --remoteEvaluations, reply)));
 
 /** -remsh: the remote node must answer before the first prompt, as erl's -remsh requires. */
 async function connectRemoteShell(remote: string): Promise<void> {
@@ -222,7 +224,6 @@ async function startNode(settings: NonNullable<EvaluatorWorkerData['distribution
   if (settings.name === undefined) return;
   try {
     await startDistribution(settings.name);
-    startRemoteShellServer((source, reply) => void shell.evaluate(source, --remoteEvaluations, reply));
     if (settings.remsh !== undefined) await connectRemoteShell(settings.remsh);
   } catch (err) {
     // erl does not come up without its distribution either.

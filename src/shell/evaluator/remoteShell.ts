@@ -4,7 +4,7 @@
 // result text; what this node prints while a form runs goes to that terminal too (eshell-ts
 // processes have no group leader that could say where their output belongs, so the whole
 // node's output of that moment is what the remote terminal sees).
-import { monitor, receive, register, self, send, spawn, _, type Pid, type Ref, type Receive } from '../../index';
+import { monitor, receive, register, self, send, spawn, whereis, _, type Pid, type Ref, type Receive } from '../../index';
 import { Ref as RefClass } from '../../runtime/pid';
 import { writeOutput } from '../../runtime/output';
 import type { Reply } from './job';
@@ -23,8 +23,13 @@ export function teeOutput(text: string): void {
 
 type Evaluate = (source: string, reply: (r: Reply) => void) => void;
 
-/** Starts the server that evaluates forms for remote terminals on this node. */
+/**
+ * Starts the server that evaluates forms for remote terminals on this node (once: it outlives
+ * a net_kernel.stop and serves the node again when it restarts).
+ */
 export function startRemoteShellServer(evaluate: Evaluate): Pid {
+  const running = whereis(SERVER);
+  if (running !== undefined) return running;
   const loop = (): Receive =>
     receive([
       _,
