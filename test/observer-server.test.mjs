@@ -168,6 +168,28 @@ test('the stream sends the view a page asks for; 10,000 processes are grouped in
   assert.ok(Array.isArray(update.series) && update.series.length >= 1);
 });
 
+test("an opened gen_server shows its state as sys:get_state gives it; a plain process has none", async (t) => {
+  const { at } = await observe(t);
+  // A callback module as a plain object: the state is what init and handle_call make of it.
+  const counter = {
+    init: (start) => ['ok', { count: start, lastFrom: 'nobody' }],
+    handle_call: (request, [from], state) => ['reply', 'ok', { count: state.count + 1, lastFrom: from }],
+  };
+  const [, server] = await new Promise((resolve) => I.spawn(() => resolve(I.gen_server.start(counter, 41))));
+  t.after(() => I.exit(server, 'kill'));
+  await new Promise((resolve) => I.spawn(() => I.gen_server.call(server, 'bump').andThen(resolve)));
+  await fetch(at('/api/view', { client: 'state' }), { method: 'POST', body: JSON.stringify({ sort: 'pid', descending: false, filter: '', selected: String(server) }) });
+  const { update, close } = await stream(at('/events', { client: 'state' }), (u) => u.detail?.pid === String(server));
+  close();
+  assert.match(update.detail.state, /^\{ count: 42, lastFrom: <0\.\d+\.0> \}$/);
+  const plain = I.spawn(never);
+  t.after(() => I.exit(plain, 'kill'));
+  await fetch(at('/api/view', { client: 'plain' }), { method: 'POST', body: JSON.stringify({ sort: 'pid', descending: false, filter: '', selected: String(plain) }) });
+  const second = await stream(at('/events', { client: 'plain' }), (u) => u.detail?.pid === String(plain));
+  second.close();
+  assert.equal(second.update.detail.state, undefined);
+});
+
 test('closing the last page stops the server after the wait; observer.stop ends it at once', async (t) => {
   const { url, at } = await observe(t, { idleStopMs: 200 });
   const { close } = await stream(at('/events', { client: 'p' }));

@@ -40,9 +40,21 @@ export function detailOf(pid: string, sampler: Sampler): ProcessDetail {
     monitors: [...(ext?.monitors?.values() ?? [])].map((m) => String(m.target.pid)),
     monitoredBy: [...(ext?.monitoredBy?.values() ?? [])].map((m) => String(m.watcher.pid)),
     trapExit: proc.trapExit,
+    ...behaviourState(proc),
     versions,
     history: sampler.history(proc.pid.id),
   };
+}
+
+/** A behaviour's state, printed; a state that cannot be read is said so, never an error. */
+function behaviourState(proc: { ext: { behaviourState: (() => unknown) | null } | null }): { state?: string } {
+  const read = proc.ext?.behaviourState;
+  if (read == null) return {};
+  try {
+    return { state: rt().formatValue(read(), { width: PRINT_WIDTH }) };
+  } catch (error) {
+    return { state: `(the state cannot be read: ${error instanceof Error ? error.message : String(error)})` };
+  }
 }
 
 export function performAction(request: unknown): ActionReply {

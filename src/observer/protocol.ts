@@ -76,6 +76,8 @@ export interface ProcessDetail {
   monitors?: string[];
   monitoredBy?: string[];
   trapExit?: boolean;
+  /** A gen_server's state in the shell's notation (what sys:get_state answers). */
+  state?: string;
   versions?: [string, number, CodeState][];
   history?: VersionChange[];
 }

@@ -378,6 +378,7 @@ export function startServer(
       const server = new GenServerProcess(proc, parent, callbacks, modName, Debug.fromOptions(options?.debug, proc));
       // Between messages the server sits in gen_server's loop, as erl's i() shows it.
       proc.extras().currentFunction = 'gen_server:loop/7';
+      proc.extras().behaviourState = () => server.state;
       let result: unknown;
       try {
         result = callbacks.init(args);

@@ -88,6 +88,11 @@ export class ProcessExtras {
    */
   declare initialCallLabel: string | undefined;
   declare crashReporter: ((reason: unknown) => void) | null;
+  /**
+   * Set by a behaviour that keeps a state (gen_server): reads it without a message, for tools
+   * that look at a process from outside it (the observer), as sys:get_state would by asking.
+   */
+  declare behaviourState: (() => unknown) | null;
   /** The last receive marked as waiting in library code (receive.ts releasesCode). */
   declare codeReleasingReceive: Receive | null;
   /**
@@ -116,6 +121,7 @@ export class ProcessExtras {
     this.pendingExitReason = undefined;
     this.initialCallLabel = undefined;
     this.crashReporter = null;
+    this.behaviourState = null;
     this.codeReleasingReceive = null;
     this.freshRef = null;
     this.freshRefAt = 0;

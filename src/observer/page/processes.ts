@@ -168,6 +168,8 @@ export class ProcessesTab implements Tab {
     this.detailBody.replaceChildren(h('div', {},
       title,
       h('dl', {}, ...facts.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)])),
+      detail.state !== undefined ? h('h3', {}, 'State') : null,
+      detail.state !== undefined ? h('pre', { class: 'state' }, detail.state) : null,
       h('h3', {}, 'Code versions'),
       versions.length > 0 ? h('ul', { class: 'versions' }, ...versions) : h('p', { class: 'none' }, 'runs no module code'),
       history.length > 0 ? h('h3', {}, 'Versions seen') : null,
