@@ -29,5 +29,7 @@ await build({
   format: 'cjs',
   sourcemap: 'linked',
   external: ['esbuild', 'typescript', 'ts-node', 'node-pty'],
+  // Timer functions captured at load: user code that replaces the globals cannot reach ours.
+  inject: ['src/runtime/primordials.ts'],
   logLevel: 'warning',
 });

@@ -15,6 +15,7 @@ import { armAfterTimer, clearAfterTimer, timeoutDue } from './receiveTimer';
 import { installRejectionTracking } from './rejections';
 import { RunQueue } from './runQueue';
 import { runGuarded } from './interrupt';
+import { repairIntrinsics } from './intrinsics';
 
 
 /** Handler calls a process may make before the others get a turn. */
@@ -138,6 +139,7 @@ function runBatch(): void {
 function endBatch(): void {
   inBatch = false;
   current = null;
+  repairIntrinsics();
   if (flags !== null) {
     Atomics.store(flags, SHARED_SLOTS.runningPid, 0);
     Atomics.store(flags, SHARED_SLOTS.busy, 0);
@@ -227,6 +229,8 @@ function step(proc: Process): void {
       }
     }
   } catch (thrown) {
+    // The throw may come from a built-in the code just broke: repair before anything else runs.
+    repairIntrinsics();
     die(proc, thrown);
   } finally {
     current = null;
@@ -326,6 +330,7 @@ export function runAs<T>(proc: Process, fn: () => T): T | undefined {
       result = callAs(proc, fn);
     });
     if (flagged) markBusy(0);
+    if (!inBatch) repairIntrinsics();
     if (!completed) stopRunaway(proc);
     runningSince = since;
   } finally {
@@ -344,6 +349,7 @@ function callAs<T>(proc: Process, fn: () => T): T | undefined {
   try {
     result = fn();
   } catch (thrown) {
+    repairIntrinsics();
     die(proc, thrown);
     return undefined;
   }

@@ -62,3 +62,33 @@ export const SHARED_SLOTS = {
   runningPid: 1,
 } as const;
 export const SHARED_BYTES = 4 * 4;
+
+const isText = (v: unknown): v is string => typeof v === 'string';
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+/**
+ * Whether `msg` is a well-formed FromEvaluator: the terminal checks every message, so that
+ * nothing a worker sends (a bug, or user code that reached the port) can take it down.
+ */
+export function isFromEvaluator(msg: unknown): msg is FromEvaluator {
+  if (typeof msg !== 'object' || msg === null) return false;
+  const m = msg as Record<string, unknown>;
+  switch (m.t) {
+    case 'ready':
+      return isCount(m.prompt);
+    case 'output':
+      return isText(m.text);
+    case 'result':
+      return isCount(m.id) && isText(m.text) && typeof m.ok === 'boolean' && isCount(m.prompt);
+    case 'completion':
+      return isCount(m.id) && isCount(m.replaceFrom) && Array.isArray(m.candidates) && m.candidates.every(isText);
+    case 'menu-answer':
+      return isCount(m.id) && isText(m.text) && isCount(m.prompt);
+    case 'chdir':
+      return isText(m.dir);
+    case 'halt':
+      return typeof m.code === 'number' && Number.isInteger(m.code);
+    default:
+      return false;
+  }
+}

@@ -12,6 +12,7 @@ import type { Script } from 'node:vm';
 import { receive, after, send, self, exit, _, Receive } from '../../index';
 import { classify } from '../../runtime/errors';
 import { isThenable } from '../../runtime/scheduler';
+import { intrinsicsRepairedMessage, restoreIntrinsics } from '../../runtime/intrinsics';
 
 /** Tags the shell's own messages; user code never builds these by accident. */
 export const EVAL_REQUEST = Symbol('eshell-ts.eval');
@@ -43,11 +44,17 @@ function run(request: EvalRequest): unknown {
   try {
     value = request.script.runInThisContext();
   } catch (thrown) {
+    const repaired = restoreIntrinsics();
+    if (repaired.length !== 0) return fail(request, new Error(intrinsicsRepairedMessage(repaired)));
     const unbound = unboundVariable(thrown);
     if (unbound === undefined) return fail(request, thrown);
     request.onUnboundVariable(unbound);
     return evaluatorLoop();
   }
+  // Replacing what the runtime relies on (Array.prototype.push...) is undone, and the input
+  // that did it fails, saying so.
+  const repaired = restoreIntrinsics();
+  if (repaired.length !== 0) return fail(request, new Error(intrinsicsRepairedMessage(repaired)));
   return settle(request, value);
 }
 

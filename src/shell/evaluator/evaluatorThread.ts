@@ -4,7 +4,7 @@
 // terminal thread.
 
 import path from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { format } from 'node:util';
 import { setOutputSink, writeOutput } from '../../io/output';
 import { configureScheduler } from '../../runtime/scheduler';
@@ -17,9 +17,12 @@ import { menuAnswer } from './menus';
 import type { EvaluatorWorkerData, FromEvaluator, ToEvaluator } from '../protocol';
 import { HEALTH_SLOTS, OUTPUT_PAUSE_AT, OUTPUT_RESUME_AT, healthSlots, writeLossSummary } from '../evaluatorHealth';
 import { lossSummary } from './lossSummary';
+import { containUserCode } from './containment';
 
 const data = workerData as EvaluatorWorkerData;
-const port = parentPort!;
+// Before any user code can run: the port to the terminal is ours alone, timers are charged to
+// processes, process.exit ends a process, and the built-ins the runtime uses are recorded.
+const { port, exitThread } = containUserCode();
 let columns = data.columns || 80;
 const health = healthSlots(data.health);
 Atomics.store(health, HEALTH_SLOTS.kept, 1);
@@ -149,7 +152,7 @@ port.on('message', (message: ToEvaluator) => {
       break;
     case 'shutdown':
       flushOutput();
-      process.exit(0);
+      exitThread(0);
   }
 });
 

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { startSigintAnchor, type SigintAnchor } from '../../runtime/anchor';
-import { SHARED_BYTES, SHARED_SLOTS, type EvaluatorWorkerData, type FromEvaluator, type ToEvaluator } from '../protocol';
+import { SHARED_BYTES, SHARED_SLOTS, isFromEvaluator, type EvaluatorWorkerData, type FromEvaluator, type ToEvaluator } from '../protocol';
 import { HEALTH_BYTES, HEALTH_SLOTS, healthSlots, readLossSummary } from '../evaluatorHealth';
 
 export interface ConnectionHandlers {
@@ -98,8 +98,9 @@ export class EvaluatorConnection {
       stream.setEncoding('utf8');
       stream.on('data', (text: string) => this.handlers.strayOutput(text));
     }
-    worker.on('message', (msg: FromEvaluator) => {
+    worker.on('message', (msg: unknown) => {
       if (this.worker !== worker) return; // a replaced worker's last words
+      if (!isFromEvaluator(msg)) return; // not the protocol: never let it reach the terminal
       if (msg.t === 'ready') this.ready = true;
       try {
         this.handlers.message(msg);
