@@ -69,12 +69,22 @@ function unboundVariable(thrown: unknown): string | undefined {
 
 /** Waits for `value` when the shell must (a receive, an awaited promise), then reports it. */
 function settle(request: EvalRequest, value: unknown): unknown {
-  if (value instanceof Receive) return continueAfter(value, request);
-  if (isThenable(value) && (request.awaitsPromise || isMarked(value))) {
-    return awaitPromise(value, request);
-  }
+  const kind = kindOf(value, request);
+  if (kind === 'receive') return continueAfter(value as Receive, request);
+  if (kind === 'promise') return awaitPromise(value as PromiseLike<unknown>, request);
   request.onValue(value);
   return evaluatorLoop();
+}
+
+/** A Proxy whose traps throw is still a value: looking at it must not fail the evaluation. */
+function kindOf(value: unknown, request: EvalRequest): 'receive' | 'promise' | 'value' {
+  try {
+    if (value instanceof Receive) return 'receive';
+    if (isThenable(value) && (request.awaitsPromise || isMarked(value))) return 'promise';
+  } catch {
+    // a trap threw: not a receive, not a promise we can wait for
+  }
+  return 'value';
 }
 
 /** The same receive, with every handler's result fed back into `settle`. */

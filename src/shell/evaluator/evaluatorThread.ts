@@ -18,6 +18,7 @@ import type { EvaluatorWorkerData, FromEvaluator, ToEvaluator } from '../protoco
 import { HEALTH_SLOTS, OUTPUT_PAUSE_AT, OUTPUT_RESUME_AT, healthSlots, writeLossSummary } from '../evaluatorHealth';
 import { lossSummary } from './lossSummary';
 import { containUserCode } from './containment';
+import { versionLine } from '../version';
 
 const data = workerData as EvaluatorWorkerData;
 // Before any user code can run: the port to the terminal is ours alone, timers are charged to
@@ -113,6 +114,8 @@ const shell = new Shell({
     return target;
   },
   docs: moduleDocs,
+  shellRestarted: (prompt) => post({ t: 'ready', prompt }),
+  versionLine: () => versionLine(__dirname),
 });
 
 port.on('message', (message: ToEvaluator) => {

@@ -96,6 +96,22 @@ export class ShellJob {
     return true;
   }
 
+  /**
+   * The job's server died: its evaluator goes too, and the evaluation it ran (if any) will
+   * never be answered here. Returns that evaluation's reply, for whoever answers instead.
+   */
+  abandon(): ((r: Reply) => void) | undefined {
+    const proc = this.evaluator && lookupProcessById(this.evaluator.id);
+    if (proc) exitProcess(proc, 'kill');
+    this.evaluator = undefined;
+    const running = this.running ?? this.waiting?.running;
+    this.running = undefined;
+    this.waiting = undefined;
+    if (!running || running.reported) return undefined;
+    running.reported = true;
+    return running.reply;
+  }
+
   /** Ctrl-G `k`: the job's processes die. */
   kill(): void {
     for (const pid of [this.evaluator, this.controller]) {

@@ -12,6 +12,8 @@ import { findModule } from '../../code/codePath';
 import { shellDirectory } from './directory';
 import { isFailure } from '../../code/failure';
 import { currentProcess } from '../../runtime/scheduler';
+import { onProcessExit } from '../../runtime/exits';
+import { writeOutput } from '../../io/output';
 import { _ } from '../../runtime/patterns';
 import { significantTokens, splitForms, tokenize, transformInput, type Token } from '../forms';
 import { RestMarker, VariableMarker } from './bindings';
@@ -27,7 +29,14 @@ export interface ShellHost {
   changeDirectory(dir: string): string;
   /** `h(mod)`, `h(mod, fun)`: documentation from TSDoc. */
   docs(module: string, fn?: string): Promise<string>;
+  /** The connected job was replaced while no evaluation ran: its prompt starts at `prompt`. */
+  shellRestarted(prompt: number): void;
+  /** `Eshell-TS V… (Node …)`, printed again when a shell restarts. */
+  versionLine(): string;
 }
+
+/** What erl prints when the shell's server process dies. */
+export const SHELL_TERMINATED = '*** ERROR: Shell process terminated! ***';
 
 const DECLARING_WORDS = new Set(['const', 'let', 'var', 'class', 'function', 'enum', 'namespace']);
 
@@ -46,6 +55,28 @@ export class Shell implements InputTranslator {
   constructor(private readonly host: ShellHost) {
     this.installGlobals();
     this.connect(this.startJob().id);
+    onProcessExit((proc) => {
+      for (const job of this.jobs.values()) if (job.controller?.id === proc.pid.id) this.restartJob(job);
+    });
+  }
+
+  /**
+   * A job's server process died (killed with exit(Pid, 'kill'), or every process was): as in
+   * erl, the shell says so and a fresh shell takes its place, with new processes, no
+   * bindings and its line numbers from 1. Other processes and loaded modules are untouched.
+   */
+  private restartJob(job: ShellJob): void {
+    const fresh = new ShellJob(job.id, { color: this.host.color, columns: this.host.columns });
+    this.jobs.set(job.id, fresh);
+    const unanswered = job.abandon();
+    fresh.start();
+    if (this.active !== job) return;
+    job.bindings.uninstall();
+    this.connect(fresh.id);
+    const notice = `${SHELL_TERMINATED}\n${this.host.versionLine()} (abort with ^G)`;
+    if (unanswered) return unanswered({ text: notice, ok: false, prompt: fresh.promptNumber });
+    writeOutput(`${notice}\n`);
+    this.host.shellRestarted(fresh.promptNumber);
   }
 
   get activeJob(): ShellJob {
@@ -141,8 +172,8 @@ export class Shell implements InputTranslator {
   killJob(id: number): boolean {
     const job = this.jobs.get(id);
     if (!job) return false;
+    this.jobs.delete(id); // first: a job killed on purpose is not restarted
     job.kill();
-    this.jobs.delete(id);
     if (job === this.active) {
       const next = this.jobs.values().next().value ?? this.startJob();
       this.connect(next.id);
