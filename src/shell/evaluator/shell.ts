@@ -6,9 +6,11 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as api from '../../index';
-import { moduleHandle } from '../../code/moduleHandle';
+import { MODULE_NAME_KEY, moduleHandle } from '../../code/moduleHandle';
+import { badarg } from '../../runtime/errors';
+import { formatValue } from '../../io/print';
 import { codeServer } from '../../code/codeServer';
-import { findModule } from '../../code/codePath';
+import { findModule, reserveModuleNames } from '../../code/codePath';
 import { shellDirectory } from './directory';
 import { isFailure } from '../../code/failure';
 import { currentProcess } from '../../runtime/scheduler';
@@ -51,6 +53,8 @@ export class Shell implements InputTranslator {
   /** Capitalised API globals (`Pid`, `Ref`, ...): in `['ok', Pid] = expr` the user means a
    *  variable, as in Erlang, and a binding may hide them (nothing in the runtime reads them). */
   private readonly shadowable = new Set<string>();
+  /** What globalThis held before the shell added its own names. */
+  private readonly javascriptGlobals = new Set(Object.getOwnPropertyNames(globalThis));
 
   constructor(private readonly host: ShellHost) {
     this.installGlobals();
@@ -200,18 +204,36 @@ export class Shell implements InputTranslator {
       rest: (pattern: unknown) => new RestMarker(pattern),
       wildcard: _,
       send: (dest: unknown, message: unknown) => api.send(dest as api.Pid, message),
-      mod: (name: string) => moduleHandle(name),
+      mod: (name: unknown, spelled?: string) => {
+        // `M:f()` with M a variable: M holds the module's name (or its handle), as in Erlang.
+        if (typeof name === 'string') return moduleHandle(name);
+        if (typeof name === 'object' && name !== null && MODULE_NAME_KEY in name) return name;
+        const what = spelled !== undefined && this.javascriptGlobals.has(spelled)
+          ? 'a JavaScript global'
+          : formatValue(name, { singleLine: true, depth: 1 });
+        throw badarg(`${spelled ?? 'Module'}:…(): ${spelled ?? 'the module'} is ${what}, not a module name (a string, as an atom)`);
+      },
     };
     const shellRequire = (spec: string): unknown => {
       if (spec === 'eshell-ts') return api;
       return createRequire(path.join(shellDirectory(), 'shell.js'))(spec);
     };
+    const shellBuiltins = builtins({ ...this.host, job: () => this.currentJob() });
     const globals: Record<string, unknown> = {
       ...api,
-      ...builtins({ ...this.host, job: () => this.currentJob() }),
+      ...shellBuiltins,
       __eshell: helpers,
       require: shellRequire,
     };
+    const javascriptGlobals = this.javascriptGlobals;
+    reserveModuleNames((name) => {
+      if (name in shellBuiltins) return 'a shell built-in';
+      if (name === 'require' || name === '__eshell') return 'a name the shell defines';
+      if (name in api) return "part of eshell-ts's API";
+      if (name === 'shell') return "the shell's own module";
+      if (javascriptGlobals.has(name)) return 'a JavaScript global';
+      return undefined;
+    });
     for (const [name, value] of Object.entries(globals)) {
       Object.defineProperty(globalThis, name, { value, configurable: true, writable: true, enumerable: false });
       if (typeof value === 'function' && /^[a-z]/.test(name)) this.commands.add(name);

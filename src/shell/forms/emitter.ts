@@ -267,11 +267,14 @@ export class FormEmitter {
   private isRemoteCall(items: readonly Item[], colon: number): boolean {
     const module = tokenOf(items[colon - 1]);
     const fun = tokenOf(items[colon + 1]);
-    if (module?.kind !== 'identifier' || !isModuleName(module.text)) return false;
+    if (module?.kind !== 'identifier' || RESERVED_WORDS.has(module.text)) return false;
     if (fun?.kind !== 'identifier' || RESERVED_WORDS.has(fun.text)) return false;
     if (!adjacent(module, tokenOf(items[colon])!) || !adjacent(tokenOf(items[colon])!, fun)) return false;
     if (isMemberAccessItem(items[colon - 2])) return false;
-    return isGroup(items[colon + 2], '(') || this.context.isModule(module.text);
+    if (isModuleName(module.text)) return isGroup(items[colon + 2], '(') || this.context.isModule(module.text);
+    // `M:f(…)` with a capitalised name calls the module M holds, as in Erlang; `JSON:parse()`
+    // is never a label.
+    return /^[A-Z_$]/.test(module.text) && isGroup(items[colon + 2], '(');
   }
 
   private emitRange(segment: Segment, from: number, to: number): string {
@@ -296,8 +299,11 @@ export class FormEmitter {
     const inFunction = segment.options.inFunction || k > segment.arrowAt;
 
     if (segment.remoteCalls.has(k)) {
-      if (this.context.isModule(token.text)) this.freeModules.add(token.text);
       const fun = tokenOf(items[k + 2])!.text;
+      if (!isModuleName(token.text)) {
+        return { code: `__eshell.mod(${token.text}, ${JSON.stringify(token.text)}).${fun}`, next: k + 3 };
+      }
+      if (this.context.isModule(token.text)) this.freeModules.add(token.text);
       return { code: `__eshell.mod(${JSON.stringify(token.text)}).${fun}`, next: k + 3 };
     }
     if (isPunct(item, '?')) {
