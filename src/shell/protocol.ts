@@ -4,7 +4,12 @@
 /** Sent by the terminal thread. */
 export type ToEvaluator =
   /** A complete input (main has already checked `isComplete` from src/shell/forms.ts). */
-  | { t: 'eval'; id: number; source: string }
+  | {
+      t: 'eval'; id: number; source: string;
+      /** `-e`: a promise the input evaluates to is awaited, so a rejection is an exception
+       *  (and a non-zero exit status) rather than a value printed just before the exit. */
+      awaitValue?: boolean;
+    }
   /** Tab pressed: candidates for the text before the cursor. */
   | { t: 'complete'; id: number; line: string; cursor: number }
   /** Ctrl-C while an evaluation runs: stop it (the job's evaluator process dies and is

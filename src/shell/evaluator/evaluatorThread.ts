@@ -124,7 +124,7 @@ port.on('message', (message: ToEvaluator) => {
   Atomics.add(health, HEALTH_SLOTS.messagesHandled, 1);
   switch (message.t) {
     case 'eval':
-      void shell.evaluate(message.source, (reply) => {
+      void shell.evaluate(message.source, message.awaitValue === true, (reply) => {
         post({ t: 'result', id: message.id, ...reply });
         refreshLossSummary();
       });

@@ -66,7 +66,7 @@ export class ShellJob {
     return this.running !== undefined;
   }
 
-  async evaluate(source: string, translator: InputTranslator, reply: (r: Reply) => void): Promise<void> {
+  async evaluate(source: string, translator: InputTranslator, reply: (r: Reply) => void, awaitValue = false): Promise<void> {
     const translated = translator.translate(source, this);
     if (translated.kind === 'empty') return reply({ text: '', ok: true, prompt: this.promptNumber });
     if (translated.kind === 'syntax-error') {
@@ -75,7 +75,7 @@ export class ShellJob {
     const compiled = await compileInput(translated.code, translated.usesAwait, `shell:${this.promptNumber}`);
     if (!compiled.ok) return reply({ text: `* ${compiled.message}`, ok: false, prompt: this.promptNumber });
     const entry = this.inputs.record(this.promptNumber, source.trim(), compiled.script);
-    this.dispatch(compiled.script, compiled.awaitsPromise, {
+    this.dispatch(compiled.script, compiled.awaitsPromise || awaitValue, {
       entry,
       reply,
       bindingsBefore: new Set(this.bindings.entries().map(([name]) => name)),

@@ -97,15 +97,15 @@ export class Shell implements InputTranslator {
   }
 
   /** Evaluates typed input; several forms on one line (`1. 2.`) run one after another. */
-  async evaluate(source: string, reply: (r: Reply) => void): Promise<void> {
+  async evaluate(source: string, awaitValue: boolean, reply: (r: Reply) => void): Promise<void> {
     const job = this.active;
     const forms = splitForms(source);
-    if (forms.length <= 1) return job.evaluate(source, this, reply);
+    if (forms.length <= 1) return job.evaluate(source, this, reply, awaitValue);
     const texts: string[] = [];
     let last: Reply = { text: '', ok: true, prompt: job.promptNumber };
     for (const form of forms) {
       const numberBefore = job.promptNumber;
-      last = await new Promise<Reply>((resolve) => void job.evaluate(form, this, resolve));
+      last = await new Promise<Reply>((resolve) => void job.evaluate(form, this, resolve, awaitValue));
       if (last.text !== '') texts.push(last.text);
       if (last.prompt === numberBefore && !last.ok) break; // a syntax error ends the line, as in Eshell
     }

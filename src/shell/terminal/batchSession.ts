@@ -84,7 +84,7 @@ export class BatchSession implements ConnectionHandlers {
     }
     if (this.mode.showPrompts) this.print(`${this.promptNumber}> `);
     this.running = this.io.nextId();
-    this.io.send({ t: 'eval', id: this.running, source });
+    this.io.send({ t: 'eval', id: this.running, source, ...(this.mode.exitStatusFromResult ? { awaitValue: true } : {}) });
   }
 
   private print(text: string): void {

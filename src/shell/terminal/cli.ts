@@ -52,6 +52,11 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
       case '-eval': {
         const expr = value();
         if (expr === undefined) return { ok: false, error: `${arg} needs an expression` };
+        // `-e --help` would run `--help` (decrementing the help built-in: NaN); erl's parser
+        // refuses `--help` too. An option where the expression belongs is a mistake.
+        if (/^--?[A-Za-z][\w-]*$/.test(expr)) {
+          return { ok: false, error: `${arg} needs an expression, and '${expr}' is an option (write -e '(${expr})' to evaluate it)` };
+        }
         options.evalExpr = expr;
         break;
       }
