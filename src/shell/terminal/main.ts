@@ -93,7 +93,8 @@ function runInteractive(options: ShellOptions): void {
   connection = connect(options, true, session);
   session.attach(connection);
   connection.start();
-  history.load();
+  const historyWarning = history.load();
+  if (historyWarning) session.message({ t: 'output', text: historyWarning });
 
   stdin.on('data', (chunk: Buffer) => session.input(chunk));
   stdin.on('end', () => session.quit(0));
