@@ -72,6 +72,8 @@ export class ProcessExtras {
   declare timers: Map<object, TimerCancel> | null;
   /** The reason of an exit signal that arrived while the process was running. */
   declare pendingExitReason: unknown;
+  /** Runs before every ordinary process (the shell's own: see scheduler `runUrgently`). */
+  declare urgent: boolean;
 
   constructor() {
     this.currentFunction = undefined;
@@ -88,6 +90,7 @@ export class ProcessExtras {
     this.timedOut = false;
     this.timers = null;
     this.pendingExitReason = undefined;
+    this.urgent = false;
   }
 }
 

@@ -26,6 +26,12 @@ const BATCH_MILLISECONDS = 5;
 const STEPS_PER_CLOCK_CHECK = 16;
 
 const queue = new RunQueue<Process>();
+/**
+ * Processes that go before the run queue: the shell's own, so that the prompt answers at once
+ * even with millions of freshly spawned processes queued for their first step (behind them,
+ * `1 + 1.` waited for every one of those steps, and their garbage, seconds).
+ */
+const urgentQueue = new RunQueue<Process>();
 
 let current: Process | null = null;
 let batchPending = false;
@@ -101,8 +107,18 @@ export function deliver(proc: Process, message: unknown): void {
 /** Queues `proc` for the next batch: a new process, a woken receiver, a receive timeout. */
 export function makeRunnable(proc: Process): void {
   proc.state = RUNNABLE;
-  queue.push(proc);
+  enqueue(proc);
   if (!inBatch && !batchPending) scheduleBatch();
+}
+
+function enqueue(proc: Process): void {
+  if (proc.ext !== null && proc.ext.urgent) urgentQueue.push(proc);
+  else queue.push(proc);
+}
+
+/** From its next turn on, `proc` runs before every ordinary runnable process. */
+export function runUrgently(proc: Process): void {
+  proc.extras().urgent = true;
 }
 
 function scheduleBatch(): void {
@@ -123,8 +139,8 @@ function runBatch(): void {
   runningSince = performance.now();
   const deadline = runningSince + BATCH_MILLISECONDS;
   let steps = 0;
-  while (queue.length !== 0) {
-    const proc = queue.shift();
+  while (queue.length !== 0 || urgentQueue.length !== 0) {
+    const proc = urgentQueue.length !== 0 ? urgentQueue.shift() : queue.shift();
     if (proc.state !== RUNNABLE) continue; // exited while queued
     step(proc);
     if (++steps === STEPS_PER_CLOCK_CHECK) {
@@ -144,7 +160,7 @@ function endBatch(): void {
     Atomics.store(flags, SHARED_SLOTS.runningPid, 0);
     Atomics.store(flags, SHARED_SLOTS.busy, 0);
   }
-  if (queue.length !== 0 && !batchPending) scheduleBatch();
+  if ((queue.length !== 0 || urgentQueue.length !== 0) && !batchPending) scheduleBatch();
 }
 
 /** SIGINT stopped the batch mid-step: only the process that was running pays for it. */
@@ -224,7 +240,7 @@ function step(proc: Process): void {
       if (--budget === 0) {
         if (proc.state !== RUNNING) return exitSignalled(proc);
         proc.state = RUNNABLE;
-        queue.push(proc);
+        enqueue(proc);
         return;
       }
     }

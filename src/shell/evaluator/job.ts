@@ -7,6 +7,7 @@
 import { spawn, spawn_link, process_flag, receive, send, _, type Pid } from '../../index';
 import { exitProcess } from '../../runtime/exits';
 import { lookupProcessById } from '../../runtime/table';
+import { runUrgently } from '../../runtime/scheduler';
 import { formatValue } from '../../io/print';
 import { formatException, formatThrown } from '../../io/exception';
 import { writeOutput } from '../../io/output';
@@ -60,6 +61,7 @@ export class ShellJob {
 
   start(): void {
     this.controller = spawn(SHELL_MODULE, 'server', [this]);
+    runUrgently(lookupProcessById(this.controller.id)!);
   }
 
   get busy(): boolean {
@@ -140,6 +142,8 @@ export class ShellJob {
   /** @internal Called in the controller process (it links the evaluator to itself). */
   startEvaluator(): void {
     this.evaluator = spawn_link(SHELL_MODULE, 'eval_loop');
+    // The prompt answers first, even behind millions of processes waiting for their turn.
+    runUrgently(lookupProcessById(this.evaluator.id)!);
     const waiting = this.waiting;
     this.waiting = undefined;
     if (waiting) this.dispatch(waiting.script, waiting.awaitsPromise, waiting.running);
