@@ -31,6 +31,17 @@ const UNREACHABLE_AFTER_MS = 300;
 const SIGINTS_BEFORE_GIVING_UP = 2;
 const RUNAWAY_POLL_MS = 10;
 
+/**
+ * Extra patience for a big heap. A stop-the-world mark-compact holds the evaluator thread
+ * (no message taken, a SIGINT honoured only when it ends): measured up to 630 ms for the
+ * heap an allocating loop builds in 2–3 s. Mistaking it for code no SIGINT reaches replaced
+ * the whole thread. The resident size of the process stands for the worker's heap (which
+ * this thread cannot read); 1.5 ms per MB leaves a small shell's timings as they were.
+ */
+function garbageCollectionAllowanceMs(): number {
+  return Math.round((process.memoryUsage.rss() / 2 ** 20) * 1.5);
+}
+
 /** What a runaway watch reports; see EvaluatorConnection.watchRunaway. */
 export interface RunawayHandlers {
   /** Process `pid` ran RUNAWAY_AFTER_MS without yielding (and, when stopping, got a SIGINT). */
@@ -176,6 +187,7 @@ export class EvaluatorConnection {
     let busySince = this.isBusy() ? Date.now() : 0;
     let deafSince = 0;
     let signalled = 0;
+    let firstSignalAt = 0;
     let unansweredSignals = 0;
     const check = (): void => {
       const now = Date.now();
@@ -186,8 +198,17 @@ export class EvaluatorConnection {
         busySince = 0;
         const pid = this.runningPid();
         if (stop) {
-          unansweredSignals = pid === signalled ? unansweredSignals + 1 : 0;
-          if (unansweredSignals >= SIGINTS_BEFORE_GIVING_UP) return giveUp();
+          if (pid === signalled) unansweredSignals++;
+          else {
+            unansweredSignals = 0;
+            firstSignalAt = now;
+          }
+          if (
+            unansweredSignals >= SIGINTS_BEFORE_GIVING_UP &&
+            now - firstSignalAt >= SIGINTS_BEFORE_GIVING_UP * RUNAWAY_AFTER_MS + garbageCollectionAllowanceMs()
+          ) {
+            return giveUp();
+          }
           signalled = pid;
           process.kill(process.pid, 'SIGINT');
         }
@@ -199,7 +220,7 @@ export class EvaluatorConnection {
         return;
       }
       if (!deafSince) deafSince = now;
-      if (now - deafSince >= UNREACHABLE_AFTER_MS) giveUp();
+      if (now - deafSince >= UNREACHABLE_AFTER_MS + garbageCollectionAllowanceMs()) giveUp();
     };
     const timer = setInterval(check, RUNAWAY_POLL_MS);
     const giveUp = (): void => {
