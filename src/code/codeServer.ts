@@ -62,12 +62,16 @@ export class CodeServer {
     if (isFailure(location)) return this.fail(location);
     const source = readSource(location.file);
     if (isFailure(source)) return this.fail(source);
+    const caller = currentProcess();
     // Under 'strict' the type checker must agree before anything loads; otherwise it reports
     // type errors as warnings shortly after, while the new code already runs.
     const [compiled, typeErrors] = await Promise.all([
       compile(location.file, source.text, options),
       options.strict ? typeErrorsOf(location.file, source.text) : undefined,
     ]);
+    // The caller was interrupted (Ctrl-C) while esbuild compiled: nobody waits for this load
+    // any more, and nothing is loaded.
+    if (caller !== undefined && !api.is_process_alive(caller.pid)) return ['error', 'interrupted'];
     if (isFailure(compiled)) return this.fail(compiled);
     if (typeErrors) return this.fail(typeErrors);
     const loaded = this.install(location, source, compiled, { purge: true });
