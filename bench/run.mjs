@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-const BENCHMARKS = ['ring', 'spawn', 'reload', 'startup', 'typecheck'];
+const BENCHMARKS = ['ring', 'spawn', 'reload', 'startup', 'typecheck', 'flood'];
 
 function run(name) {
   process.stderr.write(`running bench/${name}.mjs ...\n`);
@@ -30,7 +30,7 @@ function run(name) {
 }
 
 const results = Object.fromEntries(BENCHMARKS.map((name) => [name, run(name)]));
-const { ring, spawn, reload, startup, typecheck } = results;
+const { ring, spawn, reload, startup, typecheck, flood } = results;
 
 const fmt = (n, digits = 0) => (n === undefined || n === null ? 'n/a' : Number(n).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 const millions = (n) => (n === undefined ? 'n/a' : `${(n / 1e6).toFixed(2)} M`);
@@ -47,6 +47,7 @@ const rows = [
   ['c(code_reload) without / with warm type checker, ms', `${fmt(typecheck?.c_median_ms_no_checker, 2)} / ${fmt(typecheck?.c_median_ms_checker_idle, 2)}`, '', '', '< 5'],
   ["c(code_reload, ['strict']) median, ms", fmt(typecheck?.c_strict_median_ms, 1), '', '', ''],
   ['type warning after the prompt returns (warm / first), ms', `${fmt(typecheck?.warning_delay_ms, 1)} / ${fmt(typecheck?.first_warning_ms)}`, '', '', ''],
+  ['prompt answer while a process floods the output, median of 20, ms', fmt(flood?.answer_during_flood_median_ms, 1), fmt(flood?.beam_answer_during_flood_median_ms, 1), '', '< 100'],
 ];
 
 const headers = ['figure', 'eshell-ts', 'BEAM', 'Node', 'target'];

@@ -40,6 +40,17 @@ let guarded = false;
 let flags: Int32Array | null = null;
 /** When the code running now last yielded, roughly: for the runaway report. */
 let runningSince = 0;
+/** Set by requestYield: the running process gives up its turn and the batch ends. */
+let yieldRequested = false;
+
+/**
+ * Ends the running process's turn and the batch at the next step boundary, so the event loop
+ * turns: called when printing had to wait for the terminal, so that a process flooding the
+ * output cannot keep the shell's input waiting for a whole batch of such waits.
+ */
+export function requestYield(): void {
+  yieldRequested = true;
+}
 
 /**
  * The process whose code is running: the scheduler's current process during a step or a
@@ -139,10 +150,12 @@ function runBatch(): void {
   runningSince = performance.now();
   const deadline = runningSince + BATCH_MILLISECONDS;
   let steps = 0;
+  yieldRequested = false;
   while (queue.length !== 0 || urgentQueue.length !== 0) {
     const proc = urgentQueue.length !== 0 ? urgentQueue.shift() : queue.shift();
     if (proc.state !== RUNNABLE) continue; // exited while queued
     step(proc);
+    if (yieldRequested) break;
     if (++steps === STEPS_PER_CLOCK_CHECK) {
       steps = 0;
       runningSince = performance.now();
@@ -237,7 +250,7 @@ function step(proc: Process): void {
       const result = handler(message);
       if (!(result instanceof Receive)) return finishStep(proc, result);
       r = adopt(proc, result);
-      if (--budget === 0) {
+      if (--budget === 0 || yieldRequested) {
         if (proc.state !== RUNNING) return exitSignalled(proc);
         proc.state = RUNNABLE;
         enqueue(proc);

@@ -18,7 +18,8 @@ export type ToEvaluator =
   /** A BREAK-menu (Ctrl-C on an empty line) or User-switch (Ctrl-G) query that needs the runtime:
    *  p = process info, i = system info, l = loaded modules, v = version,
    *  j = list jobs, s = start a new shell job, c = connect to job n, i = interrupt job n,
-   *  k = kill job n. The answer is a `menu-answer` with text to print. */
+   *  k = kill job n, o = kill the process flooding the output (BREAK's k, when nothing runs
+   *  away). The answer is a `menu-answer` with text to print. */
   | { t: 'menu'; id: number; command: string; arg?: number }
   /** The terminal was resized: width for printing terms (pretty-printing, tables). */
   | { t: 'resize'; columns: number }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { workerData } from 'node:worker_threads';
 import { format } from 'node:util';
 import { setOutputSink, writeOutput } from '../../io/output';
-import { configureScheduler } from '../../runtime/scheduler';
+import { configureScheduler, requestYield } from '../../runtime/scheduler';
 import { initCodePath } from '../../code/codePath';
 import { moduleDocs } from '../../code/docs';
 import { Shell } from './shell';
@@ -18,6 +18,7 @@ import type { EvaluatorWorkerData, FromEvaluator, ToEvaluator } from '../protoco
 import { HEALTH_SLOTS, OUTPUT_PAUSE_AT, OUTPUT_RESUME_AT, healthSlots, writeLossSummary } from '../evaluatorHealth';
 import { lossSummary } from './lossSummary';
 import { containUserCode } from './containment';
+import { countOutput } from './printers';
 import { versionLine } from '../version';
 
 const data = workerData as EvaluatorWorkerData;
@@ -29,6 +30,9 @@ const health = healthSlots(data.health);
 Atomics.store(health, HEALTH_SLOTS.kept, 1);
 let pendingOutput = '';
 let flushScheduled = false;
+/** Output within this long of the last message joins the next one (a flood costs a message a turn). */
+const COALESCE_MS = 10;
+let lastFlushAt = 0;
 /** How often the loss summary is refreshed besides after each evaluation. */
 const SUMMARY_EVERY_MS = 250;
 
@@ -45,10 +49,16 @@ function post(message: FromEvaluator): void {
  * wait is still stopped by Ctrl-C's SIGINT, like any runaway code.
  */
 function queueOutput(text: string): void {
+  countOutput(text.length);
   pendingOutput += text;
   if (Atomics.load(health, HEALTH_SLOTS.outputInFlight) + pendingOutput.length >= OUTPUT_PAUSE_AT) {
     flushOutput();
     waitForTerminal();
+    requestYield();
+  } else if (performance.now() - lastFlushAt >= COALESCE_MS) {
+    // Output that is not a flood goes at once: code printing inside one long step (which no
+    // setImmediate interrupts) shows each line when it prints it, as erl does.
+    flushOutput();
   } else if (!flushScheduled) {
     flushScheduled = true;
     setImmediate(flushOutput);
@@ -58,6 +68,7 @@ function queueOutput(text: string): void {
 function flushOutput(): void {
   flushScheduled = false;
   if (pendingOutput === '') return;
+  lastFlushAt = performance.now();
   const text = pendingOutput;
   pendingOutput = '';
   Atomics.add(health, HEALTH_SLOTS.outputInFlight, text.length);

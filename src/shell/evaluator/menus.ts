@@ -5,8 +5,9 @@
 import { processTable, loadedModulesTable, memorySummary } from './reports';
 import type { Shell } from './shell';
 import { versionLine } from '../version';
+import { stopTopPrinter } from './printers';
 
-/** Read once, on the first (v)ersion: BREAK's (k)ill sends it as its cheap probe. */
+/** Read once, on the first (v)ersion. */
 let version: string | undefined;
 
 export function menuAnswer(shell: Shell, command: string, arg?: number): string {
@@ -30,6 +31,8 @@ export function menuAnswer(shell: Shell, command: string, arg?: number): string 
       return shell.connect(arg ?? shell.activeJob.id) ? '' : `Unknown job ${arg}`;
     case 'k':
       return shell.killJob(arg ?? shell.activeJob.id) ? '' : `Unknown job ${arg}`;
+    case 'o':
+      return stopTopPrinter();
     default:
       return `Unknown command ${command}`;
   }

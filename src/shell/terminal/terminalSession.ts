@@ -239,12 +239,13 @@ export class TerminalSession implements ConnectionHandlers {
 
   /**
    * BREAK's (k)ill runaway: whatever holds the evaluator thread is stopped by the watch any
-   * rescuing query runs, so a cheap query finds out. The shell job and its bindings stay.
+   * rescuing query runs; the query itself stops a process flooding the output. The shell
+   * job and its bindings stay.
    */
   private async stopRunaway(): Promise<string> {
     const before = this.runawaysStopped;
-    await this.ask('v', undefined, true);
-    return this.runawaysStopped === before ? '*** no runaway process\n' : '';
+    const answer = await this.ask('o', undefined, true);
+    return answer || (this.runawaysStopped === before ? '*** no runaway process\n' : '');
   }
 
   quit(code: number): void {
