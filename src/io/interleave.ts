@@ -89,6 +89,7 @@ function right(n: number): string {
 export class PromptDisplay {
   private view: PromptView | undefined;
   private cursorRow = 0;
+  private cursorCol = 0;
   /** False when the last thing written outside the block did not end a line. */
   private atLineStart = true;
 
@@ -103,7 +104,51 @@ export class PromptDisplay {
 
   /** Draws `view`, replacing the block on screen (if any). */
   show(view: PromptView): void {
+    const appended = this.appendedSequence(view);
+    if (appended !== undefined) return this.write(appended);
     this.write(this.eraseSequence() + this.drawSequence(view));
+  }
+
+  /**
+   * When `view` only adds text at the end of the last line, with the cursor at the end before
+   * and after (typing, or a paste arriving in chunks), the new characters alone: redrawing the
+   * whole block for every chunk of a 1 MB line wrote hundreds of megabytes.
+   */
+  private appendedSequence(view: PromptView): string | undefined {
+    const old = this.view;
+    const last = view.lines.length - 1;
+    if (!old || old.lines.length !== view.lines.length || old.cursorLine !== last || view.cursorLine !== last) return undefined;
+    const before = old.lines[last];
+    const after = view.lines[last];
+    if (old.cursorIndex !== before.length || view.cursorIndex !== after.length || after.length <= before.length) return undefined;
+    if (!after.startsWith(before)) return undefined;
+    for (let i = 0; i < last; i++) if (old.lines[i] !== view.lines[i]) return undefined;
+    const suffix = after.slice(before.length);
+    if (suffix.includes('\x1b')) return undefined;
+    const cols = Math.max(1, this.columns());
+    let row = this.cursorRow;
+    let col = this.cursorCol;
+    for (let i = 0; i < suffix.length; ) {
+      const cp = suffix.codePointAt(i)!;
+      const w = charWidth(cp);
+      if (w > 0 && col + w > cols) {
+        row++;
+        col = 0;
+      }
+      col += w;
+      i += cp > 0xffff ? 2 : 1;
+    }
+    let text = suffix;
+    if (col >= cols) {
+      // as layoutView does: step onto a fresh row so the cursor's row stays certain
+      text += '\r\n';
+      row++;
+      col = 0;
+    }
+    this.view = view;
+    this.cursorRow = row;
+    this.cursorCol = col;
+    return text;
   }
 
   /** Writes text where the block is and redraws the block beneath it. */
@@ -168,6 +213,7 @@ export class PromptDisplay {
     const s = up(this.cursorRow) + '\r\x1b[J';
     this.view = undefined;
     this.cursorRow = 0;
+    this.cursorCol = 0;
     this.atLineStart = true;
     return s;
   }
@@ -178,6 +224,7 @@ export class PromptDisplay {
     const layout = layoutView(view, this.columns());
     this.view = view;
     this.cursorRow = layout.cursorRow;
+    this.cursorCol = layout.cursorCol;
     return prefix + layout.text + up(layout.endRow - layout.cursorRow) + '\r' + right(layout.cursorCol);
   }
 }
