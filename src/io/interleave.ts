@@ -3,7 +3,7 @@
 // block is redrawn beneath it, with the cursor where it was. So output never lands inside the
 // line being typed, and since all output arrives on one channel it is never reordered.
 
-import { ANSI_SEQUENCE, charWidth } from './textWidth';
+import { ANSI_SEQUENCE, charWidth, displayWidth } from './textWidth';
 
 /** What is on screen at a prompt: whole lines (prompt included) and where the cursor is. */
 export interface PromptView {
@@ -93,9 +93,17 @@ export class PromptDisplay {
   /** False when the last thing written outside the block did not end a line. */
   private atLineStart = true;
 
+  /** Plain mode (TERM=dumb): how wide the row drawn last is, to blank it with spaces. */
+  private plainWidth = 0;
+
   constructor(
     private readonly write: (s: string) => void,
     private readonly columns: () => number,
+    /**
+     * TERM=dumb: no escape sequences. Only the cursor's line is redrawn, with carriage return,
+     * spaces and backspaces; lines above it stay on screen as they were typed.
+     */
+    private readonly plain = false,
   ) {}
 
   get shown(): boolean {
@@ -106,6 +114,11 @@ export class PromptDisplay {
   show(view: PromptView): void {
     const appended = this.appendedSequence(view);
     if (appended !== undefined) return this.write(appended);
+    if (this.plain && this.view && view.cursorLine > this.view.cursorLine) {
+      // A continuation line: the line above stays, as typed.
+      this.view = undefined;
+      return this.write('\r\n' + this.drawSequence(view));
+    }
     this.write(this.eraseSequence() + this.drawSequence(view));
   }
 
@@ -139,7 +152,8 @@ export class PromptDisplay {
       i += cp > 0xffff ? 2 : 1;
     }
     let text = suffix;
-    if (col >= cols) {
+    this.plainWidth += displayWidth(suffix);
+    if (col >= cols && !this.plain) {
       // as layoutView does: step onto a fresh row so the cursor's row stays certain
       text += '\r\n';
       row++;
@@ -178,9 +192,12 @@ export class PromptDisplay {
   leave(options: { dropIfBlank?: boolean } = {}): void {
     if (!this.view) return;
     if (options.dropIfBlank && this.view.lines.every((line) => !line.trim())) return this.hide();
-    const layout = layoutView(this.view, this.columns());
-    const down = layout.endRow - this.cursorRow;
-    this.write((down > 0 ? `\x1b[${down}B` : '') + '\r\n');
+    if (this.plain) this.write('\r\n');
+    else {
+      const layout = layoutView(this.view, this.columns());
+      const down = layout.endRow - this.cursorRow;
+      this.write((down > 0 ? `\x1b[${down}B` : '') + '\r\n');
+    }
     this.view = undefined;
     this.cursorRow = 0;
     this.atLineStart = true;
@@ -204,13 +221,13 @@ export class PromptDisplay {
   clearScreen(): void {
     const view = this.view;
     this.view = undefined;
-    this.write('\x1b[H\x1b[2J');
+    this.write(this.plain ? '\r\n' : '\x1b[H\x1b[2J');
     if (view) this.show(view);
   }
 
   private eraseSequence(): string {
     if (!this.view) return '';
-    const s = up(this.cursorRow) + '\r\x1b[J';
+    const s = this.plain ? `\r${' '.repeat(this.plainWidth)}\r` : up(this.cursorRow) + '\r\x1b[J';
     this.view = undefined;
     this.cursorRow = 0;
     this.cursorCol = 0;
@@ -221,6 +238,15 @@ export class PromptDisplay {
   private drawSequence(view: PromptView): string {
     const prefix = this.atLineStart ? '' : '\r\n';
     this.atLineStart = true;
+    if (this.plain) {
+      const line = view.lines[view.cursorLine].replace(new RegExp(ANSI_SEQUENCE.source, 'g'), '');
+      const before = view.lines[view.cursorLine].slice(0, view.cursorIndex).replace(new RegExp(ANSI_SEQUENCE.source, 'g'), '');
+      this.view = view;
+      this.cursorRow = 0;
+      this.cursorCol = 0;
+      this.plainWidth = displayWidth(line);
+      return prefix + line + '\b'.repeat(this.plainWidth - displayWidth(before));
+    }
     const layout = layoutView(view, this.columns());
     this.view = view;
     this.cursorRow = layout.cursorRow;

@@ -84,5 +84,10 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
 
 /** Colours are used when stdout is a terminal and neither NO_COLOR nor --no-color says no. */
 export function useColor(options: ShellOptions, stdoutIsTTY: boolean, env: NodeJS.ProcessEnv): boolean {
-  return stdoutIsTTY && !options.noColor && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '');
+  return stdoutIsTTY && !options.noColor && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '') && !isDumbTerminal(env);
+}
+
+/** `TERM=dumb` (Emacs shell buffers, some CI consoles): no escape sequences at all. */
+export function isDumbTerminal(env: NodeJS.ProcessEnv): boolean {
+  return env.TERM === 'dumb';
 }

@@ -3,7 +3,7 @@
 // Without a terminal it runs the forms on stdin (or -e) in order and exits.
 
 import { BatchSession, FormSplitter } from './batchSession';
-import { parseArgs, USAGE, useColor, type ShellOptions } from './cli';
+import { isDumbTerminal, parseArgs, USAGE, useColor, type ShellOptions } from './cli';
 import { distFile, EvaluatorConnection, type ConnectionHandlers } from './evaluatorConnection';
 import { isComplete } from '../forms';
 import { defaultHistoryFile, History } from './history';
@@ -52,17 +52,35 @@ function changeDirectory(dir: string): void {
 }
 
 let terminalRestored = true;
+const dumb = isDumbTerminal(process.env);
 
 /** Leaves raw mode, turns bracketed paste off, shows the cursor. Safe to call twice. */
 function restoreTerminal(): void {
   if (terminalRestored) return;
   terminalRestored = true;
   try {
-    out.write(BRACKETED_PASTE_OFF + '\x1b[?25h');
+    if (!dumb) out.write(BRACKETED_PASTE_OFF + '\x1b[?25h');
     if (stdin.isTTY) stdin.setRawMode(false);
   } catch {
     // the terminal may already be gone (SIGHUP)
   }
+}
+
+/** Raw mode and bracketed paste: at start, and again after a suspension (`fg`). */
+function takeTerminal(): void {
+  stdin.setRawMode(true);
+  terminalRestored = false;
+  if (!dumb) write(BRACKETED_PASTE_ON);
+}
+
+/**
+ * Ctrl-Z or SIGTSTP: give the terminal back cooked, then stop (SIGSTOP, since our own SIGTSTP
+ * handler replaces the default stop) until the job-control shell continues us.
+ */
+function suspend(session: TerminalSession): void {
+  session.suspending();
+  restoreTerminal();
+  process.kill(process.pid, 'SIGSTOP');
 }
 
 function exitAfter(connection: EvaluatorConnection, code: number): void {
@@ -78,17 +96,24 @@ function runInteractive(options: ShellOptions): void {
   process.on('SIGINT', () => {});
   const history = new History(defaultHistoryFile());
   let connection: EvaluatorConnection | undefined;
-  const session = new TerminalSession({
+  const session: TerminalSession = new TerminalSession({
     history,
     isComplete,
     write,
     columns,
     exit: (code) => (connection ? exitAfter(connection, code) : (restoreTerminal(), process.exit(code))),
+    suspend: () => suspend(session),
+    plain: dumb,
   });
-  stdin.setRawMode(true);
-  terminalRestored = false;
-  write(BRACKETED_PASTE_ON + banner());
+  takeTerminal();
+  write(banner());
   session.start();
+  process.on('SIGTSTP', () => suspend(session));
+  process.on('SIGCONT', () => {
+    if (!terminalRestored) return; // continued without having stopped for us
+    takeTerminal();
+    session.resumed();
+  });
 
   connection = connect(options, true, session);
   session.attach(connection);

@@ -21,6 +21,10 @@ export interface TerminalSessionOptions {
   columns(): number;
   /** Restores the terminal, stops the threads and exits. */
   exit(code: number): void;
+  /** Ctrl-Z: hand the terminal back and stop the process (job control). */
+  suspend(): void;
+  /** TERM=dumb: draw without escape sequences. */
+  plain?: boolean;
 }
 
 export class TerminalSession implements ConnectionHandlers {
@@ -43,7 +47,7 @@ export class TerminalSession implements ConnectionHandlers {
   private runawaysStopped = 0;
 
   constructor(private readonly options: TerminalSessionOptions) {
-    this.display = new PromptDisplay(options.write, options.columns);
+    this.display = new PromptDisplay(options.write, options.columns, options.plain ?? false);
     this.output = new OutputInterleaver(this.display);
     this.prompt = new PromptMode(this.promptHost(), options.history);
   }
@@ -72,6 +76,11 @@ export class TerminalSession implements ConnectionHandlers {
     for (const ev of events) {
       const keys = ev.kind === 'paste' && !this.menu ? pasteAsKeys(ev.text) : [ev];
       for (const key of keys) {
+        if (key.kind === 'key' && key.name === 'ctrl-z') {
+          this.drainKeys(); // what was typed before Ctrl-Z is on the line when we stop
+          this.options.suspend();
+          continue;
+        }
         // Ctrl-C and Ctrl-G act at once, even with type-ahead waiting.
         if (this.evaluating !== undefined && !this.menu && key.kind === 'key' && key.name === 'ctrl-c') {
           this.interrupt();
@@ -246,6 +255,17 @@ export class TerminalSession implements ConnectionHandlers {
     const before = this.runawaysStopped;
     const answer = await this.ask('o', undefined, true);
     return answer || (this.runawaysStopped === before ? '*** no runaway process\n' : '');
+  }
+
+  /** About to stop (Ctrl-Z): leave the block on screen and move below it, as a shell expects. */
+  suspending(): void {
+    this.output.flush();
+    this.display.leave();
+  }
+
+  /** Continued after a stop (`fg`): the terminal is ours again, draw what was there. */
+  resumed(): void {
+    this.redraw();
   }
 
   quit(code: number): void {
