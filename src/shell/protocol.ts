@@ -24,7 +24,20 @@ export type ToEvaluator =
   /** The terminal was resized: width for printing terms (pretty-printing, tables). */
   | { t: 'resize'; columns: number }
   /** The terminal is going away (Ctrl-D, q(), SIGTERM, SIGHUP): stop cleanly. */
-  | { t: 'shutdown' };
+  | { t: 'shutdown' }
+  /** esbuild's answer to a `transform`: the code, or esbuild's errors, or why esbuild failed. */
+  | { t: 'transformed'; id: number; code?: string; warnings?: unknown[]; errors?: unknown[]; failure?: string };
+
+/** The esbuild transform options the evaluator may ask the terminal thread for. */
+export interface TransformRequestOptions {
+  loader?: string;
+  format?: string;
+  platform?: string;
+  target?: string;
+  sourcefile?: string;
+  sourcemap?: 'inline' | boolean;
+  logLevel?: string;
+}
 
 /** Sent by the evaluator thread. */
 export type FromEvaluator =
@@ -44,7 +57,12 @@ export type FromEvaluator =
    *  for the whole process (relative paths in user code follow). */
   | { t: 'chdir'; dir: string }
   /** q() / halt(): the terminal thread saves history, restores the terminal and exits. */
-  | { t: 'halt'; code: number };
+  | { t: 'halt'; code: number }
+  /**
+   * Compile TypeScript with esbuild's service, which runs in the terminal thread: its child
+   * process outlives a replaced evaluator thread instead of staying behind as a zombie.
+   */
+  | { t: 'transform'; id: number; source: string; options: TransformRequestOptions };
 
 /** The worker data the evaluator thread receives from the terminal thread. */
 export interface EvaluatorWorkerData {
@@ -94,7 +112,18 @@ export function isFromEvaluator(msg: unknown): msg is FromEvaluator {
       return isText(m.dir);
     case 'halt':
       return typeof m.code === 'number' && Number.isInteger(m.code);
+    case 'transform':
+      return isCount(m.id) && isText(m.source) && isTransformOptions(m.options);
     default:
       return false;
   }
+}
+
+const TRANSFORM_TEXT_OPTIONS = new Set(['loader', 'format', 'platform', 'target', 'sourcefile', 'logLevel']);
+
+function isTransformOptions(options: unknown): options is TransformRequestOptions {
+  if (typeof options !== 'object' || options === null) return false;
+  return Object.entries(options).every(([key, value]) =>
+    key === 'sourcemap' ? value === 'inline' || typeof value === 'boolean' : TRANSFORM_TEXT_OPTIONS.has(key) && isText(value),
+  );
 }

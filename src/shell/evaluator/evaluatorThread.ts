@@ -14,7 +14,9 @@ import { Shell } from './shell';
 import { changeShellDirectory, initShellDirectory } from './directory';
 import { complete } from './completion';
 import { menuAnswer } from './menus';
-import type { EvaluatorWorkerData, FromEvaluator, ToEvaluator } from '../protocol';
+import type { EvaluatorWorkerData, FromEvaluator, ToEvaluator, TransformRequestOptions } from '../protocol';
+import type { Message, TransformResult } from 'esbuild';
+import { setTransformer } from '../../code/compile';
 import { HEALTH_SLOTS, OUTPUT_PAUSE_AT, OUTPUT_RESUME_AT, healthSlots, writeLossSummary } from '../evaluatorHealth';
 import { lossSummary } from './lossSummary';
 import { containUserCode } from './containment';
@@ -129,11 +131,39 @@ const shell = new Shell({
   versionLine: () => versionLine(__dirname),
 });
 
+/** Transforms asked of the terminal thread's esbuild service, by request id. */
+const transforms = new Map<number, { resolve(result: TransformResult): void; reject(reason: unknown): void }>();
+let lastTransformId = 0;
+setTransformer((source, options) =>
+  new Promise((resolve, reject) => {
+    const id = ++lastTransformId;
+    transforms.set(id, { resolve, reject });
+    post({ t: 'transform', id, source, options: options as TransformRequestOptions });
+  }),
+);
+
+function transformed(message: Extract<ToEvaluator, { t: 'transformed' }>): void {
+  const waiting = transforms.get(message.id);
+  transforms.delete(message.id);
+  if (!waiting) return;
+  if (message.code !== undefined) {
+    waiting.resolve({ code: message.code, map: '', warnings: (message.warnings ?? []) as Message[], mangleCache: undefined, legalComments: undefined });
+  } else if (message.errors !== undefined) {
+    // Shaped as esbuild's own rejection, which the code server reads errors and warnings from.
+    waiting.reject(Object.assign(new Error('esbuild: compile error'), { errors: message.errors, warnings: message.warnings ?? [] }));
+  } else {
+    waiting.reject(new Error(message.failure ?? 'esbuild failed'));
+  }
+}
+
 port.on('message', (message: ToEvaluator) => {
   // Counted first: the terminal compares it with what it sent to tell a busy thread from one
   // whose event loop no longer turns.
   Atomics.add(health, HEALTH_SLOTS.messagesHandled, 1);
   switch (message.t) {
+    case 'transformed':
+      transformed(message);
+      break;
     case 'eval':
       void shell.evaluate(message.source, message.awaitValue === true, (reply) => {
         post({ t: 'result', id: message.id, ...reply });

@@ -6,6 +6,7 @@
 // function, and its top-level declarations become global `var`s so that later inputs see them.
 
 import { Script } from 'node:vm';
+import { transformAsync } from '../../code/compile';
 import { tokenize, significantTokens, type Token } from '../forms/tokenizer';
 import { depthChange } from '../forms/terminator';
 
@@ -13,15 +14,13 @@ export type CompiledInput =
   | { ok: true; script: Script; awaitsPromise: boolean }
   | { ok: false; message: string };
 
-let esbuild: typeof import('esbuild') | undefined;
 
 export async function compileInput(code: string, usesAwait: boolean, filename: string): Promise<CompiledInput> {
   const direct = tryCompile(code, usesAwait, filename);
   if (direct.ok) return direct;
   let stripped: string;
   try {
-    esbuild ??= await import('esbuild');
-    stripped = (await esbuild.transform(code, { loader: 'ts', sourcefile: filename })).code;
+    stripped = (await transformAsync(code, { loader: 'ts', sourcefile: filename })).code;
   } catch (failure) {
     return { ok: false, message: esbuildMessage(failure) ?? direct.message };
   }

@@ -130,6 +130,10 @@ export class Shell implements InputTranslator {
     const tokens = significantTokens(tokenize(result.code));
     this.noteDeclarations(tokens);
     for (const name of new Set([...result.freeModules, ...this.bareModuleNames(tokens, isModule)])) {
+      // Modules and globals are separate namespaces: a module named like a built-in (`m`,
+      // `c`) is reached as `m:fun()`, and never replaces the built-in or a JavaScript global.
+      const existing = Object.getOwnPropertyDescriptor(globalThis, name);
+      if (existing !== undefined && !isModuleHandle(existing.value)) continue;
       Object.defineProperty(globalThis, name, { value: moduleHandle(name), configurable: true, writable: true });
     }
     return result;
@@ -218,16 +222,17 @@ export class Shell implements InputTranslator {
       if (spec === 'eshell-ts') return api;
       return createRequire(path.join(shellDirectory(), 'shell.js'))(spec);
     };
-    const shellBuiltins = builtins({ ...this.host, job: () => this.currentJob() });
     const globals: Record<string, unknown> = {
       ...api,
-      ...shellBuiltins,
+      ...builtins({ ...this.host, job: () => this.currentJob() }),
       __eshell: helpers,
       require: shellRequire,
     };
     const javascriptGlobals = this.javascriptGlobals;
+    // A built-in's name may be a module's too (`m:fun()` calls the module, `m()` the built-in);
+    // the API's names and JavaScript's globals may not: `io.format`, `process.exit` and a bare
+    // `spawn` must keep meaning what every module and input expects.
     reserveModuleNames((name) => {
-      if (name in shellBuiltins) return 'a shell built-in';
       if (name === 'require' || name === '__eshell') return 'a name the shell defines';
       if (name in api) return "part of eshell-ts's API";
       if (name === 'shell') return "the shell's own module";
@@ -258,4 +263,8 @@ export class Shell implements InputTranslator {
   globalNames(): string[] {
     return [...new Set([...Object.getOwnPropertyNames(globalThis), ...this.declaredNames, ...this.currentJob().bindings.entries().map(([n]) => n)])];
   }
+}
+
+function isModuleHandle(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && MODULE_NAME_KEY in value;
 }

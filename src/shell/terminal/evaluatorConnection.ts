@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { startSigintAnchor, type SigintAnchor } from '../../runtime/anchor';
 import { SHARED_BYTES, SHARED_SLOTS, isFromEvaluator, type EvaluatorWorkerData, type FromEvaluator, type ToEvaluator } from '../protocol';
 import { HEALTH_BYTES, HEALTH_SLOTS, healthSlots, readLossSummary } from '../evaluatorHealth';
+import { runTransform } from './esbuildService';
 
 export interface ConnectionHandlers {
   message(msg: FromEvaluator): void;
@@ -112,6 +113,13 @@ export class EvaluatorConnection {
     worker.on('message', (msg: unknown) => {
       if (this.worker !== worker) return; // a replaced worker's last words
       if (!isFromEvaluator(msg)) return; // not the protocol: never let it reach the terminal
+      if (msg.t === 'transform') {
+        // Answered only to the worker that asked: a replaced one's requests are dropped.
+        void runTransform(msg).then((reply) => {
+          if (this.worker === worker) this.post(worker, reply);
+        });
+        return;
+      }
       if (msg.t === 'ready') this.ready = true;
       try {
         this.handlers.message(msg);
