@@ -78,16 +78,20 @@ test('Ctrl-Z and SIGTSTP suspend the shell; after SIGCONT raw mode and the promp
   await s.sh.type('draft');
   s.sh.key('ctrl-z');
   await waitUntil(() => processState(pid) === 'T', 'the shell to stop');
+  let mark = s.sh.rawOutput().length;
   process.kill(pid, 'SIGCONT');
-  await waitUntil(() => processState(pid) !== 'T', 'the shell to continue');
-  // Redrawn with what was typed; keys are read raw again (Up recalls history, not "^[[A").
+  // Redrawn with what was typed (keys typed before the redraw would meet a cooked terminal).
+  await s.sh.waitFor('3> draft', { since: mark });
   await s.sh.waitForScreen(() => s.sh.cursorLine() === '3> draft');
+  // Keys are read raw again: Up recalls history (a cooked terminal would echo "^[[A").
+
   s.sh.key('up');
   await s.sh.waitForScreen(() => s.sh.cursorLine() === '3> P = spawn(() => receive([_, () => 1])).');
   process.kill(pid, 'SIGTSTP');
   await waitUntil(() => processState(pid) === 'T', 'the shell to stop on SIGTSTP');
+  mark = s.sh.rawOutput().length;
   process.kill(pid, 'SIGCONT');
-  await waitUntil(() => processState(pid) !== 'T', 'the shell to continue');
+  await s.sh.waitFor('3> P = spawn', { since: mark });
   s.sh.key('ctrl-u');
   assert.equal(await s.evaluate('[X, is_process_alive(P)].'), '[7, true]');
   assert.doesNotMatch(s.sh.output(), /\^\[\[A/);
