@@ -4,7 +4,7 @@
 // esbuild, purge, evaluate, swap) while the demo's server and client run and upgrade through
 // their handles, then the heap growth over 1,000 further reloads (after forced GCs).
 // Erlang/OTP's own c(code_reload) is measured in the same run when `erl` is installed
-// (bench/erlang/reload.erl); shared/anchors.md has 7.2 ms median on this machine.
+// (bench/erlang/reload.erl); bench/README.md lists the targets.
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';

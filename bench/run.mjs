@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-const BENCHMARKS = ['ring', 'spawn', 'reload', 'startup', 'typecheck', 'flood'];
+const BENCHMARKS = ['ring', 'spawn', 'messaging', 'printing', 'reload', 'startup', 'typecheck', 'idle'];
 
 function run(name) {
   process.stderr.write(`running bench/${name}.mjs ...\n`);
@@ -30,7 +30,7 @@ function run(name) {
 }
 
 const results = Object.fromEntries(BENCHMARKS.map((name) => [name, run(name)]));
-const { ring, spawn, reload, startup, typecheck, flood } = results;
+const { ring, spawn, messaging, printing, reload, startup, typecheck, idle } = results;
 
 const fmt = (n, digits = 0) => (n === undefined || n === null ? 'n/a' : Number(n).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 const millions = (n) => (n === undefined ? 'n/a' : `${(n / 1e6).toFixed(2)} M`);
@@ -41,13 +41,18 @@ const rows = [
   ['ring: eshell-ts / BEAM', fmt(ring?.vsBeam, 2), '', '', '≥ 2'],
   ['spawn 1,000,000 waiting processes, ms', fmt(spawn?.eshellMs), fmt(spawn?.beamMs), fmt(spawn?.naiveMs), '< 2,000'],
   ['bytes per waiting process', fmt(spawn?.eshellBytesPerProcess), fmt(spawn?.beamBytesPerProcess), fmt(spawn?.naiveBytesPerProcess), '< 500'],
+  ['request/reply with a fresh ref, round trips/s', millions(messaging?.eshellEmptyPerSec), millions(messaging?.beamEmptyPerSec), '', '≥ BEAM'],
+  ['the same behind 10,000 waiting messages, round trips/s', millions(messaging?.eshellCrowdedPerSec), millions(messaging?.beamCrowdedPerSec), '', '≥ BEAM, ≥ 0.5× empty'],
+  ['request/reply: eshell-ts / BEAM, empty / crowded', `${fmt(messaging?.emptyVsBeam, 2)} / ${fmt(messaging?.crowdedVsBeam, 2)}`, '', '', '≥ 1'],
+  ['io.format to the terminal, lines/s', fmt(printing?.eshellLinesPerSec), `${fmt(printing?.erlLinesPerSec)} (erl)`, '', '≥ erl'],
+  ['prompt answer while that runs, ms', fmt(printing?.eshellAnswerDuringFloodMs), `${fmt(printing?.erlAnswerDuringFloodMs)} (erl)`, '', '< 100'],
   ['c(code_reload) median of 100, ms', fmt(reload?.c_median_ms, 2), fmt(reload?.beam_c_median_ms, 2), '', '< 5'],
   ['heap growth after 1,000 reloads, MB', fmt(reload?.heap_growth_mb_1000_reloads, 2), '', '', '< 20'],
   ['launch to first prompt, median of 20, ms', fmt(startup?.first_prompt_median_ms, 1), `${fmt(startup?.erl_first_prompt_median_ms, 1)} (erl)`, `${fmt(startup?.node_e0_median_ms, 1)} (node -e 0)`, '< 150'],
+  [`idle shell running the demo: heap after GC, minute 1 → ${idle?.minutes ?? 10}, MB`, idle ? `${fmt(idle.heapMbAtStart, 2)} → ${fmt(idle.heapMbAtEnd, 2)}` : 'n/a', '', '', 'no growth'],
   ['c(code_reload) without / with warm type checker, ms', `${fmt(typecheck?.c_median_ms_no_checker, 2)} / ${fmt(typecheck?.c_median_ms_checker_idle, 2)}`, '', '', '< 5'],
   ["c(code_reload, ['strict']) median, ms", fmt(typecheck?.c_strict_median_ms, 1), '', '', ''],
   ['type warning after the prompt returns (warm / first), ms', `${fmt(typecheck?.warning_delay_ms, 1)} / ${fmt(typecheck?.first_warning_ms)}`, '', '', ''],
-  ['prompt answer while a process floods the output, median of 20, ms', fmt(flood?.answer_during_flood_median_ms, 1), fmt(flood?.beam_answer_during_flood_median_ms, 1), '', '< 100'],
 ];
 
 const headers = ['figure', 'eshell-ts', 'BEAM', 'Node', 'target'];

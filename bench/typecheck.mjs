@@ -10,7 +10,7 @@
 //                             thread start, TypeScript loaded, standard library parsed)
 //   warning_delay_ms          the same, median, with the checker warm
 // Anchors: Erlang's c(code_reload) takes 7.2 ms here; `ts-node -i` needs 2.1 s to start
-// (shared/anchors.md). The targets: c/1 unchanged by the checker, the warning well under a second.
+// (bench/README.md). The targets: c/1 unchanged by the checker, the warning well under a second.
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';

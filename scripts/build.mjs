@@ -2,9 +2,12 @@
 // before tests and benchmarks, and before packing, so bin/eshell-ts never needs a
 // TypeScript loader on the path to the first prompt.
 import { build } from 'esbuild';
+import { BUNDLE_OPTIONS } from './esbuildOptions.mjs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -12,7 +15,9 @@ const entryPoints = {
   index: 'src/index.ts',                       // the public API, for code running outside the shell
   internal: 'src/internal.ts',                 // the public API plus internals, for tests and benchmarks
   main: 'src/shell/terminal/main.ts',                   // the terminal thread: line editing, history, keys
+  'main-boot': 'src/shell/terminal/boot.ts',            // loads main.js through V8's code cache
   evaluator: 'src/shell/evaluator/evaluatorThread.ts',   // the worker thread: runtime, code server, evaluator
+  'evaluator-boot': 'src/shell/evaluator/boot.ts',       // loads evaluator.js through V8's code cache
   'sigint-anchor': 'src/runtime/sigintAnchor.ts',
   typecheck: 'src/code/typeCheckThread.ts',     // the type checker thread: warnings for c/1, docs for h/1
 };
@@ -23,13 +28,22 @@ await build({
     Object.entries(entryPoints).filter(([, file]) => existsSync(path.join(root, file))),
   ),
   outdir: 'dist',
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
+  ...BUNDLE_OPTIONS,
   sourcemap: 'linked',
-  external: ['esbuild', 'typescript', 'ts-node', 'node-pty'],
-  // Timer functions captured at load: user code that replaces the globals cannot reach ours.
-  inject: ['src/runtime/primordials.ts'],
   logLevel: 'warning',
 });
+
+// V8 code caches for the bundles on the way to the first answer (src/shell/codeCache.ts): the
+// old ones go, and one run of the shell writes new ones as it exits.
+for (const name of readdirSync(path.join(root, 'dist'))) {
+  if (name.endsWith('.cache')) rmSync(path.join(root, 'dist', name), { force: true });
+}
+const home = mkdtempSync(path.join(os.tmpdir(), 'eshell-ts-build-'));
+try {
+  const env = { ...process.env, HOME: home, ESHELL_TS_HISTORY: path.join(home, 'history') };
+  delete env.ESHELL_TS_EVALUATOR;
+  delete env.ESHELL_TS_PATH;
+  spawnSync(process.execPath, [path.join(root, 'bin', 'eshell-ts'), '-e', '1'], { cwd: home, env, stdio: 'ignore', timeout: 30_000 });
+} finally {
+  rmSync(home, { recursive: true, force: true });
+}

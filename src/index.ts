@@ -27,4 +27,6 @@ export type { Clause, Pattern } from './runtime/receive';
 export type { ProcessInfo } from './runtime/introspection';
 export { ErlangException, error } from './runtime/errors';
 export { io } from './io/format';
+// Error reports read as the shell prints exceptions (the io layer installs that in the runtime).
+import './io/exception';
 export { moduleHandle, code } from './code/moduleHandle';

@@ -3,7 +3,7 @@
 // index/internal consistently.
 export * from './index';
 export { Process, type ProcessStatus } from './runtime/process';
-export { currentProcess, configureScheduler, type SchedulerOptions } from './runtime/scheduler';
+export { currentProcess, configureScheduler, takeAllMessages, type SchedulerOptions } from './runtime/scheduler';
 export { allProcesses } from './runtime/table';
 export { lookupProcess } from './runtime/introspection';
 export { exitProcess, onProcessExit } from './runtime/exits';
@@ -11,7 +11,7 @@ export { wrapTimers, type ProcessTimers } from './runtime/timers';
 export { installRejectionTracking } from './runtime/rejections';
 export { startSigintAnchor, type SigintAnchor } from './runtime/anchor';
 export { matches } from './runtime/patterns';
-export { writeOutput, setOutputSink } from './io/output';
+export { writeOutput, setOutputSink } from './runtime/output';
 export { codeServer, CodeServer, type ModuleVersion, type LoadResult } from './code/codeServer';
 export { initCodePath, findModule, listModules, getPath } from './code/codePath';
 export { checkInBackground, checkNow, typeErrorsOf, formatTypeDiagnostics, setBackgroundChecks, stopTypeChecker, typeCheckerStarted, useTypeCheckWorker } from './code/typeCheck';

@@ -1,4 +1,4 @@
-// The story eshell-ts must tell (shared/seed-demo.md), played in a real terminal against the
+// The story eshell-ts must tell (docs/DEMO.md), played in a real terminal against the
 // real binary: load the buggy server, start server and client, see the count stuck at 0, fix
 // the file on disk as a user would, reload, and watch the same server count — with every
 // message the client sent arriving once, in order.

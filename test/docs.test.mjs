@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFile
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
+import { shellEnv } from './helpers/env.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'eshell-ts');
@@ -16,7 +17,7 @@ after(() => { for (const dir of dirs) rmSync(dir, { recursive: true, force: true
 /** Runs the shell on `lines` in `cwd` and returns what it printed, prompts included. */
 function shell(cwd, lines) {
   const run = spawnSync(process.execPath, [BIN], {
-    cwd, input: lines.map((l) => `${l}\n`).join(''), encoding: 'utf8', timeout: 30000, env: { ...process.env, NO_COLOR: '1' },
+    cwd, input: lines.map((l) => `${l}\n`).join(''), encoding: 'utf8', timeout: 30000, env: shellEnv({ NO_COLOR: '1' }, { home: cwd }),
   });
   assert.equal(run.status, 0, run.stderr);
   return run.stdout;

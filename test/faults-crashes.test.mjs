@@ -1,4 +1,4 @@
-// Issue #6, crashes: whatever a process throws, rejects or overflows is its own crash (a
+// Faults, crashes: whatever a process throws, rejects or overflows is its own crash (a
 // report, its links and monitors fire); the shell keeps going with its bindings. Runs the
 // real evaluator on piped stdin, as `eshell-ts < file`.
 import { test } from 'node:test';
@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BIN } from './helpers/pty.mjs';
+import { shellEnv } from './helpers/env.mjs';
 
 function runForms(forms, files = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eshell-ts-crash-'));
@@ -18,7 +19,7 @@ function runForms(forms, files = {}) {
       cwd: dir,
       encoding: 'utf8',
       timeout: 20000,
-      env: { ...process.env, NO_COLOR: '1', HOME: dir },
+      env: shellEnv({ NO_COLOR: '1' }, { home: dir }),
     });
     assert.equal(r.status, 0, `exit status ${r.status}\n${r.stdout}\n${r.stderr}`);
     assert.doesNotMatch(r.stdout + r.stderr, /evaluator thread|internal error/);
@@ -46,11 +47,12 @@ test('non-Error throws, stray rejections and stack overflows in processes are th
     downReason('E'),
     'X.',
   ]);
-  assert.match(out, /Error in process <0\.\d+\.0> with exit value:\n42\n/);
-  assert.match(out, /\d+> 42\n/);
-  assert.match(out, /Error in process <0\.\d+\.0> with exit value:\nundefined\n/);
-  assert.match(out, /Error in process <0\.\d+\.0> with exit value:\n'nobody awaits'\n/);
-  assert.match(out, /Error in process <0\.\d+\.0> with exit value:\nRangeError: Maximum call stack size exceeded\n/);
+  // A throw's exit reason is Erlang's {{nocatch, Value}, Stack}; a thrown value has no stack.
+  assert.match(out, /Error in process <0\.\d+\.0> with exit value:\n\[\['nocatch', 42\], \[\]\]\n/);
+  assert.match(out, /\d+> \[\['nocatch', 42\], \[\]\]\n/);
+  assert.match(out, /Error in process <0\.\d+\.0> with exit value:\n\[\['nocatch', undefined\], \[\]\]\n/);
+  assert.match(out, /Error in process <0\.\d+\.0> with exit value:\n\[\['nocatch', 'nobody awaits'\], \[\]\]\n/);
+  assert.match(out, /Error in process <0\.\d+\.0> with exit value:\n\[\n  \[RangeError: Maximum call stack size exceeded\],\n  \[\n    \['shell', 'f', 0, /);
   assert.match(out, /\d+> 1\n\d+> \n$/, 'the binding made before the crashes is still there');
   assert.doesNotMatch(out, /no DOWN/);
 });
@@ -73,7 +75,9 @@ export function start() {
 `,
     },
   );
-  assert.match(out, /3> <0\.\d+\.0>\n4> \[Error: boom in a timer\]\n/);
+  // Linked or not, a crash is reported (erl 25 prints the report for spawn_link'ed crashes too).
+  assert.match(out, /3> <0\.\d+\.0>\n4> =ERROR REPORT/);
+  assert.match(out, /\n\]\n\n\[\n  \[Error: boom in a timer\],\n  \[\['ticker', '-fun-', 0, \[\['file', 'ticker\.ts'\], \['line', 3\]\]\]\],\n\]\n5> /);
   assert.match(out, /5> false\n/);
   assert.doesNotMatch(out, /no EXIT/);
 });

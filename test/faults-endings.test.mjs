@@ -1,4 +1,4 @@
-// Issue #6, endings: Ctrl-D, q(), SIGTERM and SIGHUP save the history (created 0600 whatever
+// Faults, endings: Ctrl-D, q(), SIGTERM and SIGHUP save the history (created 0600 whatever
 // the umask) and hand the terminal back sane (echo and line mode on); two shells share one
 // history file without corrupting it. (`exit(self(), 'kill')`: see faults-crashes.)
 import { test } from 'node:test';
@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BIN, startShell, stripAnsi } from './helpers/pty.mjs';
 import { tempDir } from './helpers/tempDir.mjs';
+import { shellEnv } from './helpers/env.mjs';
 
 const require = createRequire(import.meta.url);
 const pty = require('node-pty');
@@ -22,7 +23,7 @@ function shellUnderSh(t, dir) {
   const script = `umask 000; stty sane; "${process.execPath}" "${BIN}"; echo "EXIT:$?"; stty -a; echo DONE`;
   const proc = pty.spawn('/bin/sh', ['-c', script], {
     cols: 100, rows: 30, cwd: dir,
-    env: { ...process.env, HOME: dir, ESHELL_TS_HISTORY: history, NO_COLOR: '1', TERM: 'xterm-256color' },
+    env: shellEnv({ ESHELL_TS_HISTORY: history, NO_COLOR: '1', TERM: 'xterm-256color' }, { home: dir }),
   });
   let raw = '';
   proc.onData((data) => (raw += data));

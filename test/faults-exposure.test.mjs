@@ -1,4 +1,4 @@
-// Issue #6, nothing exposed: the shell, its threads and its compiler listen on no port, and
+// Faults, nothing exposed: the shell, its threads and its compiler listen on no port, and
 // modules load only from the shell's directory, the code path and paths the user names.
 // (The history file's 0600 mode: see faults-endings and faults-garbage.)
 import { test } from 'node:test';
@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BIN, startShell } from './helpers/pty.mjs';
 import { tempDir } from './helpers/tempDir.mjs';
+import { shellEnv } from './helpers/env.mjs';
 
 /** Socket inodes some process of the tree rooted at `pid` holds open. */
 function socketInodes(pid) {
@@ -68,7 +69,7 @@ test('modules load from the shell\'s directory, the code path and named paths on
   fs.mkdirSync(elsewhere);
   fs.writeFileSync(path.join(elsewhere, 'hidden.ts'), "export function where() { return 'elsewhere'; }\n");
   const run = (args, input) => spawnSync(process.execPath, [BIN, ...args], {
-    input, cwd: here, encoding: 'utf8', timeout: 15000, env: { ...process.env, NO_COLOR: '1', HOME: root, ESHELL_TS_PATH: '' },
+    input, cwd: here, encoding: 'utf8', timeout: 15000, env: shellEnv({ NO_COLOR: '1' }, { home: root }),
   });
   const unseen = run([], 'c(hidden).\nhidden:where().\n');
   assert.equal(unseen.status, 0, unseen.stderr);

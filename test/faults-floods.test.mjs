@@ -1,4 +1,4 @@
-// Issue #6, floods, in a pseudo-terminal against the real evaluator: a million messages
+// Faults, floods, in a pseudo-terminal against the real evaluator: a million messages
 // queued to a process that never receives them, and a process printing as fast as it can.
 // The shell stays responsive through both and Ctrl-C still works.
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// Issue #6, garbage typed: 10,000 generated inputs (random bytes, unbalanced brackets, control
+// Faults, garbage typed: 10,000 generated inputs (random bytes, unbalanced brackets, control
 // characters, invalid UTF-8, half a `!` form, `.` alone, a 1 MB line) go through the real
 // evaluator on piped stdin in a few big runs; every form gets an answer and the shell ends
 // normally. A pseudo-terminal part types control characters and broken bytes at the prompt
@@ -10,8 +10,8 @@ import fs from 'node:fs';
 import { BIN, startShell } from './helpers/pty.mjs';
 import { bundleForTest } from './helpers/bundle.mjs';
 import { tempDir } from './helpers/tempDir.mjs';
+import { shellEnv, sleep } from './helpers/env.mjs';
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const { FormSplitter, isComplete } = bundleForTest(['src/shell/terminal/batchSession.ts', 'src/shell/forms.ts']);
 
@@ -55,7 +55,7 @@ function runPiped(input, cwd) {
     cwd,
     timeout: 60000,
     maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, NO_COLOR: '1', HOME: cwd },
+    env: shellEnv({ NO_COLOR: '1' }, { home: cwd }),
   });
 }
 

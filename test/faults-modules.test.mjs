@@ -1,4 +1,4 @@
-// Issue #6, broken modules mid-demo: while the demo's server and client run, loading a version
+// Faults, broken modules mid-demo: while the demo's server and client run, loading a version
 // with a syntax error, one that throws at the top level, and a file with nothing but types
 // leaves both processes running on the code they had, with their state intact.
 import { test } from 'node:test';

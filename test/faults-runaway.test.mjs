@@ -1,4 +1,4 @@
-// Issue #6, runaway code, against the real evaluator in a pseudo-terminal: Ctrl-C gives the
+// Faults, runaway code, against the real evaluator in a pseudo-terminal: Ctrl-C gives the
 // prompt back within a second whatever holds the evaluator thread, only the runaway pays,
 // and when a stop must cost more (code after an await, which no SIGINT reaches) the shell
 // says exactly what was lost.

@@ -15,6 +15,25 @@ const transform = (source) => transformInput(source, context);
 
 const v = (name) => `__eshell.v("${name}")`;
 
+const WAIT = '__eshell_wait__(';
+/** The code without the marks of the values the prompt waits for (tested on their own below). */
+function unmarked(code) {
+  let out = '';
+  const closers = [];
+  for (let i = 0; i < code.length; i++) {
+    if (code.startsWith(WAIT, i)) {
+      closers.push(true);
+      i += WAIT.length - 1;
+      continue;
+    }
+    const c = code[i];
+    if (c === '(') closers.push(false);
+    if (c === ')' && closers.pop()) continue;
+    out += c;
+  }
+  return out;
+}
+
 /** [name, input, expected code] */
 const forms = [
   // terminator
@@ -158,7 +177,7 @@ for (const [name, source, expected] of forms) {
   test(`transformInput: ${name}`, () => {
     const result = transform(source);
     assert.equal(result.kind, 'code', JSON.stringify(result));
-    assert.equal(result.code, expected);
+    assert.equal(unmarked(result.code), expected);
     assertParses(result);
   });
 }
@@ -167,14 +186,14 @@ for (const [name, source] of untouched) {
   test(`transformInput leaves alone: ${name}`, () => {
     const result = transform(source);
     assert.equal(result.kind, 'code', JSON.stringify(result));
-    assert.equal(result.code, source);
+    assert.equal(unmarked(result.code), source);
     assert.equal(result.usesAwait, false);
   });
 }
 
 test('transformInput: a lone object literal is an object, as in Node\'s REPL', () => {
-  assert.equal(transform('{ a: b(1) }').code, '({ a: b(1) })');
-  assert.equal(transform('{a:b(1)}').code, '({a:b(1)})');
+  assert.equal(unmarked(transform('{ a: b(1) }').code), '({ a: b(1) })');
+  assert.equal(unmarked(transform('{a:b(1)}').code), '({a:b(1)})');
   assert.equal(transform('{}').code, '({})');
   assert.equal(transform('{ let a = 1 }').code, '{ let a = 1 }');
 });
@@ -185,18 +204,40 @@ test('transformInput: empty inputs', () => {
   }
 });
 
-test('transformInput: usesAwait only for top-level await', () => {
+test('transformInput: a top-level await becomes a wait mark; usesAwait only where it cannot', () => {
   const uses = (source) => transform(source).usesAwait;
-  assert.equal(uses('await x'), true);
-  assert.equal(uses('X = await foo()'), true);
+  assert.equal(transform('await x').code, '__eshell_wait__(x)');
+  assert.equal(transform('X = await foo()').code, `__eshell.match(${v('X')}, (__eshell_wait__(__eshell_wait__(foo()))))`);
+  assert.equal(transform('if (c) { await x }').code, 'if (c) { __eshell_wait__(x) }');
+  assert.equal(uses('await x'), false);
   assert.equal(uses('for await (const x of y) {}'), true);
-  assert.equal(uses('if (c) { await x }'), true);
+  assert.equal(uses('await -x'), true);
   assert.equal(uses('async () => await x'), false);
   assert.equal(uses('async function f() { await 1 }'), false);
   assert.equal(uses('const o = { async m() { await 1 } }'), false);
   assert.equal(uses('class A { async m() { await 1 } }'), false);
   assert.equal(uses('x.await'), false);
   assert.equal(uses('"await"'), false);
+});
+
+test('transformInput: every call outside a function body is a value the prompt waits for', () => {
+  const code = (source) => transform(source).code;
+  const W = (x) => `__eshell_wait__(${x})`;
+  assert.equal(code('f(1)'), W('f(1)'));
+  assert.equal(code('a.b(c).d(e)'), W(`${W('a.b(c)')}.d(e)`));
+  assert.equal(code('[f(), g()]'), `[${W('f()')}, ${W('g()')}]`);
+  assert.equal(code('f(g(x))'), W(`f(${W('g(x)')})`));
+  assert.equal(code('A = f(), B = g()'), `(__eshell.match(${v('A')}, (${W('f()')})), __eshell.match(${v('B')}, (${W('g()')})))`);
+  assert.equal(code('new Foo(1).m()'), W('new Foo(1).m()'));
+  assert.equal(code('new Foo(1)'), 'new Foo(1)');
+  assert.equal(code('code_reload:start()'), W('__eshell.mod("code_reload").start()'));
+  assert.equal(code('x => f(x)'), 'x => f(x)');
+  assert.equal(code('function g() { return f() }'), 'function g() { return f() }');
+  assert.equal(code('class A { x = f(); m() { g() } }'), 'class A { x = f(); m() { g() } }');
+  assert.equal(code('if (f()) g()'), `if (${W('f()')}) ${W('g()')}`);
+  assert.equal(code('for (const x of xs) f(x)'), `for (const x of xs) ${W('f(x)')}`);
+  assert.equal(transform('f(1)').waits, true);
+  assert.equal(transform('x + 1').waits, false);
 });
 
 test('transformInput: freeModules lists known modules used as values, once each', () => {
@@ -262,6 +303,7 @@ test('transformInput: the generated code runs against an __eshell object', () =>
         },
         mod: (name) => ({ add: (a, b) => a + b, name: () => name }),
       },
+      __eshell_wait__: (value) => value,
     };
     const result = transform(source);
     assert.equal(result.kind, 'code');

@@ -199,14 +199,14 @@ describe('crash reports', () => {
       formatCrashReport('<0.40.0>', ['badmatch', 2], when),
       '=ERROR REPORT==== 25-Nov-2026::11:14:56.123000 ===\n' +
         'Error in process <0.40.0> with exit value:\n' +
-        "['badmatch', 2]\n",
+        "['badmatch', 2]\n\n",
     );
   });
 
   test('defaults to now', () => {
     const report = formatCrashReport('<0.1.0>', 'oops');
     assert.match(report, /^=ERROR REPORT==== \d{2}-[A-Z][a-z]{2}-\d{4}::\d{2}:\d{2}:\d{2}\.\d{6} ===\n/);
-    assert.ok(report.endsWith('Error in process <0.1.0> with exit value:\n\'oops\'\n'));
+    assert.ok(report.endsWith('Error in process <0.1.0> with exit value:\n\'oops\'\n\n'));
   });
 
   test('a JavaScript error shows Name: message and user frames', () => {
@@ -218,14 +218,44 @@ describe('crash reports', () => {
       '=ERROR REPORT==== 02-Jan-2026::03:04:05.006000 ===\n' +
         'Error in process <0.9.0> with exit value:\n' +
         'TypeError: x is not a function\n' +
-        '     at f (/p/m.ts:1:2)\n',
+        '     at f (/p/m.ts:1:2)\n\n',
     );
   });
 
   test('an ErlangException shows its reason, and its explanation when it has one', () => {
     const when = new Date(2026, 0, 2, 3, 4, 5, 6);
-    assert.ok(formatCrashReport('<0.9.0>', new ErlangException('error', ['badarith', 1]), when).endsWith("['badarith', 1]\n"));
+    assert.ok(formatCrashReport('<0.9.0>', new ErlangException('error', ['badarith', 1]), when).endsWith("['badarith', 1]\n\n"));
     const explained = formatCrashReport('<0.9.0>', new ErlangException('error', 'badarg', 'not a pid: 3'), when);
-    assert.ok(explained.endsWith("'badarg'\n     not a pid: 3\n"), explained);
+    assert.ok(explained.endsWith("'badarg'\n     not a pid: 3\n\n"), explained);
+  });
+
+  test('an error exit reason [reason, stack] prints as one term, then the explanation it was raised with', () => {
+    // erl 25: Error in process <0.83.0> with exit value:
+    //         {{bad_value,2},[{crashy,deeper,1,[{file,"crashy.erl"},{line,4}]},...]}
+    const when = new Date(2026, 0, 2, 3, 4, 5, 6);
+    const stack = [['crashy', 'deeper', 1, [['file', 'crashy.ts'], ['line', 8]]]];
+    const thrown = new ErlangException('error', 'badarg', 'not a pid: 3');
+    assert.ok(
+      formatCrashReport('<0.9.0>', ['badarg', stack], when, thrown).endsWith(
+        "Error in process <0.9.0> with exit value:\n['badarg', [['crashy', 'deeper', 1, [['file', 'crashy.ts'], ['line', 8]]]]]\n     not a pid: 3\n\n",
+      ),
+    );
+  });
+
+  test('an error exit reaching the shell: the reason, and the stack as Eshell lists it', () => {
+    // erl 25: ** exception exit: {bad_value,2}
+    //              in function  crashy:deeper/1 (crashy.erl, line 4)
+    //              in call from crashy:boom/1 (crashy.erl, line 3)
+    const stack = [
+      ['crashy', 'deeper', 1, [['file', 'crashy.ts'], ['line', 8]]],
+      ['crashy', 'boom', 1, [['file', 'crashy.ts'], ['line', 4]]],
+      ['shell', '-fun-', 0, [['file', 'shell:2'], ['line', 1]]],
+    ];
+    assert.equal(
+      formatException('exit', [['bad_value', 2], stack]),
+      "** exception exit: ['bad_value', 2]\n" +
+        '     in function  crashy:deeper/1 (crashy.ts, line 8)\n' +
+        '     in call from crashy:boom/1 (crashy.ts, line 4)',
+    );
   });
 });

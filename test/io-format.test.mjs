@@ -6,7 +6,7 @@ import { bundleForTest } from './helpers/bundle.mjs';
 
 const { io, formatToString, setOutputSink, ErlangException, Pid } = bundleForTest([
   'src/io/format.ts',
-  'src/io/output.ts',
+  'src/runtime/output.ts',
   'src/runtime/errors.ts',
   'src/runtime/pid.ts',
 ]);

@@ -5,9 +5,10 @@ import assert from 'node:assert/strict';
 import { stripVTControlCharacters } from 'node:util';
 import { bundleForTest } from './helpers/bundle.mjs';
 
-const { formatValue, formatTerm, quoteString, formatKey, Pid, Ref } = bundleForTest([
+const { formatValue, formatTerm, quoteString, formatKey, Pid, Ref, ErlangException } = bundleForTest([
   'src/io/print.ts',
   'src/runtime/pid.ts',
+  'src/runtime/errors.ts',
 ]);
 
 const p = (value, opts) => formatValue(value, opts);
@@ -336,4 +337,12 @@ test('helpers: quoteString and formatKey', () => {
   assert.equal(quoteString("a'b"), "'a\\'b'");
   assert.equal(formatKey('plain'), 'plain');
   assert.equal(formatKey('with space'), "'with space'");
+});
+
+describe('exceptions', () => {
+  test('an ErlangException prints as the expression that raises it, never a dump of its fields', () => {
+    assert.equal(p(new ErlangException('error', ['bad_value', 1])), "ErlangException('error', ['bad_value', 1])");
+    assert.equal(p(new ErlangException('error', 'badarg', 'not a pid: 3')), "ErlangException('error', 'badarg', 'not a pid: 3')");
+    assert.equal(p(['EXIT', new ErlangException('throw', 'x')]), "['EXIT', ErlangException('throw', 'x')]");
+  });
 });

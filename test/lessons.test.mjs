@@ -75,3 +75,26 @@ test('supervision: a crash takes the linked partner down; the trapping superviso
   assert.match(stdout, /7> false/);
   assert.match(stdout, /8> true/);
 });
+
+test('kitchen: a fridge process behind store/take client calls, bound at the prompt; important() first', () => {
+  // erl 25 with kitchen.erl (Learn You Some Erlang's kitchen and multiproc):
+  //   2> X = kitchen:store(F, water).            ok
+  //   3> {ok, W} = kitchen:take(F, water).       {ok,water}
+  //   4> kitchen:take(F, juice).                 not_found
+  //   6> kitchen:important().                    [high,high,low,low]
+  const { status, stdout } = runPiped(
+    [
+      "F = kitchen:start(['baking_soda']).",
+      "X = kitchen:store(F, 'water').",
+      "['ok', W] = kitchen:take(F, 'water').",
+      "kitchen:take(F, 'juice').",
+      "self() ! [15, 'high'], self() ! [7, 'low'], self() ! [1, 'low'], self() ! [17, 'high'].",
+      'kitchen:important().',
+      '[X, W].',
+      "F ! 'terminate', timer.sleep(20), is_process_alive(F).",
+    ].join('\n') + '\n',
+  );
+  assert.equal(status, 0);
+  assert.match(stdout, /2> 'ok'\n3> \['ok', 'water'\]\n4> 'not_found'\n/);
+  assert.match(stdout, /6> \['high', 'high', 'low', 'low'\]\n7> \['ok', 'water'\]\n8> false\n/);
+});

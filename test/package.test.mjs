@@ -8,6 +8,7 @@ import { mkdtempSync, mkdirSync, copyFileSync, symlinkSync, readdirSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './helpers/pty.mjs';
+import { shellEnv } from './helpers/env.mjs';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
@@ -39,7 +40,7 @@ test('the packed tarball holds what the binary needs, and runs from outside the 
     cwd: project,
     input: 'c(code_reload).\nc(ping_pong).\nping_pong:start(1).\ntimer.sleep(50).\n',
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', ESHELL_TS_HISTORY: '/dev/null' },
+    env: shellEnv({ NO_COLOR: '1', ESHELL_TS_HISTORY: '/dev/null' }, { home: project }),
     timeout: 20000,
   });
   assert.equal(run.status, 0, run.stderr);

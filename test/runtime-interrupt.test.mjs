@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { startSigintAnchor } from '../dist/internal.js';
+import { until } from './helpers/env.mjs';
 
 const bundle = fileURLToPath(new URL('../dist/internal.js', import.meta.url));
 const anchorEntry = fileURLToPath(new URL('../dist/sigint-anchor.js', import.meta.url));
@@ -49,13 +50,6 @@ function nextMessage(worker, type) {
   });
 }
 
-async function until(condition, what, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
 
 test('SIGINT kills only the runaway process; the others keep their state', { timeout: 60_000 }, async () => {
   const anchor = startSigintAnchor(anchorEntry);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import {
   spawn, spawn_link, spawn_monitor, self, send, exit, link, unlink, monitor, demonitor, process_flag,
   receive, after, _, register, unregister, whereis, registered, is_process_alive, process_info,
-  ErlangException, exitProcess, lookupProcess,
+  ErlangException, exitProcess, lookupProcess, isPid, Ref,
 } from '../dist/internal.js';
 import { output, inProcess, sleep } from './helpers/runtime.mjs';
 
@@ -34,7 +34,7 @@ test('an abnormal exit kills linked processes; a normal exit does not', async ()
     await down(refC);
     return [bReason, is_process_alive(d)];
   });
-  assert.deepEqual(got, ['boom', true]);
+  assert.deepEqual(got, [[['nocatch', 'boom'], []], true]);
 });
 
 test('trap_exit turns exit signals into EXIT messages and returns the previous value', async () => {
@@ -184,15 +184,22 @@ test('spawn_monitor returns [pid, ref]; spawn_link links before the child runs',
   const got = await inProcess(async () => {
     process_flag('trap_exit', true);
     const [p, ref] = spawn_monitor(() => exit('from child'));
-    const reason = await down(ref);
+    // the DOWN names the monitor's ref and the spawned pid
+    const downFor = await receive([['DOWN', ref, 'process', _, _], ([, , , who, why]) => [who, why]], after(500, () => ['none', 'no DOWN']));
     const child = spawn_link(() => exit('instant'));
     const linked = await exitMessage(child);
-    return [p.equals(ref) === false, reason, linked];
+    return [isPid(p), ref instanceof Ref, downFor[0] === p || p.equals(downFor[0]), downFor[1], linked];
   });
-  assert.deepEqual(got, [true, 'from child', 'instant']);
+  assert.deepEqual(got, [true, true, true, 'from child', 'instant']);
 });
 
-test('crash reports: none for processes with links or killed by a link', async () => {
+test('crash reports as Erlang prints them: for every crash, linked or not; none for exit/1 or a process killed by a link', async () => {
+  // erl 25:
+  //   1> process_flag(trap_exit, true), spawn_link(fun() -> throw(linked_crash) end).
+  //   =ERROR REPORT==== ... Error in process <0.84.0> with exit value:
+  //   {{nocatch,linked_crash},[{shell,apply_fun,3,[{file,"shell.erl"},{line,912}]}]}
+  //   2> spawn_link(fun() -> exit(r) end).      % no report
+  //   (a process killed by its linked partner's crash: no report for it)
   output.length = 0;
   await inProcess(async () => {
     process_flag('trap_exit', true);
@@ -204,9 +211,15 @@ test('crash reports: none for processes with links or killed by a link', async (
       throw 'crash with a link';
     });
     await down(ref);
+    const leaver = spawn_link(() => exit('leaving'));
+    await exitMessage(leaver);
   });
   await sleep(5);
-  assert.equal(output.join(''), '');
+  const text = output.join('');
+  assert.equal(text.match(/ERROR REPORT/g)?.length, 2, text);
+  assert.match(text, /with exit value:\n\[\['nocatch', 'linked crash'\], \[\]\]\n\n/);
+  assert.match(text, /with exit value:\n\[\['nocatch', 'crash with a link'\], \[\]\]\n\n/);
+  assert.doesNotMatch(text, /leaving/);
 });
 
 test('a long chain of linked processes dies without overflowing the stack', { timeout: 30_000 }, async () => {

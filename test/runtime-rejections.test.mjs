@@ -27,7 +27,7 @@ rt.spawn(async () => {
   console.log(JSON.stringify({ reason, output: output.join('') }));
 });
 `);
-  assert.equal(result.reason, 'forgotten rejection');
+  assert.deepEqual(result.reason, [['nocatch', 'forgotten rejection'], []]);
   assert.match(result.output, /Error in process <0\.\d+\.0> with exit value:\n.*forgotten rejection/);
 });
 

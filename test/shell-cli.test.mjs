@@ -7,6 +7,7 @@ import path from 'node:path';
 import { BIN, startShell } from './helpers/pty.mjs';
 import { runPiped } from './helpers/piped.mjs';
 import { tempDir } from './helpers/tempDir.mjs';
+import { shellEnv } from './helpers/env.mjs';
 
 function workDir(t) {
   const dir = tempDir(t, 'eshell-shell-cli-', {
@@ -16,12 +17,8 @@ function workDir(t) {
   return { dir, first: path.join(dir, 'first'), second: path.join(dir, 'second') };
 }
 
-const run = (args, { cwd, input = '', env = {} } = {}) => {
-  const fullEnv = { ...process.env, ...env };
-  delete fullEnv.ESHELL_TS_EVALUATOR;
-  if (env.ESHELL_TS_PATH === undefined) delete fullEnv.ESHELL_TS_PATH;
-  return spawnSync(process.execPath, [BIN, ...args], { cwd, input, encoding: 'utf8', timeout: 15000, env: fullEnv });
-};
+const run = (args, { cwd, input = '', env = {} } = {}) =>
+  spawnSync(process.execPath, [BIN, ...args], { cwd, input, encoding: 'utf8', timeout: 15000, env: shellEnv(env, { home: cwd }) });
 
 test('-e evaluates with the real evaluator: forms, modules from -pa and ESHELL_TS_PATH, status 1 on an exception', (t) => {
   const { dir, first, second } = workDir(t);

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { openShell as shell, enter } from './helpers/prompt.mjs';
 import { tempDir } from './helpers/tempDir.mjs';
+import { lastLine } from './helpers/env.mjs';
 
-const lastLine = (lines) => lines[lines.length - 1];
 
 /** Types `text`, presses Tab and waits until the input line reads `expected`. */
 async function complete(sh, text, expected) {
@@ -78,7 +78,7 @@ test('console.log and a crash report while a person types land above the prompt,
   const at = lines.indexOf('logged 1');
   assert.ok(at > 0, lines.join('\n'));
   assert.match(lines[at + 1], /^=ERROR REPORT==== /);
-  assert.deepEqual(lines.slice(at + 2, at + 4), [`Error in process ${lines[at - 1]} with exit value:`, "'boom'"]);
+  assert.deepEqual(lines.slice(at + 2, at + 4), [`Error in process ${lines[at - 1]} with exit value:`, "[['nocatch', 'boom'], []]"]);
   assert.equal(lines.filter((line) => line.includes('Typed')).length, 1);
 });
 

@@ -1,11 +1,17 @@
 // eshell-ts as a command: options, piped stdin, -e, leaving cleanly on Ctrl-D and on signals,
 // and a smoke test against the real evaluator thread.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
+import os from 'node:os';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BIN, FAKE_EVALUATOR, ROOT, startShell } from './helpers/pty.mjs';
+import { shellEnv } from './helpers/env.mjs';
+
+// One home for every launch in this file: history and cookies never touch the maintainer's.
+const HOME = fs.mkdtempSync(path.join(os.tmpdir(), 'eshell-ts-cli-home-'));
+after(() => fs.rmSync(HOME, { recursive: true, force: true }));
 
 const run = (args, { input = '', fake = true, env = {} } = {}) =>
   spawnSync(process.execPath, [BIN, ...args], {
@@ -13,7 +19,7 @@ const run = (args, { input = '', fake = true, env = {} } = {}) =>
     encoding: 'utf8',
     cwd: ROOT,
     timeout: 15000,
-    env: { ...process.env, ...(fake ? { ESHELL_TS_EVALUATOR: FAKE_EVALUATOR } : {}), ...env },
+    env: shellEnv({ ...(fake ? { ESHELL_TS_EVALUATOR: FAKE_EVALUATOR } : {}), ...env }, { home: HOME }),
   });
 
 test('--version, --help and an unknown option', () => {

@@ -3,12 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openShell } from './helpers/prompt.mjs';
+import { lastLine, sleep } from './helpers/env.mjs';
 
 /** These tests drive the terminal thread alone, against the protocol-speaking fake evaluator. */
 const shell = (t, options = {}) => openShell(t, { fake: true, ...options });
 
-const lastLine = (lines) => lines[lines.length - 1];
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 test('output printed while a person types lands above the prompt, whole and in order', async (t) => {
   const sh = await shell(t);

@@ -48,6 +48,25 @@ test('every shipped module type-checks cleanly with strict: true', async () => {
   assert.equal(typeCheckerStarted(), true);
 });
 
+test('a receive used as a statement (neither returned nor awaited) is reported where it is', async () => {
+  const file = moduleFile('forgetful', [
+    "import { receive, after, _ } from 'eshell-ts';",
+    'export function loop(n: number) {',
+    '  receive([_, () => loop(n + 1)]);',
+    '}',
+    'export function fine(n: number) {',
+    "  return receive([_, () => fine(n + 1)], after(10, () => 'done'));",
+    '}',
+    'export async function awaited() {',
+    '  await receive([_, () => 1]);',
+    '}',
+    '',
+  ].join('\n'));
+  assert.deepEqual(await errorsOf(file), [
+    '3:3 TS0 this receive is neither returned nor awaited: the process never waits in it (return it, or await it)',
+  ]);
+});
+
 test('a type error is reported with position, message and code; an unused import is no noise', async () => {
   const file = moduleFile('typo_mod', [
     "import { spawn, receive, _ } from 'eshell-ts';",
@@ -172,3 +191,4 @@ test('a checker that cannot start leaves c/1 silent and makes strict refuse', as
     typeCheck.useTypeCheckWorker(path.join(root, 'dist', 'typecheck.js'));
   }
 });
+

@@ -8,6 +8,7 @@ import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
+import { shellEnv } from './helpers/env.mjs';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'eshell-ts');
 const dirs = [];
@@ -17,7 +18,7 @@ after(() => { for (const dir of dirs) rmSync(dir, { recursive: true, force: true
 function startShell(t) {
   const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'eshell-types-shell-')));
   dirs.push(dir);
-  const child = spawn(process.execPath, [BIN], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [BIN], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'], env: shellEnv({ NO_COLOR: '1' }, { home: dir }) });
   t.after(() => child.kill());
   let output = '';
   let waiter;

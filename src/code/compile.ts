@@ -2,7 +2,8 @@
 // trying things, and esbuild keeps `c(m)` in the milliseconds). `compile` uses esbuild's
 // long-lived service and is what c/1 awaits; `compileSync` serves loads that happen inside a
 // call, like a handle call to a module not loaded yet or a module `require`-ing another.
-import { transform, transformSync, type Loader, type Message, type TransformOptions, type TransformResult } from 'esbuild';
+import type * as Esbuild from 'esbuild';
+import type { Loader, Message, TransformOptions, TransformResult } from 'esbuild';
 import path from 'node:path';
 import { displayName } from './codePath';
 import { formatMessages } from './diagnostics';
@@ -21,12 +22,22 @@ export interface Compiled {
   compiledAt: Date;
 }
 
+let esbuild: typeof Esbuild | undefined;
+
+/**
+ * esbuild's API, loaded on first use: its JavaScript costs milliseconds to load, and nothing
+ * on the way to the first prompt and the first answer compiles anything.
+ */
+export function esbuildApi(): typeof Esbuild {
+  return (esbuild ??= require('esbuild') as typeof Esbuild);
+}
+
 const LOADERS: Record<string, Loader> = { '.ts': 'ts', '.tsx': 'tsx', '.js': 'js', '.mjs': 'js' };
 
 /** esbuild's asynchronous transform, or a stand-in that runs it elsewhere (see setTransformer). */
 export type Transformer = (source: string, options: TransformOptions) => Promise<TransformResult>;
 
-let transformer: Transformer = (source, options) => transform(source, options);
+let transformer: Transformer = (source, options) => esbuildApi().transform(source, options);
 
 /**
  * The shell runs esbuild's long-lived service in its terminal thread and installs a
@@ -52,7 +63,7 @@ export async function compile(file: string, source: string, options: CompileOpti
 
 export function compileSync(file: string, source: string, options: CompileOptions = {}): Compiled | Failure {
   try {
-    return checked(transformSync(source, transformOptions(file)), file, options);
+    return checked(esbuildApi().transformSync(source, transformOptions(file)), file, options);
   } catch (e) {
     return failed(e, file);
   }

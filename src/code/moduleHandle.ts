@@ -49,6 +49,7 @@ function createHandle(name: string): object {
   });
   const handle = Object.create(functionsOnDemand);
   Object.defineProperty(handle, MODULE_NAME_KEY, { value: name });
+  Object.defineProperty(handle, INSPECT, { value: () => `#Module<${name}>` });
   return handle;
 }
 
@@ -65,7 +66,7 @@ function createHandle(name: string): object {
  */
 function remoteFunction(module: string, fn: string): (...args: unknown[]) => unknown {
   const labels: string[] = [];
-  return function remoteCall(): unknown {
+  const remote = function remoteCall(): unknown {
     const version = codeServer.current(module) ?? codeServer.ensureLoaded(module);
     const target = version?.exports[fn];
     const arity = arguments.length;
@@ -89,7 +90,12 @@ function remoteFunction(module: string, fn: string): (...args: unknown[]) => unk
     if (!isThenable(result)) process.enterCode(module, previousVersion, previousFunction);
     return result;
   };
+  // Printed as Erlang prints a fun: `#Fun<kitchen.take>`.
+  Object.defineProperty(remote, INSPECT, { value: () => `#Fun<${module}.${fn}>` });
+  return remote;
 }
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /** Versions count from 1: a process marked with 0 runs no version of the module. */
 const NOT_IN_MODULE = 0;

@@ -6,7 +6,9 @@ export { exitProcess } from '../runtime/exits';
 export { MODULE_NAME_KEY } from '../runtime/process';
 export { wrapTimers } from '../runtime/timers';
 export { ErlangException } from '../runtime/errors';
-export { writeOutput } from '../io/output';
+export { setFunctionLocator } from '../runtime/receive';
+export { CALL_SITES, type CallSiteSummary } from '../runtime/stackFrames';
+export { writeOutput } from '../runtime/output';
 export { formatThrown } from '../io/exception';
 
 /**

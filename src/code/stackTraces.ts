@@ -4,6 +4,8 @@
 // own name (`/dir/m.ts?v=3`) because old and current code of one file have different maps; a
 // mapped frame shows the plain file name again: `at server_loop (/dir/m.ts:25:13)`.
 import { SourceMap } from 'node:module';
+import path from 'node:path';
+import { setFunctionLocator, CALL_SITES, type CallSiteSummary } from './runtimeLinks';
 
 interface LoadedCode {
   file: string;
@@ -32,11 +34,65 @@ export function unregisterCode(compiledName: string): void {
 
 function installStackMapper(): void {
   installed = true;
+  setFunctionLocator(locateFunction);
   const previous = Error.prepareStackTrace;
   Error.prepareStackTrace = (error, frames) => {
+    keepCallSites(error, frames);
     if (previous && !frames.some((f) => loaded.has(f.getFileName() ?? ''))) return previous(error, frames);
     return errorHeader(error) + frames.map((frame) => `\n    at ${mappedFrame(frame)}`).join('');
   };
+}
+
+/** Leaves the frames on the error for the runtime's Erlang-style stacks (exit reasons). */
+function keepCallSites(error: Error, frames: NodeJS.CallSite[]): void {
+  try {
+    const sites: CallSiteSummary[] = frames.map((frame) => {
+      const compiledName = frame.getFileName() ?? undefined;
+      const code = compiledName === undefined ? undefined : loaded.get(compiledName);
+      const line = frame.getLineNumber() ?? undefined;
+      const column = frame.getColumnNumber() ?? undefined;
+      let file = compiledName;
+      let sourceLine = line;
+      if (code && line !== undefined && column !== undefined) {
+        file = code.file;
+        const entry = sourceMapOf(code)?.findEntry(line - 1, column - 1);
+        if (entry && 'originalLine' in entry) sourceLine = entry.originalLine + 1;
+      }
+      const fn = frame.getFunctionName() ?? undefined;
+      let arity: number | undefined;
+      try {
+        arity = frame.getFunction()?.length; // undefined in strict code, as modules are
+      } catch {
+        arity = undefined;
+      }
+      if (arity === undefined && code && fn) arity = declaredArity(code.code, fn);
+      return { fn, file, line: sourceLine, arity, text: mappedFrame(frame) };
+    });
+    Object.defineProperty(error, CALL_SITES, { value: sites, configurable: true });
+  } catch {
+    // a frozen error, or a frame that cannot be read: the stack text is still there
+  }
+}
+
+/** The parameter count of `function name(…)` in compiled code: a comma count at depth 0. */
+function declaredArity(code: string, name: string): number | undefined {
+  const head = `function ${name.slice(name.lastIndexOf('.') + 1)}(`;
+  const at = code.indexOf(head);
+  if (at < 0) return undefined;
+  let depth = 0;
+  let commas = 0;
+  let empty = true;
+  for (let i = at + head.length; i < code.length; i++) {
+    const c = code[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ']' || c === '}') depth--;
+    else if (c === ')') {
+      if (depth === 0) return empty ? 0 : commas + 1;
+      depth--;
+    } else if (c === ',' && depth === 0) commas++;
+    if (!/\s/.test(c)) empty = false;
+  }
+  return undefined;
 }
 
 function mappedFrame(frame: NodeJS.CallSite): string {
@@ -52,6 +108,31 @@ function mappedFrame(frame: NodeJS.CallSite): string {
     `${compiledName}:${line}:${column}`,
     `${code.file}:${entry.originalLine + 1}:${entry.originalColumn + 1}`,
   );
+}
+
+/**
+ * Where a function of a loaded module was written, as `kitchen.ts:48`: its text is looked up
+ * in the compiled code of each loaded version and mapped back to the source. Slow, and meant
+ * for error messages only.
+ */
+export function locateFunction(fn: Function): string | undefined {
+  let text: string;
+  try {
+    text = Function.prototype.toString.call(fn);
+  } catch {
+    return undefined;
+  }
+  for (const code of loaded.values()) {
+    const at = code.code.indexOf(text);
+    if (at < 0) continue;
+    const before = code.code.slice(0, at);
+    const line = before.split('\n').length - 1;
+    const column = at - (before.lastIndexOf('\n') + 1);
+    const entry = sourceMapOf(code)?.findEntry(line, column);
+    const sourceLine = entry && 'originalLine' in entry ? entry.originalLine + 1 : line + 1;
+    return `${path.basename(code.file)}:${sourceLine}`;
+  }
+  return undefined;
 }
 
 function sourceMapOf(code: LoadedCode): SourceMap | null {

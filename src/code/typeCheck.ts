@@ -12,7 +12,7 @@ import type { Message } from 'esbuild';
 import { displayName } from './codePath';
 import { formatMessages, type Severity } from './diagnostics';
 import type { Failure } from './failure';
-import { writeOutput } from '../io/output';
+import { writeOutput } from '../runtime/output';
 import type { CheckerReply, CheckerRequest, FunctionDoc, TypeDiagnostic } from './typeCheckThread';
 
 export type { FunctionDoc, SignatureDoc, ParameterDoc, TypeDiagnostic } from './typeCheckThread';
@@ -149,7 +149,8 @@ export function formatTypeDiagnostics(diagnostics: readonly TypeDiagnostic[], se
 
 function headline(d: TypeDiagnostic): string {
   const [first, ...explanation] = d.message.split('\n');
-  return [`${first} (TS${d.code})`, ...explanation].join('\n');
+  // Code 0: eshell-ts's own rule (a discarded receive), not one of TypeScript's errors.
+  return [d.code === 0 ? first : `${first} (TS${d.code})`, ...explanation].join('\n');
 }
 
 /** esbuild's message shape, which counts columns and lengths in UTF-8 bytes. */

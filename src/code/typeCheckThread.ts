@@ -149,7 +149,38 @@ function track(file: string, text: string | undefined): void {
 function check(file: string, text: string | undefined): TypeDiagnostic[] {
   track(file, text);
   const found = [...service.getSyntacticDiagnostics(file), ...service.getSemanticDiagnostics(file)];
-  return found.filter((d) => d.category === ts.DiagnosticCategory.Error).map(plainDiagnostic);
+  const errors = found.filter((d) => d.category === ts.DiagnosticCategory.Error).map(plainDiagnostic);
+  return [...errors, ...discardedReceives(file)];
+}
+
+/**
+ * `receive(...)` (or a call returning a Receive) as a statement of its own: its result is
+ * neither returned nor awaited, so the process never waits in it — a forgotten `return`.
+ */
+function discardedReceives(file: string): TypeDiagnostic[] {
+  const program = service.getProgram();
+  const source = program?.getSourceFile(file);
+  if (!program || !source) return [];
+  const checker = program.getTypeChecker();
+  const found: TypeDiagnostic[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isExpressionStatement(node) && ts.isCallExpression(node.expression)) {
+      const type = checker.getTypeAtLocation(node.expression);
+      if (type.getSymbol()?.getName() === 'Receive') {
+        found.push(plainDiagnostic({
+          file: source,
+          start: node.expression.getStart(source),
+          length: node.expression.getWidth(source),
+          messageText: 'this receive is neither returned nor awaited: the process never waits in it (return it, or await it)',
+          category: ts.DiagnosticCategory.Error,
+          code: 0,
+        }));
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
 }
 
 function plainDiagnostic(diagnostic: ts.Diagnostic): TypeDiagnostic {

@@ -5,11 +5,11 @@
 // else is printed as a value in TypeScript notation, and a JavaScript Error shows its
 // `Name: message` plus the first stack frames that belong to the user's code.
 
-import path from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
 import { Chalk } from 'chalk';
 import { ErlangException, classify, defaultMessage, type ExceptionClass } from '../runtime/errors';
 import { errorHeadline, formatValue } from './print';
+import { erlangStack, isErlangStack, isInternalFrame, type ErlangFrame } from '../runtime/stackFrames';
+import { setErrorReportFormat } from '../runtime/crashReport';
 
 export interface ExceptionOptions {
   color?: boolean;
@@ -29,8 +29,28 @@ export function atomText(value: unknown): value is string {
   return typeof value === 'string' && /^[a-z][A-Za-z0-9_@]*$/.test(value);
 }
 
+/** An error's or a throw's exit reason: `[reason, stack]`, the stack in Erlang's frames. */
+export function isErrorExit(reason: unknown): reason is [unknown, ErlangFrame[]] {
+  return Array.isArray(reason) && reason.length === 2 && isErlangStack(reason[1]);
+}
+
+/** `     in function  kitchen:take/2 (kitchen.ts, line 48)`, as Eshell lists a stack. */
+function stackLines(stack: ErlangFrame[]): string[] {
+  // The shell's own frames are left out, as Eshell leaves out shell and erl_eval.
+  return stack.filter(([module]) => module !== 'shell').slice(0, MAX_USER_FRAMES).map(([module, fn, arity, [[, file], [, line]]], index) =>
+    `${DETAIL_INDENT}${index === 0 ? 'in function ' : 'in call from'} ${module}:${fn}/${arity} (${file}, line ${line})`);
+}
+
 /** The lines Eshell prints for an exception of `kind` with `reason` (no trailing newline). */
 export function formatException(kind: ExceptionClass, reason: unknown, opts: ExceptionOptions = {}): string {
+  if (kind === 'exit' && isErrorExit(reason)) {
+    // An error that killed a linked process arrives as exit `[reason, stack]`; Eshell shows
+    // the reason and the stack as function lines.
+    const paint = new Chalk({ level: opts.color ? 1 : 0 });
+    const [inner, stack] = reason;
+    const head = formatException('exit', inner, opts);
+    return [head, ...stackLines(stack).map((line) => paint.gray(line))].join('\n');
+  }
   let message = opts.message;
   if (reason instanceof ErlangException) {
     // An exit signal or crash can carry the exception object itself; its reason is the term.
@@ -51,18 +71,23 @@ export function formatException(kind: ExceptionClass, reason: unknown, opts: Exc
 export function formatThrown(thrown: unknown, opts: Omit<ExceptionOptions, 'message'> = {}): string {
   const { kind, reason } = classify(thrown);
   const message = thrown instanceof ErlangException ? explicitMessage(thrown) : undefined;
-  return formatException(kind, reason, { ...opts, message });
+  const text = formatException(kind, reason, { ...opts, message });
+  if (!(thrown instanceof ErlangException) || kind === 'exit') return text;
+  // error() and throw from module code: where it happened in the modules, as Eshell lists it.
+  const paint = new Chalk({ level: opts.color ? 1 : 0 });
+  const moduleFrames = erlangStack(thrown).filter(([, , , [[, file]]]) => /\.tsx?$/.test(file));
+  return [text, ...stackLines(moduleFrames).map((line) => paint.gray(line))].join('\n');
 }
 
 /**
  * The report Erlang's logger prints when a process dies of an abnormal reason, ending with a
  * newline. `when` defaults to now, with microseconds as Erlang shows them.
  */
-export function formatCrashReport(pidText: string, reason: unknown, when?: Date): string {
+export function formatCrashReport(pidText: string, reason: unknown, when?: Date, thrown?: unknown): string {
   return (
     errorReportHeader(when) +
     `Error in process ${pidText} with exit value:\n` +
-    `${describeExitValue(reason)}\n`
+    `${describeExitValue(reason, thrown)}\n\n`
   );
 }
 
@@ -90,7 +115,13 @@ function reportTimestampNow(): string {
   return reportTimestamp(when, (nowMs % 1000) * 1000);
 }
 
-function describeExitValue(reason: unknown): string {
+function describeExitValue(reason: unknown, thrown?: unknown): string {
+  if (thrown instanceof ErlangException && isErrorExit(reason)) {
+    // The term as Erlang prints it, then what the raiser said about it.
+    const message = explicitMessage(thrown);
+    const term = formatValue(reason);
+    return message ? `${term}\n${DETAIL_INDENT}${message}` : term;
+  }
   if (reason instanceof ErlangException) {
     const message = explicitMessage(reason);
     const term = formatValue(reason.reason);
@@ -224,43 +255,13 @@ export function userFrames(error: Error, limit = MAX_USER_FRAMES): string[] {
   return frames;
 }
 
-/** A frame inside Node itself or inside eshell-ts's runtime (this bundle, or its dist/). */
-export function isInternalFrame(frame: string): boolean {
-  if (/\(node:|^at node:|\(internal\/|^at internal\//.test(frame)) return true;
-  // Scripts the runtime compiles for itself are named `eshell-ts:…` (the interrupt guard).
-  if (/\(eshell-ts:|^at eshell-ts:/.test(frame)) return true;
-  const file = frameFile(frame);
-  if (!file) return false;
-  return file === thisBundle() || isPackageDist(path.dirname(file));
-}
+export { isInternalFrame };
 
-function frameFile(frame: string): string | undefined {
-  const located = /\(([^()]+?):\d+:\d+\)$/.exec(frame) ?? /^at ([^()]+?):\d+:\d+$/.exec(frame);
-  if (!located) return undefined;
-  const file = located[1];
-  return file.startsWith('file://') ? decodeURIComponent(file.slice('file://'.length)) : file;
-}
-
-function thisBundle(): string | undefined {
-  return typeof __filename === 'string' ? __filename : undefined;
-}
-
-const distVerdicts = new Map<string, boolean>();
-
-/** The dist/ directory of the eshell-ts package: all the runtime, scheduler and shell bundles. */
-function isPackageDist(dir: string): boolean {
-  let verdict = distVerdicts.get(dir);
-  if (verdict === undefined) {
-    verdict = false;
-    if (path.basename(dir) === 'dist') {
-      try {
-        const manifest = path.join(dir, '..', 'package.json');
-        verdict = existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'eshell-ts';
-      } catch {
-        verdict = false;
-      }
-    }
-    distVerdicts.set(dir, verdict);
-  }
-  return verdict;
-}
+// The runtime decides when a process's end is reported; the reports read as the shell prints.
+setErrorReportFormat({
+  processCrash: (pidText, reason, thrown) => formatCrashReport(pidText, reason, undefined, thrown),
+  error: (headline, value) => {
+    const shown = value instanceof Error ? (value.stack ?? `${value.name}: ${value.message}`) : formatValue(value);
+    return `${errorReportHeader()}${headline}\n${shown}\n`;
+  },
+});

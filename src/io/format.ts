@@ -10,7 +10,7 @@
 
 import { ErlangException } from '../runtime/errors';
 import { formatTerm, formatValue } from './print';
-import { writeOutput } from './output';
+import { writeOutput } from '../runtime/output';
 import { plural } from './plural';
 
 /** Erlang's io_lib:format/2: the formatted text as a string. */

@@ -12,6 +12,7 @@
 import util from 'node:util';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { plural } from './plural';
+import { ErlangException, defaultMessage } from '../runtime/errors';
 
 export interface PrintOptions {
   /** Colour like Node's REPL (ANSI, 16 colours). Default false. */
@@ -306,12 +307,23 @@ class Describer {
 
   /** `[TypeError: msg]` — no stack: values are data here, exception.ts prints stacks. */
   private describeError(error: Error, depth: number): Doc {
+    if (error instanceof ErlangException) {
+      // As the expression that raises it: ErlangException('error', ['bad', 1]).
+      const args = [this.describe(error.kind, depth), this.describe(error.reason, depth)];
+      const explained = error.message !== defaultMessage(error.kind, error.reason);
+      if (explained) args.push(this.describe(error.message, depth));
+      return group('ErlangException(', args, ')', false);
+    }
     const head = text(`[${errorHeadline(error)}]`);
     const extra = this.ownProperties(error, depth);
     return extra.length === 0 ? head : concat(head, text(' '), group('{', extra, '}', true));
   }
 
   private describeFunction(fn: Function, depth: number): Doc {
+    if (Object.prototype.hasOwnProperty.call(fn, INSPECT_CUSTOM)) {
+      const custom = this.describeCustom(fn, depth);
+      if (custom) return custom;
+    }
     const head = text(functionHeadline(fn), 'special');
     if (depth > this.maxDepth || this.ancestors.has(fn)) return head;
     this.ancestors.add(fn);

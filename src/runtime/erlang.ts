@@ -2,6 +2,7 @@
 import { error } from './errors';
 import { Ref } from './pid';
 import { after, receive, type Receive } from './receive';
+import { currentProcess, markFreshRef } from './scheduler';
 
 export type TimeUnit = 'second' | 'millisecond' | 'microsecond' | 'nanosecond' | 'native';
 
@@ -24,7 +25,10 @@ export const erlang = {
     return [Math.floor(micros / 1e12), Math.floor(micros / 1e6) % 1e6, micros % 1e6];
   },
   make_ref(): Ref {
-    return new Ref();
+    const ref = new Ref();
+    const proc = currentProcess();
+    if (proc !== undefined) markFreshRef(proc, ref);
+    return ref;
   },
   error(reason: unknown): never {
     return error(reason);

@@ -1,3 +1,5 @@
+import { erlangStack } from './stackFrames';
+
 // Erlang's three classes of exception, carried by one JavaScript error type so that the
 // shell and crash reports can print them as Eshell does (`** exception error: ...`).
 // A plain `throw value` of a non-Error in user code is Erlang's `throw` class; a JavaScript
@@ -51,11 +53,15 @@ function describeReason(reason: unknown): string {
 }
 
 /**
- * The exit reason of a process that let `thrown` escape: the reason of an `exit` exception
- * (exit(reason) raises one), the thrown value itself otherwise.
+ * The exit reason of a process that let `thrown` escape, as Erlang builds it: the reason of an
+ * `exit` exception (exit(reason) raises one); `[reason, stack]` for an error (a JavaScript
+ * Error is its own reason); `[['nocatch', value], stack]` for a throw. The stack is Erlang's
+ * list of `[module, function, arity, [['file', f], ['line', n]]]` frames.
  */
 export function exitReasonOf(thrown: unknown): unknown {
-  return thrown instanceof ErlangException && thrown.kind === 'exit' ? thrown.reason : thrown;
+  const { kind, reason } = classify(thrown);
+  if (kind === 'exit') return reason;
+  return [kind === 'throw' ? ['nocatch', reason] : reason, erlangStack(thrown)];
 }
 
 /** Reasons that end a process quietly: normal, shutdown and ['shutdown', _]. */

@@ -1,7 +1,7 @@
 // How processes end and how their end travels: exit signals along links, DOWN messages to
 // monitors, names freed, crash reports. Deaths caused by other deaths are handled from a work
 // list rather than by recursion, so a long chain of linked processes cannot overflow the stack.
-import { exitReasonOf, isNormalExit } from './errors';
+import { classify, exitReasonOf } from './errors';
 import type { Pid } from './pid';
 import { type Process, EMPTY_MAILBOX, EXITED, EXITING } from './process';
 import { reportProcessCrash, reportError } from './crashReport';
@@ -10,13 +10,16 @@ import { forgetName } from './registry';
 import { deliver, runningProcess } from './scheduler';
 import { removeProcess } from './table';
 
-/** `own`: the process's code ended (returned, threw, called exit/1); `signal`: it was killed. */
-export type ExitCause = 'own' | 'signal';
+/**
+ * `own`: the process's code ended (returned, called exit/1); `crash`: its code let an error or
+ * a throw escape (Erlang then prints an error report, linked or not); `signal`: it was killed.
+ */
+export type ExitCause = 'own' | 'crash' | 'signal';
 
 type ExitListener = (proc: Process, reason: unknown) => void;
 const exitListeners = new Set<ExitListener>();
 
-const dying: { proc: Process; reason: unknown; cause: ExitCause }[] = [];
+const dying: { proc: Process; reason: unknown; cause: ExitCause; thrown: unknown }[] = [];
 let draining = false;
 
 /** Calls `listener` after every process exit; returns the function that stops it. */
@@ -26,15 +29,15 @@ export function onProcessExit(listener: ExitListener): () => void {
 }
 
 /** Ends `proc` now with `reason`. */
-export function terminate(proc: Process, reason: unknown, cause: ExitCause): void {
+export function terminate(proc: Process, reason: unknown, cause: ExitCause, thrown?: unknown): void {
   if (proc.state === EXITED) return;
   proc.state = EXITED;
-  dying.push({ proc, reason, cause });
+  dying.push({ proc, reason, cause, thrown });
   if (draining) return;
   draining = true;
   try {
     for (let next = dying.shift(); next !== undefined; next = dying.shift()) {
-      cleanUp(next.proc, next.reason, next.cause);
+      cleanUp(next.proc, next.reason, next.cause, next.thrown);
     }
   } finally {
     draining = false;
@@ -44,7 +47,7 @@ export function terminate(proc: Process, reason: unknown, cause: ExitCause): voi
 /** `proc`'s code let `thrown` escape. */
 export function die(proc: Process, thrown: unknown): void {
   if (proc.state === EXITING) exitSignalled(proc);
-  else terminate(proc, exitReasonOf(thrown), 'own');
+  else terminate(proc, exitReasonOf(thrown), classify(thrown).kind === 'exit' ? 'own' : 'crash', thrown);
 }
 
 /** Ends a process an exit signal hit while it was running. */
@@ -85,13 +88,12 @@ function kill(target: Process, reason: unknown): void {
   target.state = EXITING;
 }
 
-function cleanUp(proc: Process, reason: unknown, cause: ExitCause): void {
+function cleanUp(proc: Process, reason: unknown, cause: ExitCause, thrown: unknown): void {
   removeProcess(proc);
   proc.pid.proc = undefined;
   proc.mailbox = EMPTY_MAILBOX;
   proc.receive = null;
   const ext = proc.ext;
-  const linked = ext?.links != null && ext.links.size > 0;
   if (ext !== null) {
     clearAfterTimer(ext);
     if (ext.timers !== null) for (const cancel of ext.timers.values()) cancel();
@@ -118,7 +120,7 @@ function cleanUp(proc: Process, reason: unknown, cause: ExitCause): void {
       }
     }
   }
-  if (cause === 'own' && !linked && !isNormalExit(reason)) reportProcessCrash(proc.pid, reason);
+  if (cause === 'crash') reportProcessCrash(proc.pid, reason, thrown);
   for (const listener of exitListeners) {
     try {
       listener(proc, reason);

@@ -4,7 +4,7 @@ import { badarg } from './errors';
 import { Pid, Ref } from './pid';
 import { type Monitor, type Process, EXITED } from './process';
 import { callingProcess, raiseIfExiting } from './caller';
-import { deliver } from './scheduler';
+import { deliver, markFreshRef } from './scheduler';
 import { sendExitSignal } from './exits';
 import { lookupProcess } from './introspection';
 import { lookupName } from './registry';
@@ -44,6 +44,7 @@ export function monitor(type: 'process', target: Pid | string): Ref {
   const watcher = callingProcess('monitor()');
   if (type !== 'process') throw badarg(`monitor: only 'process' monitors exist, got ${String(type)}`);
   const ref = new Ref();
+  markFreshRef(watcher, ref);
   const proc = typeof target === 'string' ? lookupName(target) : livePid(target, 'monitor');
   if (proc === undefined || proc.state === EXITED) {
     deliver(watcher, ['DOWN', ref, 'process', target, 'noproc']);
@@ -75,6 +76,8 @@ export function demonitor(ref: Ref, options: readonly 'flush'[] = []): true {
     if (kept.length !== mailbox.length) {
       watcher.mailbox = kept;
       if (watcher.receive !== null) watcher.receive.scanned = 0;
+      // positions moved: forget where the fresh ref's messages begin
+      if (watcher.ext !== null) watcher.ext.freshRefAt = 0;
     }
   }
   return true;

@@ -60,6 +60,23 @@ export function matches(pattern: unknown, value: unknown): boolean {
   return pattern === value;
 }
 
+/**
+ * True when every value `pattern` matches holds `ref` (the pattern names the ref itself, not a
+ * wildcard or guard, at some position): such a pattern cannot match a message older than it.
+ */
+export function patternNeedsRef(pattern: unknown, ref: Ref, depth = 0): boolean {
+  if (typeof pattern !== 'object' || pattern === null) return false;
+  if (pattern instanceof Ref) return pattern.id === ref.id;
+  if (depth === 3) return false;
+  if (Array.isArray(pattern)) {
+    for (let i = 0; i < pattern.length; i++) if (patternNeedsRef(pattern[i], ref, depth + 1)) return true;
+    return false;
+  }
+  if (!isPlainObject(pattern)) return false;
+  for (const key in pattern) if (patternNeedsRef((pattern as any)[key], ref, depth + 1)) return true;
+  return false;
+}
+
 function matchesObject(pattern: object, value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   if (pattern === value) return true;

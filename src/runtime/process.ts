@@ -1,6 +1,7 @@
 // A process is a plain object: pid, mailbox, the continuation it waits in, and the rarely used
 // parts (links, monitors, flags, timers) in a side record allocated on first use. A waiting
 // process must stay small: a million of them is an ordinary workload.
+import { inspect } from 'node:util';
 import { Pid, type Ref } from './pid';
 import type { Receive } from './receive';
 import { allocatePidId } from './table';
@@ -74,6 +75,14 @@ export class ProcessExtras {
   declare pendingExitReason: unknown;
   /** Runs before every ordinary process (the shell's own: see scheduler `runUrgently`). */
   declare urgent: boolean;
+  /**
+   * The ref this process made last (make_ref, monitor) and how long its mailbox was then: no
+   * message before that position can hold the ref, so a receive that only matches messages
+   * holding it starts there (BEAM's receive marker, which makes a call's reply O(1) to find
+   * behind any number of unrelated messages).
+   */
+  declare freshRef: Ref | null;
+  declare freshRefAt: number;
 
   constructor() {
     this.currentFunction = undefined;
@@ -91,6 +100,8 @@ export class ProcessExtras {
     this.timers = null;
     this.pendingExitReason = undefined;
     this.urgent = false;
+    this.freshRef = null;
+    this.freshRefAt = 0;
   }
 }
 
@@ -124,6 +135,11 @@ export class Process {
     return this.entryArgs.length;
   }
 
+  /** Erlang-style, never the internals (a mailbox can be huge, the links a web). */
+  [inspect.custom](): string {
+    return `#Process<${String(this.pid).slice(1, -1)}>`;
+  }
+
   extras(): ProcessExtras {
     return (this.ext ??= new ProcessExtras());
   }
@@ -146,6 +162,16 @@ export class Process {
     } else {
       (ext.versions ??= new Map()).set(module, version);
     }
+  }
+
+  /** Back in code no module handle entered (the shell's evaluator between module calls). */
+  leaveAllCode(): void {
+    const ext = this.ext;
+    if (ext === null) return;
+    ext.currentFunction = undefined;
+    ext.firstModule = undefined;
+    ext.firstModuleVersion = 0;
+    ext.versions = null;
   }
 
   codeVersion(module: string): number | undefined {

@@ -52,6 +52,9 @@ interface Settle {
   reject(reason: unknown): void;
 }
 
+/** The receive made last: when its process's step ends, it must have been waited in (see discardedReceive). */
+let lastCreated: Receive | null = null;
+
 export class Receive<T = unknown> implements PromiseLike<T> {
   // Fields are assigned in the constructor, not declared with initializers: class-field
   // definitions cost measurably on this hot path (one Receive per loop iteration).
@@ -66,7 +69,10 @@ export class Receive<T = unknown> implements PromiseLike<T> {
   declare readonly after: After | null;
   /** @internal The process that called receive(): the one an `await` suspends. */
   declare readonly owner: Process;
-  /** @internal How many mailbox messages this receive has already tried (and kept). */
+  /**
+   * @internal How many mailbox messages this receive has already tried (and kept); -1 until
+   * the receive is waited in (returned to the scheduler or awaited).
+   */
   declare scanned: number;
   /** @internal Set when the receive is awaited: the handler's result settles the await. */
   declare settle: Settle | null;
@@ -77,13 +83,22 @@ export class Receive<T = unknown> implements PromiseLike<T> {
     this.list = list;
     this.after = after;
     this.owner = owner;
-    this.scanned = 0;
+    this.scanned = -1;
     this.settle = null;
   }
 
   /** @internal `[pattern, handler]` pairs, then the After if there is one. */
   get clauses(): readonly unknown[] {
     return this.list ?? [this.only];
+  }
+
+  /** Erlang-style, never the internals: `#Receive<<0.84.0>, 2 clauses, after 3000>`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return describeReceive(this);
+  }
+
+  toString(): string {
+    return describeReceive(this);
   }
 
   then<A = T, B = never>(
@@ -114,7 +129,7 @@ export function receive(): Receive {
   // one-clause path allocates nothing but the Receive.
   const owner = callingProcess('receive()');
   const count = arguments.length;
-  if (count === 1 && isClause(arguments[0])) return new Receive(arguments[0] as AnyClause, null, null, owner);
+  if (count === 1 && isClause(arguments[0])) return (lastCreated = new Receive(arguments[0] as AnyClause, null, null, owner));
   if (count === 0) throw badarg('receive() needs at least one clause');
   const list: unknown[] = new Array(count);
   for (let i = 0; i < count; i++) list[i] = arguments[i];
@@ -123,9 +138,49 @@ export function receive(): Receive {
     if (!isClause(list[i])) throw badClause(list[i], i);
   }
   const final = list[last];
-  if (isClause(final)) return new Receive(null, list, null, owner);
-  if (final instanceof After) return new Receive(null, list, final, owner);
+  if (isClause(final)) return (lastCreated = new Receive(null, list, null, owner));
+  if (final instanceof After) return (lastCreated = new Receive(null, list, final, owner));
   throw badClause(final, last);
+}
+
+/** Where a function was written (`kitchen.ts:48`), found by the code layer; see setFunctionLocator. */
+type FunctionLocator = (fn: Function) => string | undefined;
+let locateFunction: FunctionLocator = () => undefined;
+
+/** Installed by the code server, which knows the loaded modules' code and source maps. */
+export function setFunctionLocator(locator: FunctionLocator): void {
+  locateFunction = locator;
+}
+
+/** Something (the shell's evaluator) waits in `r` on its owner's behalf. */
+export function markWaitedIn(r: Receive): void {
+  if (r.scanned < 0) r.scanned = 0;
+}
+
+/**
+ * Called when a step of `proc` ends without leaving a receive to wait in: a receive `proc`
+ * made and neither returned nor awaited is a forgotten `return`, which Erlang's syntax cannot
+ * even express. It fails loudly, naming where the receive was written.
+ */
+export function discardedReceive(proc: Process): ErlangException | undefined {
+  const r = lastCreated;
+  if (r === null || r.owner !== proc || r.scanned >= 0 || r.settle !== null) return undefined;
+  lastCreated = null;
+  const first = r.clauses[0];
+  const handler = first instanceof After ? first.handler : (first as AnyClause)[1];
+  const where = locateFunction(handler);
+  return new ErlangException(
+    'error',
+    'discarded_receive',
+    `the receive()${where ? ` at ${where}` : ''} was neither returned nor awaited, so the process never waited in it` +
+      ' (return receive(...), or await it in an async function)',
+  );
+}
+
+function describeReceive(r: Receive): string {
+  const clauses = r.clauses.length - (r.after === null ? 0 : 1);
+  const timeout = r.after === null ? '' : `, after ${r.after.ms}`;
+  return `#Receive<${String(r.owner.pid)}, ${clauses} clause${clauses === 1 ? '' : 's'}${timeout}>`;
 }
 
 function isClause(clause: unknown): boolean {

@@ -5,12 +5,13 @@
 // a batch a time budget, then the batch yields to the event loop with setImmediate.
 import { createHook, executionAsyncResource } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
-import { writeOutput } from '../io/output';
-import { SHARED_SLOTS } from '../shell/protocol';
+import { writeOutput } from './output';
+import { BUSY_SLOTS } from './busySlots';
 import { die, exitSignalled, terminate } from './exits';
-import { matches } from './patterns';
+import { matches, patternNeedsRef } from './patterns';
+import type { Ref } from './pid';
 import { type Process, ASYNC, EMPTY_MAILBOX, EXITED, EXITING, RUNNABLE, RUNNING, WAITING } from './process';
-import { type AnyClause, Receive } from './receive';
+import { type AnyClause, After, Receive, discardedReceive } from './receive';
 import { armAfterTimer, clearAfterTimer, timeoutDue } from './receiveTimer';
 import { installRejectionTracking } from './rejections';
 import { RunQueue } from './runQueue';
@@ -90,7 +91,7 @@ export function runningProcess(): Process | null {
 export interface SchedulerOptions {
   /** Enter batches through a breakOnSigint script so Ctrl-C can stop runaway code. */
   interruptible?: boolean;
-  /** Slots of protocol SHARED_SLOTS: busy while a batch runs, and the running pid number. */
+  /** The BUSY_SLOTS: busy while a batch runs, and the running pid number. */
   shared?: Int32Array;
 }
 
@@ -100,6 +101,46 @@ export function configureScheduler(options: SchedulerOptions): void {
     if (guarded) installRejectionTracking();
   }
   if (options.shared !== undefined) flags = options.shared;
+}
+
+/**
+ * Called when process `proc` makes a ref (make_ref, monitor): no message already in its
+ * mailbox can hold it, so a receive that only takes messages holding it may start after them
+ * (see ProcessExtras.freshRef).
+ */
+export function markFreshRef(proc: Process, ref: Ref): void {
+  const ext = proc.extras();
+  ext.freshRef = ref;
+  ext.freshRefAt = proc.mailbox.length;
+}
+
+/** Where receive `r` starts its first scan of `proc`'s mailbox. */
+function scanStart(proc: Process, r: Receive): number {
+  const ext = proc.ext;
+  if (ext === null || ext.freshRef === null) return 0;
+  return receiveNeedsRef(r, ext.freshRef) ? ext.freshRefAt : 0;
+}
+
+function receiveNeedsRef(r: Receive, ref: Ref): boolean {
+  if (r.only !== null) return patternNeedsRef(r.only[0], ref);
+  const clauses = r.list!;
+  const patterns = r.after === null ? clauses.length : clauses.length - 1;
+  for (let c = 0; c < patterns; c++) {
+    if (!patternNeedsRef((clauses[c] as AnyClause)[0], ref)) return false;
+  }
+  return true;
+}
+
+/**
+ * Takes every message out of `proc`'s mailbox at once (the shell's flush()), leaving the
+ * process and any receive it waits in consistent with the empty mailbox.
+ */
+export function takeAllMessages(proc: Process): unknown[] {
+  const messages = proc.mailbox;
+  proc.mailbox = EMPTY_MAILBOX;
+  if (proc.receive !== null) proc.receive.scanned = 0;
+  if (proc.ext !== null) proc.ext.freshRefAt = 0;
+  return messages === EMPTY_MAILBOX ? [] : messages;
 }
 
 /** Puts a message in a mailbox and wakes the process if it waits in a receive. */
@@ -146,7 +187,7 @@ function enterBatch(): void {
 function runBatch(): void {
   if (!trackingOwners) trackAsyncOwners();
   inBatch = true;
-  if (flags !== null) Atomics.store(flags, SHARED_SLOTS.busy, 1);
+  if (flags !== null) Atomics.store(flags, BUSY_SLOTS.busy, 1);
   runningSince = performance.now();
   const deadline = runningSince + BATCH_MILLISECONDS;
   let steps = 0;
@@ -170,8 +211,8 @@ function endBatch(): void {
   current = null;
   repairIntrinsics();
   if (flags !== null) {
-    Atomics.store(flags, SHARED_SLOTS.runningPid, 0);
-    Atomics.store(flags, SHARED_SLOTS.busy, 0);
+    Atomics.store(flags, BUSY_SLOTS.runningPid, 0);
+    Atomics.store(flags, BUSY_SLOTS.busy, 0);
   }
   if ((queue.length !== 0 || urgentQueue.length !== 0) && !batchPending) scheduleBatch();
 }
@@ -193,7 +234,7 @@ function stopRunaway(victim: Process): void {
 function step(proc: Process): void {
   current = proc;
   proc.state = RUNNING;
-  if (flags !== null) Atomics.store(flags, SHARED_SLOTS.runningPid, proc.pid.id);
+  if (flags !== null) Atomics.store(flags, BUSY_SLOTS.runningPid, proc.pid.id);
   try {
     let r = proc.receive;
     if (r === null) {
@@ -238,10 +279,11 @@ function step(proc: Process): void {
         if (!timeoutDue(proc, r)) return wait(proc, r);
         handler = r.after!.handler;
         message = undefined;
-      } else if (index === 0) {
-        mailbox.shift();
       } else {
-        mailbox.splice(index, 1);
+        if (index === 0) mailbox.shift();
+        else mailbox.splice(index, 1);
+        // the fresh ref's mark stays on the same message when one before it leaves
+        if (proc.ext !== null && index < proc.ext.freshRefAt) proc.ext.freshRefAt--;
       }
       if (proc.ext !== null) clearAfterTimer(proc.ext);
       proc.reductions++;
@@ -266,8 +308,47 @@ function step(proc: Process): void {
   }
 }
 
-function adopt(proc: Process, r: Receive): Receive {
+/**
+ * What a step may return to wait for a promise outside any receive and go on, in a step, when
+ * it settles: `next(fulfilled, value)`'s result is then treated as a handler's (a Receive: wait
+ * in it). Until then the process is ASYNC, so code behind the promise (an async function the
+ * process called) may await receives as this process. The shell's evaluator waits for
+ * promises typed at the prompt this way.
+ */
+export class AwaitThen {
+  constructor(
+    readonly awaited: PromiseLike<unknown>,
+    readonly next: (fulfilled: boolean, value: unknown) => unknown,
+  ) {}
+}
+
+function awaitThen(proc: Process, pending: AwaitThen): void {
+  proc.state = ASYNC;
+  pending.awaited.then(
+    (value) => continueInStep(proc, () => pending.next(true, value)),
+    (reason) => continueInStep(proc, () => pending.next(false, reason)),
+  );
+  if (proc.receive !== null) resumeAwaiting(proc, proc.receive);
+}
+
+/** Runs `fn` as `proc`'s next step, as if a receive with only `after(0, fn)` had timed out. */
+function continueInStep(proc: Process, fn: () => unknown): void {
+  if (proc.state === EXITED) return;
+  if (proc.receive !== null) {
+    // Code behind the promise still awaits a receive of its own (a promise that settled
+    // before the code racing it): go on once that receive is done.
+    setImmediate(() => continueInStep(proc, fn));
+    return;
+  }
+  const now = new After(0, fn);
+  const r = new Receive(null, [now], now, proc);
   r.scanned = 0;
+  proc.receive = r;
+  makeRunnable(proc);
+}
+
+function adopt(proc: Process, r: Receive): Receive {
+  r.scanned = scanStart(proc, r);
   proc.receive = r;
   return r;
 }
@@ -280,7 +361,12 @@ function wait(proc: Process, r: Receive): void {
 /** The process's code returned something other than a Receive. */
 function finishStep(proc: Process, result: unknown): void {
   if (proc.state === EXITING) return exitSignalled(proc);
-  if (!isThenable(result)) return terminate(proc, 'normal', 'own');
+  if (result instanceof AwaitThen) return awaitThen(proc, result);
+  if (!isThenable(result)) {
+    const discarded = discardedReceive(proc);
+    if (discarded !== undefined) return die(proc, discarded);
+    return terminate(proc, 'normal', 'own');
+  }
   proc.state = ASYNC;
   result.then(
     () => terminate(proc, 'normal', 'own'),
@@ -318,7 +404,7 @@ export function suspendAwaiting(r: Receive): void {
     settle.reject(new Error(`process ${proc.pid} already waits in another receive`));
     return;
   }
-  r.scanned = 0;
+  r.scanned = scanStart(proc, r);
   proc.receive = r;
   if (proc.state === ASYNC) resumeAwaiting(proc, r);
 }
@@ -369,8 +455,8 @@ export function runAs<T>(proc: Process, fn: () => T): T | undefined {
 }
 
 function markBusy(pidId: number): void {
-  Atomics.store(flags!, SHARED_SLOTS.runningPid, pidId);
-  Atomics.store(flags!, SHARED_SLOTS.busy, pidId === 0 ? 0 : 1);
+  Atomics.store(flags!, BUSY_SLOTS.runningPid, pidId);
+  Atomics.store(flags!, BUSY_SLOTS.busy, pidId === 0 ? 0 : 1);
 }
 
 function callAs<T>(proc: Process, fn: () => T): T | undefined {

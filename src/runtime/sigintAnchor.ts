@@ -15,6 +15,7 @@ const cell = new Int32Array((workerData as { buffer?: SharedArrayBuffer } | null
 
 const wait = new vm.Script(
   `Atomics.add(globalThis.__eshellTsAnchorCell, ${ANCHOR_SLOTS.entered}, 1);` +
+    `Atomics.notify(globalThis.__eshellTsAnchorCell, ${ANCHOR_SLOTS.entered});` +
     `Atomics.wait(globalThis.__eshellTsAnchorCell, ${ANCHOR_SLOTS.stop}, 0);`,
   { filename: 'eshell-ts:sigint-anchor' },
 );

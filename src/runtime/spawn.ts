@@ -5,7 +5,7 @@ import type { Pid, Ref } from './pid';
 import { MODULE_NAME_KEY, Process } from './process';
 import { callingProcess } from './caller';
 import { linkProcesses, monitorProcess } from './links';
-import { makeRunnable } from './scheduler';
+import { currentProcess, makeRunnable } from './scheduler';
 import { addProcess } from './table';
 
 type AnyFunction = (...args: any[]) => unknown;
@@ -63,7 +63,22 @@ function newProcess(what: string, target: unknown, fnNameOrArgs?: unknown, args?
     throw badarg(`${what}: expected a function (or a module and a function name), got ${describe(target)}`);
   }
   if (args !== undefined) throw badarg(`${what}: too many arguments; pass the function's arguments as one array`);
-  return new Process(target, undefined, checkArgs(what, fnNameOrArgs));
+  const child = new Process(target, undefined, checkArgs(what, fnNameOrArgs));
+  runsSpawnersCode(child);
+  return child;
+}
+
+/**
+ * A fun runs the code of the module version that made it, as in Erlang: a process spawned with
+ * a closure is taken to run the version of the module its spawner's code is in (the closure
+ * was made there), so purging that version kills it like any process in old code.
+ */
+function runsSpawnersCode(child: Process): void {
+  const label = currentProcess()?.ext?.currentFunction;
+  if (label === undefined) return;
+  const module = label.slice(0, label.indexOf(':'));
+  const version = currentProcess()!.codeVersion(module);
+  if (version !== undefined && version !== 0) child.enterCode(module, version, undefined);
 }
 
 function spawnProcess(proc: Process): Process {

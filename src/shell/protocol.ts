@@ -66,8 +66,13 @@ export type FromEvaluator =
 
 /** The worker data the evaluator thread receives from the terminal thread. */
 export interface EvaluatorWorkerData {
-  /** SHARED_SLOTS below. */
+  /** BUSY_SLOTS (src/runtime/busySlots.ts): the runtime writes them, the terminal reads them. */
   shared: SharedArrayBuffer;
+  /**
+   * The sigint anchor's slots (null without one): the evaluator starts at the same time as the
+   * anchor and waits for it (waitForAnchor) before it runs any code under the SIGINT watchdog.
+   */
+  anchor: SharedArrayBuffer | null;
   /** See evaluatorHealth.ts; a fresh one for every worker. */
   health: SharedArrayBuffer;
   /** `-pa` directories and ESHELL_TS_PATH, searched first. */
@@ -77,15 +82,6 @@ export interface EvaluatorWorkerData {
   tty: boolean;
   columns: number;
 }
-
-/** Layout of the SharedArrayBuffer handed to the evaluator thread (Int32 slots). */
-export const SHARED_SLOTS = {
-  /** 1 while the scheduler runs a batch of user code, 0 while idle. */
-  busy: 0,
-  /** Pid number of the process running right now (0 when none). */
-  runningPid: 1,
-} as const;
-export const SHARED_BYTES = 4 * 4;
 
 const isText = (v: unknown): v is string => typeof v === 'string';
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { BUNDLE_OPTIONS } from '../../scripts/esbuildOptions.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
@@ -38,11 +39,7 @@ export function bundleForTest(entry) {
     absWorkingDir: root,
     ...input,
     outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    external: ['esbuild', 'typescript', 'ts-node', 'node-pty'],
+    ...BUNDLE_OPTIONS,
     logLevel: 'error',
   });
   const exports = require(outfile);

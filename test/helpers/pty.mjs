@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { shellEnv, sleep } from './env.mjs';
 
 const require = createRequire(import.meta.url);
 const pty = require('node-pty');
@@ -37,8 +38,6 @@ after(() => {
   for (const sh of live) sh.dispose();
 });
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Starts the shell. Options: cwd, env (merged over process.env), args, cols (80), rows (24),
  * fake (use test/fixtures/fakeEvaluator.cjs), t (test context: the pty is killed after it).
@@ -46,16 +45,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export function startShell({ cwd = ROOT, env = {}, args = [], cols = 80, rows = 24, fake = false, t } = {}) {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'eshell-ts-pty-'));
-  const fullEnv = {
-    ...process.env,
-    HOME: tmp,
-    ESHELL_TS_HISTORY: path.join(tmp, 'history'),
-    TERM: 'xterm-256color',
-    ...(fake ? { ESHELL_TS_EVALUATOR: FAKE_EVALUATOR } : {}),
-    ...env,
-  };
-  delete fullEnv.NO_COLOR;
-  if (env.NO_COLOR !== undefined) fullEnv.NO_COLOR = env.NO_COLOR;
+  const fullEnv = shellEnv({ TERM: 'xterm-256color', ...(fake ? { ESHELL_TS_EVALUATOR: FAKE_EVALUATOR } : {}), ...env }, { home: tmp });
 
   const term = new Terminal({ cols, rows, allowProposedApi: true, scrollback: 1000 });
   // node-pty sets TERM from `name`: a test's TERM (dumb, say) must reach the shell.

@@ -18,4 +18,4 @@ export function inProcess(body) {
   });
 }
 
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export { sleep } from './env.mjs';

@@ -5,11 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatValue } from '../../io/print';
-import { writeOutput } from '../../io/output';
+import { writeOutput } from '../../runtime/output';
 import { badarg, ErlangException } from '../../runtime/errors';
 import { pid as makePid, isPid, type Pid } from '../../runtime/pid';
-import { currentProcess } from '../../runtime/scheduler';
-import { EMPTY_MAILBOX } from '../../runtime/process';
+import { currentProcess, takeAllMessages } from '../../runtime/scheduler';
 import { codeServer } from '../../code/codeServer';
 import { MODULE_NAME_KEY } from '../../code/moduleHandle';
 import { shellDirectory } from './directory';
@@ -86,9 +85,7 @@ export function builtins(host: BuiltinHost): Record<string, unknown> {
     flush: () => {
       const proc = currentProcess();
       if (!proc) return 'ok';
-      const messages = proc.mailbox;
-      proc.mailbox = EMPTY_MAILBOX;
-      for (const message of messages) print(`Shell got ${show(message)}`);
+      for (const message of takeAllMessages(proc)) print(`Shell got ${show(message)}`);
       return 'ok';
     },
     f: (name?: unknown) => {

@@ -6,8 +6,9 @@
 import path from 'node:path';
 import { workerData } from 'node:worker_threads';
 import { format } from 'node:util';
-import { setOutputSink, writeOutput } from '../../io/output';
+import { setOutputSink, writeOutput } from '../../runtime/output';
 import { configureScheduler, requestYield } from '../../runtime/scheduler';
+import { waitForAnchor } from '../../runtime/anchor';
 import { initCodePath } from '../../code/codePath';
 import { moduleDocs } from '../../code/docs';
 import { Shell } from './shell';
@@ -106,6 +107,9 @@ for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
   console[method] = (...args: unknown[]) => writeOutput(`${format(...args)}\n`);
 }
 
+// Everything above only loaded code; from here on the scheduler may run user code under the
+// SIGINT watchdog, which must not happen before the anchor thread (started with us) is up.
+if (data.anchor) waitForAnchor(data.anchor);
 configureScheduler({ interruptible: true, shared: new Int32Array(data.shared) });
 initShellDirectory(data.cwd);
 /** The package's own lessons (modules/ beside dist/), searched after everything else. */

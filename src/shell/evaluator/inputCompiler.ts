@@ -9,14 +9,20 @@ import { Script } from 'node:vm';
 import { transformAsync } from '../../code/compile';
 import { tokenize, significantTokens, type Token } from '../forms/tokenizer';
 import { depthChange } from '../forms/terminator';
+import { WAIT_MARKER } from '../forms/emitter';
 
 export type CompiledInput =
   | { ok: true; script: Script; awaitsPromise: boolean }
   | { ok: false; message: string };
 
+/** How the forms layer left the code: with top-level `await`, with values to wait for. */
+export interface InputShape {
+  usesAwait: boolean;
+  waits: boolean;
+}
 
-export async function compileInput(code: string, usesAwait: boolean, filename: string): Promise<CompiledInput> {
-  const direct = tryCompile(code, usesAwait, filename);
+export async function compileInput(code: string, shape: InputShape, filename: string): Promise<CompiledInput> {
+  const direct = tryCompile(code, shape, filename);
   if (direct.ok) return direct;
   let stripped: string;
   try {
@@ -24,17 +30,79 @@ export async function compileInput(code: string, usesAwait: boolean, filename: s
   } catch (failure) {
     return { ok: false, message: esbuildMessage(failure) ?? direct.message };
   }
-  const retried = tryCompile(stripped, usesAwait, filename);
+  const retried = tryCompile(stripped, shape, filename);
   return retried.ok ? retried : direct;
 }
 
-function tryCompile(code: string, usesAwait: boolean, filename: string): CompiledInput {
+function tryCompile(code: string, shape: InputShape, filename: string): CompiledInput {
+  if (shape.waits && !shape.usesAwait) {
+    // Where the marks cannot become yields (a construct the forms layer misjudged), the input
+    // still runs, without waiting along the way.
+    const steps = compileOrFail(() => wrapForSteps(code, filename), filename);
+    if (steps.ok) return { ...steps, awaitsPromise: false };
+  }
+  const plain = shape.waits ? withoutWaitMarks(code) : code;
+  const compiled = compileOrFail(() => (shape.usesAwait ? wrapForAwait(plain, filename) : plain), filename);
+  return compiled.ok ? { ...compiled, awaitsPromise: shape.usesAwait } : compiled;
+}
+
+function compileOrFail(wrap: () => string, filename: string): { ok: true; script: Script } | { ok: false; message: string } {
   try {
-    if (!usesAwait) return { ok: true, script: new Script(code, { filename }), awaitsPromise: false };
-    return { ok: true, script: new Script(wrapForAwait(code, filename), { filename }), awaitsPromise: true };
+    return { ok: true, script: new Script(wrap(), { filename }) };
   } catch (e) {
     return { ok: false, message: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/**
+ * The input as a generator the evaluator drives (`__eshell.steps(function* () {…})`): each
+ * value marked by the forms layer is yielded, and the evaluator resumes the generator with
+ * the value once it is there (a Receive matched, a promise settled). Every piece of the input
+ * thus runs inside a step of the evaluator process, in Erlang's order, where Ctrl-C reaches it.
+ */
+function wrapForSteps(code: string, filename: string): string {
+  const body = waitMarksToYields(code);
+  const asExpression = `__eshell.steps(function* () { return (${body}\n); })`;
+  if (compiles(asExpression, filename)) return asExpression;
+  const { hoisted, body: statements } = hoistDeclarations(body);
+  const declare = hoisted.length > 0 ? `var ${hoisted.join(', ')};\n` : '';
+  return `${declare}__eshell.steps(function* () {\n${returnLastExpression(statements, 'function* () {')}\n})`;
+}
+
+/** `WAIT(x)` → `(yield (x))`, found by tokens so that strings and comments are left alone. */
+function waitMarksToYields(code: string): string {
+  return rewriteWaitMarks(code, '(yield (', '))');
+}
+
+/** `WAIT(x)` → `(x)`. */
+function withoutWaitMarks(code: string): string {
+  return rewriteWaitMarks(code, '(', ')');
+}
+
+function rewriteWaitMarks(code: string, open: string, close: string): string {
+  const tokens = significantTokens(tokenize(code));
+  const closers = new Map<number, boolean>(); // paren depth → it closes a mark
+  let depth = 0;
+  let out = '';
+  let cursor = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.kind === 'identifier' && t.text === WAIT_MARKER && tokens[i + 1]?.text === '(') {
+      out += code.slice(cursor, t.start) + open;
+      cursor = tokens[i + 1].end;
+      closers.set(++depth, true);
+      i++;
+    } else if (t.text === '(') {
+      closers.set(++depth, false);
+    } else if (t.text === ')') {
+      if (closers.get(depth)) {
+        out += code.slice(cursor, t.start) + close;
+        cursor = t.end;
+      }
+      depth--;
+    }
+  }
+  return out + code.slice(cursor);
 }
 
 function wrapForAwait(code: string, filename: string): string {
@@ -42,7 +110,7 @@ function wrapForAwait(code: string, filename: string): string {
   if (compiles(asExpression, filename)) return asExpression;
   const { hoisted, body } = hoistDeclarations(code);
   const declare = hoisted.length > 0 ? `var ${hoisted.join(', ')};\n` : '';
-  return `${declare}(async () => {\n${returnLastExpression(body)}\n})()`;
+  return `${declare}(async () => {\n${returnLastExpression(body, 'async () => {')}\n})()`;
 }
 
 function compiles(code: string, filename: string): boolean {
@@ -56,26 +124,68 @@ function compiles(code: string, filename: string): boolean {
 
 const DECLARATION_WORDS = new Set(['const', 'let', 'var']);
 
-/** `const x = await f()` at top level → `x = await f()`, with `x` declared as a global var. */
+/**
+ * Top-level declarations of an input that runs inside a function, made global as they are in
+ * a script: `const x = f()` → `x = f()`, `function g() {}` → `g = function g() {};`, with the
+ * names declared as global vars; `const [a, b] = …` and `const { a } = …` become assignments
+ * (sloppy mode makes their names global).
+ */
 function hoistDeclarations(code: string): { hoisted: string[]; body: string } {
   const tokens = significantTokens(tokenize(code));
   const hoisted: string[] = [];
-  const cuts: Array<{ start: number; end: number }> = [];
+  const edits: Array<{ start: number; end: number; text: string }> = [];
   let depth = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
+    const atTop = depth === 0;
     depth += depthChange(t);
-    if (depth === 0 && t.kind === 'identifier' && DECLARATION_WORDS.has(t.text) && startsStatement(tokens, i)) {
-      const name = tokens[i + 1];
+    if (!atTop || t.kind !== 'identifier' || !startsStatement(tokens, i)) continue;
+    const name = tokens[i + 1];
+    if (DECLARATION_WORDS.has(t.text)) {
       if (name?.kind === 'identifier' && tokens[i + 2]?.text === '=') {
         hoisted.push(name.text);
-        cuts.push({ start: t.start, end: name.start });
+        edits.push({ start: t.start, end: name.start, text: '' });
+      } else if (name?.text === '[') {
+        edits.push({ start: t.start, end: name.start, text: ';' });
+      } else if (name?.text === '{') {
+        const end = statementEnd(tokens, i + 1);
+        edits.push({ start: t.start, end: name.start, text: ';(' }, { start: end, end, text: ')' });
       }
+    } else if (t.text === 'function' || t.text === 'class' || (t.text === 'async' && tokens[i + 1]?.text === 'function')) {
+      const nameAt = tokens.findIndex((n, j) => j > i && n.kind === 'identifier' && n.text !== 'function' && n.text !== '*');
+      const declared = tokens[nameAt];
+      if (declared === undefined || tokens.slice(i + 1, nameAt).some((n) => n.text !== 'function' && n.text !== '*')) continue;
+      const end = declarationEnd(tokens, nameAt);
+      if (end === undefined) continue;
+      hoisted.push(declared.text);
+      edits.push({ start: t.start, end: t.start, text: `${declared.text} = ` }, { start: end, end, text: ';' });
     }
   }
   let body = code;
-  for (const cut of cuts.reverse()) body = body.slice(0, cut.start) + body.slice(cut.end);
+  for (const edit of edits.sort((a, b) => b.start - a.start)) body = body.slice(0, edit.start) + edit.text + body.slice(edit.end);
   return { hoisted, body };
+}
+
+/** Where the statement starting at tokens[from] ends: its `;` at depth 0, or the end. */
+function statementEnd(tokens: Token[], from: number): number {
+  let depth = 0;
+  for (let j = from; j < tokens.length; j++) {
+    if (depth === 0 && tokens[j].text === ';') return tokens[j].start;
+    depth += depthChange(tokens[j]);
+  }
+  return tokens[tokens.length - 1].end;
+}
+
+/** The end of the body `{…}` of the function or class declared from tokens[from]. */
+function declarationEnd(tokens: Token[], from: number): number | undefined {
+  let depth = 0;
+  let entered = false;
+  for (let j = from; j < tokens.length; j++) {
+    if (depth === 0 && tokens[j].text === '{') entered = true;
+    depth += depthChange(tokens[j]);
+    if (entered && depth === 0) return tokens[j].end;
+  }
+  return undefined;
 }
 
 function startsStatement(tokens: Token[], i: number): boolean {
@@ -83,8 +193,8 @@ function startsStatement(tokens: Token[], i: number): boolean {
   return previous === undefined || previous.text === ';' || previous.text === '}' || tokens[i].newlineBefore;
 }
 
-/** Makes the value of the last top-level expression statement the async function's result. */
-function returnLastExpression(body: string): string {
+/** Makes the value of the last top-level expression statement the wrapping function's result. */
+function returnLastExpression(body: string, wrapperHead: string): string {
   const tokens = significantTokens(tokenize(body));
   let depth = 0;
   let lastStart = 0;
@@ -94,12 +204,11 @@ function returnLastExpression(body: string): string {
     else if (depth === 0 && t.text === ';' && t.end < body.trimEnd().length) lastStart = t.end;
   }
   const last = body.slice(lastStart).trim().replace(/;$/, '');
-  if (last === '' || !compiles(`(async () => (${last}\n))`, 'probe')) return body;
+  if (last === '' || !compiles(`(${wrapperHead} return (${last}\n); })`, 'probe')) return body;
   return `${body.slice(0, lastStart)}\nreturn (${last}\n);`;
 }
 
-/** +1 for an opening bracket, -1 for a closing one. A template literal's `${` and `}` are
- *  parts of its template tokens, so they do not count. */
+/** esbuild's first error as `line:column: text`, or undefined when it gave none. */
 function esbuildMessage(failure: unknown): string | undefined {
   const errors = (failure as { errors?: Array<{ text: string; location?: { line: number; column: number } }> }).errors;
   const first = errors?.[0];

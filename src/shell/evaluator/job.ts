@@ -10,7 +10,7 @@ import { lookupProcessById } from '../../runtime/table';
 import { runUrgently } from '../../runtime/scheduler';
 import { formatValue } from '../../io/print';
 import { formatException, formatThrown } from '../../io/exception';
-import { writeOutput } from '../../io/output';
+import { writeOutput } from '../../runtime/output';
 import { MODULE_NAME_KEY } from '../../code/moduleHandle';
 import { isNormalExit } from '../../runtime/errors';
 import { Bindings } from './bindings';
@@ -32,7 +32,7 @@ export interface JobOptions {
 
 /** What the job needs from the shell around it to turn input into a script. */
 export interface InputTranslator {
-  translate(source: string, job: ShellJob): { kind: 'empty' } | { kind: 'syntax-error'; message: string } | { kind: 'code'; code: string; usesAwait: boolean };
+  translate(source: string, job: ShellJob): { kind: 'empty' } | { kind: 'syntax-error'; message: string } | { kind: 'code'; code: string; usesAwait: boolean; waits: boolean };
 }
 
 interface Running {
@@ -74,7 +74,7 @@ export class ShellJob {
     if (translated.kind === 'syntax-error') {
       return reply({ text: `* ${translated.message}`, ok: false, prompt: this.promptNumber });
     }
-    const compiled = await compileInput(translated.code, translated.usesAwait, `shell:${this.promptNumber}`);
+    const compiled = await compileInput(translated.code, translated, `shell:${this.promptNumber}`);
     if (!compiled.ok) return reply({ text: `* ${compiled.message}`, ok: false, prompt: this.promptNumber });
     const entry = this.inputs.record(this.promptNumber, source.trim(), compiled.script);
     this.dispatch(compiled.script, compiled.awaitsPromise || awaitValue, {

@@ -20,6 +20,7 @@ import { _ } from '../../runtime/patterns';
 import { significantTokens, splitForms, tokenize, transformInput, type Token } from '../forms';
 import { RestMarker, VariableMarker } from './bindings';
 import { ShellJob, type InputTranslator, type Reply } from './job';
+import { inputSteps } from './evaluatorProcess';
 import { builtins } from './builtins';
 import { RESERVED_WORDS, isVariableName } from '../forms/vocabulary';
 
@@ -217,6 +218,7 @@ export class Shell implements InputTranslator {
           : formatValue(name, { singleLine: true, depth: 1 });
         throw badarg(`${spelled ?? 'Module'}:…(): ${spelled ?? 'the module'} is ${what}, not a module name (a string, as an atom)`);
       },
+      steps: inputSteps,
     };
     const shellRequire = (spec: string): unknown => {
       if (spec === 'eshell-ts') return api;

@@ -84,8 +84,28 @@ type Frame =
   | { kind: 'match'; pattern: string }
   | { kind: 'send'; prefixFrom: number; operandFrom: number; operandTo: number };
 
+/** Wraps each value the prompt waits for; see FormEmitter.emitRange and inputCompiler. */
+export const WAIT_MARKER = '__eshell_wait__';
+
+/** Whether items[k] continues the call chain before it: `.b`, `?.b`, `(…)`, `[…]`, `new X`. */
+function continuesChain(items: readonly Item[], k: number): boolean {
+  const item = items[k]!;
+  const before = items[k - 1];
+  if (isPunct(item, '.') || isPunct(item, '?.') || isMemberAccessItem(before) || isWord(before, 'new')) return true;
+  if (!isGroup(item, '(') && !isGroup(item, '[')) return false;
+  if (isGroup(before, '(') || isGroup(before, '[') || before?.type === 'template') return true;
+  const token = tokenOf(before);
+  if (token?.kind === 'string') return true;
+  if (token?.kind !== 'identifier') return false;
+  return !RESERVED_WORDS.has(token.text) || CALLABLE_WORDS.has(token.text) || isMemberAccessItem(items[k - 2]);
+}
+
+const CALLABLE_WORDS = new Set(['this', 'super', 'import']);
+
 export class FormEmitter {
   usesAwait = false;
+  /** Some value is marked to be waited for (WAIT_MARKER). */
+  waits = false;
   readonly freeModules = new Set<string>();
   private depth = 0;
   private readonly patternContext: PatternContext;
@@ -277,17 +297,80 @@ export class FormEmitter {
     return /^[A-Z_$]/.test(module.text) && isGroup(items[colon + 2], '(');
   }
 
+  /**
+   * Emits items[from, to), marking the points where Erlang would have a value: the result of
+   * every call outside a function body, and the operand of a top-level `await`, is wrapped in
+   * `WAIT_MARKER(…)` (a call chain `a.b(c).d(e)` at each call). The input compiler turns the
+   * marks into `yield`s the evaluator answers: a Receive is waited in, a promise waited for.
+   */
   private emitRange(segment: Segment, from: number, to: number): string {
     const { items } = segment;
     let out = '';
+    /** where in `out` the call chain being emitted starts */
+    let chainStart = 0;
+    /** the chain began with `new`: its first parenthesis holds constructor arguments */
+    let constructing = false;
+    /** a top-level `await` came: the next chain is its operand */
+    let awaitNext = false;
+    /** where in `out` the awaited chain starts, or -1 */
+    let awaitedFrom = -1;
     let k = from;
     while (k < to) {
-      if (k > from) out += this.slice(items[k - 1]!.end, items[k]!.start);
+      const continues = k > from && continuesChain(items, k);
+      if (!continues && awaitedFrom >= 0) {
+        out = `${out.slice(0, awaitedFrom)}${WAIT_MARKER}(${out.slice(awaitedFrom)})`;
+        awaitedFrom = -1;
+      }
+      if (k > from && !awaitNext) out += this.slice(items[k - 1]!.end, items[k]!.start);
+      if (!continues) {
+        chainStart = out.length;
+        constructing = isWord(items[k], 'new');
+        if (awaitNext) awaitedFrom = out.length;
+        awaitNext = false;
+      }
+      if (this.isAwaitToMark(segment, k)) {
+        awaitNext = true;
+        this.waits = true;
+        k++;
+        continue;
+      }
       const { code, next } = this.emitItem(segment, k, to);
+      if (continues && isGroup(items[k], '(') && this.isCallToMark(segment, k)) {
+        if (constructing) {
+          constructing = false;
+        } else {
+          out = `${out.slice(0, chainStart)}${WAIT_MARKER}(${out.slice(chainStart)}${code})`;
+          this.waits = true;
+          k = next;
+          continue;
+        }
+      }
       out += code;
       k = next;
     }
+    if (awaitedFrom >= 0) out = `${out.slice(0, awaitedFrom)}${WAIT_MARKER}(${out.slice(awaitedFrom)})`;
     return out;
+  }
+
+  /** Outside function bodies, where the evaluator's generator may yield. */
+  private mayWaitAt(segment: Segment, k: number): boolean {
+    return !(segment.options.inFunction || k > segment.arrowAt);
+  }
+
+  /** A call (not parameters, not `if (…)`) whose value the prompt waits for. */
+  private isCallToMark(segment: Segment, k: number): boolean {
+    if (!this.mayWaitAt(segment, k)) return false;
+    const { role, statementHead } = classifyGroup(segment.items, k, segment.options.levelRole, k === segment.options.statementFrom);
+    return role === 'expression' && !statementHead;
+  }
+
+  /** A top-level `await` before an operand (not `for await`, not `await -x`): it becomes a mark. */
+  private isAwaitToMark(segment: Segment, k: number): boolean {
+    const { items } = segment;
+    if (!isWord(items[k], 'await') || isMemberAccessItem(items[k - 1]) || !this.mayWaitAt(segment, k)) return false;
+    if (isWord(items[k - 1], 'for')) return false;
+    const next = items[k + 1];
+    return next !== undefined && tokenOf(next)?.kind !== 'punctuator';
   }
 
   private emitItem(segment: Segment, k: number, to: number): { code: string; next: number } {
@@ -333,7 +416,7 @@ export class FormEmitter {
     const last = group.items[group.items.length - 1];
     if (!first || !last) return this.slice(group.start, group.end);
     const { role, functionBody, statementHead } = classifyGroup(segment.items, k, segment.options.levelRole, k === segment.options.statementFrom);
-    const inFunction = segment.options.inFunction || k > segment.arrowAt || functionBody;
+    const inFunction = segment.options.inFunction || k > segment.arrowAt || functionBody || isClassBody(segment.items, k);
     const quote = group.open.text === '(' && role === 'expression' && !statementHead ? this.builtinQuote(segment, k) : undefined;
     const inner = this.nested(group.open, () => this.emitLevel(group.items, role, inFunction, group.close, quote));
     return group.open.text + this.slice(group.open.end, first.start) + inner
@@ -401,6 +484,17 @@ export class FormEmitter {
   private slice(from: number, to: number): string {
     return this.source.slice(from, to);
   }
+}
+
+/** `class A extends B {`: field initialisers run later, where nothing can be waited for. */
+function isClassBody(items: readonly Item[], k: number): boolean {
+  if (!isGroup(items[k], '{')) return false;
+  for (let j = k - 1; j >= 0 && j >= k - 16; j--) {
+    const item = items[j]!;
+    if (isWord(item, 'class')) return true;
+    if (isPunct(item, ';') || isPunct(item, '=>') || isGroup(item, '{')) return false;
+  }
+  return false;
 }
 
 /** Type declarations, imports and exports: nothing in them is an Eshell form. */

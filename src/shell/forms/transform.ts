@@ -8,7 +8,7 @@ import { buildLevels } from './tree.js';
 
 export type Transformed =
   | { kind: 'empty' }
-  | { kind: 'code'; code: string; usesAwait: boolean; freeModules: string[] }
+  | { kind: 'code'; code: string; usesAwait: boolean; waits: boolean; freeModules: string[] }
   | { kind: 'syntax-error'; message: string };
 
 export function transformInput(source: string, context: FormContext): Transformed {
@@ -40,5 +40,5 @@ function transform(source: string, context: FormContext): Transformed {
   const items = buildLevels(body, source.length, terminator);
   const emitter = new FormEmitter(source, context);
   const code = emitter.emitLevel(items, 'top', false, terminator);
-  return { kind: 'code', code, usesAwait: emitter.usesAwait, freeModules: [...emitter.freeModules] };
+  return { kind: 'code', code, usesAwait: emitter.usesAwait, waits: emitter.waits, freeModules: [...emitter.freeModules] };
 }

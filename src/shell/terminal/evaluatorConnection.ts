@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { startSigintAnchor, type SigintAnchor } from '../../runtime/anchor';
-import { SHARED_BYTES, SHARED_SLOTS, isFromEvaluator, type EvaluatorWorkerData, type FromEvaluator, type ToEvaluator } from '../protocol';
+import { BUSY_BYTES, BUSY_SLOTS } from '../../runtime/busySlots';
+import { isFromEvaluator, type EvaluatorWorkerData, type FromEvaluator, type ToEvaluator } from '../protocol';
 import { HEALTH_BYTES, HEALTH_SLOTS, healthSlots, readLossSummary } from '../evaluatorHealth';
 import { runTransform } from './esbuildService';
 
@@ -52,7 +53,7 @@ export interface RunawayHandlers {
 }
 
 export class EvaluatorConnection {
-  readonly sharedBuffer = new SharedArrayBuffer(SHARED_BYTES);
+  readonly sharedBuffer = new SharedArrayBuffer(BUSY_BYTES);
   private readonly shared = new Int32Array(this.sharedBuffer);
   private healthBuffer = new SharedArrayBuffer(HEALTH_BYTES);
   private health = healthSlots(this.healthBuffer);
@@ -60,7 +61,7 @@ export class EvaluatorConnection {
   private sent = 0;
   private worker: Worker | undefined;
   private anchor: SigintAnchor | undefined;
-  /** Messages sent before the worker exists (it starts after the anchor). */
+  /** Messages sent while no worker runs (after one died, before its replacement starts). */
   private readonly outbox: ToEvaluator[] = [];
   private ready = false;
   private stopping = false;
@@ -69,26 +70,28 @@ export class EvaluatorConnection {
   constructor(
     private readonly entry: string,
     private readonly anchorEntry: string,
-    private readonly data: Omit<EvaluatorWorkerData, 'shared' | 'health'>,
+    private readonly data: Omit<EvaluatorWorkerData, 'shared' | 'health' | 'anchor'>,
     private readonly handlers: ConnectionHandlers,
     /** Interactive sessions stop runaway code with SIGINT; batch runs let SIGINT end them. */
     private readonly withAnchor = true,
   ) {}
 
   /**
-   * Starts the evaluator thread. The first time, the sigint anchor starts first and the
-   * evaluator only once the anchor waits: Node hands a SIGINT to the most recently registered
-   * breakOnSigint watchdog only, so an anchor registered after a runaway batch had started
-   * would swallow every SIGINT meant for that batch. Messages sent meanwhile are queued.
+   * Starts the evaluator thread, and the first time the sigint anchor with it. Both threads
+   * boot in parallel (a thread's start is most of the time to the first answer), but the
+   * evaluator runs no code under the SIGINT watchdog before the anchor is registered: Node hands
+   * a SIGINT to the most recently registered watchdog only, so an anchor registered after a
+   * runaway batch had started would swallow every SIGINT meant for that batch, and a watchdog
+   * count that touched zero before the anchor came would reset SIGINT to "exit the process".
    */
   start(): void {
     this.ready = false;
-    if (this.anchor || !this.withAnchor || !fs.existsSync(this.anchorEntry)) return this.startWorker();
-    this.anchor = startSigintAnchor(this.anchorEntry);
-    this.anchor.ready.then(
-      () => this.startWorker(),
-      () => this.startWorker(),
-    );
+    if (!this.anchor && this.withAnchor && fs.existsSync(this.anchorEntry)) {
+      this.anchor = startSigintAnchor(this.anchorEntry);
+      // An anchor that fails to start is waited for no longer (see waitForAnchor's limit).
+      this.anchor.ready.catch(() => {});
+    }
+    this.startWorker();
   }
 
   private startWorker(): void {
@@ -99,7 +102,12 @@ export class EvaluatorConnection {
     this.sent = 0;
     const health = this.health;
     const worker = new Worker(this.entry, {
-      workerData: { ...this.data, shared: this.sharedBuffer, health: this.healthBuffer } satisfies EvaluatorWorkerData,
+      workerData: {
+        ...this.data,
+        shared: this.sharedBuffer,
+        health: this.healthBuffer,
+        anchor: this.anchor?.buffer ?? null,
+      } satisfies EvaluatorWorkerData,
       // Piped, not inherited: only the terminal thread writes to the terminal, so even a stray
       // console.log in the worker goes through the prompt-aware output path.
       stdout: true,
@@ -176,11 +184,11 @@ export class EvaluatorConnection {
   }
 
   isBusy(): boolean {
-    return Atomics.load(this.shared, SHARED_SLOTS.busy) === 1;
+    return Atomics.load(this.shared, BUSY_SLOTS.busy) === 1;
   }
 
   runningPid(): number {
-    return Atomics.load(this.shared, SHARED_SLOTS.runningPid);
+    return Atomics.load(this.shared, BUSY_SLOTS.runningPid);
   }
 
   /**

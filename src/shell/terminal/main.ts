@@ -33,7 +33,7 @@ function connect(options: ShellOptions, tty: boolean, handlers: ConnectionHandle
     died: (reason, wasReady) => handlers.died(reason, wasReady),
   };
   // ESHELL_TS_EVALUATOR swaps the worker entry: the terminal tests run against a fake one.
-  const entry = process.env.ESHELL_TS_EVALUATOR || distFile('evaluator.js');
+  const entry = process.env.ESHELL_TS_EVALUATOR || distFile('evaluator-boot.js');
   return new EvaluatorConnection(entry, distFile('sigint-anchor.js'), {
     pathDirs: options.pathDirs,
     color: useColor(options, !!out.isTTY, process.env),
