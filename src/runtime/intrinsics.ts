@@ -8,7 +8,7 @@
 // batch and before handling a throw; the shell after each evaluation, so that the one input
 // that did it fails with a clear reason and nothing else does.
 
-import { writeOutput } from '../io/output';
+import { writeOutput } from './output';
 
 interface Recorded {
   readonly owner: Record<string | symbol, unknown>;
@@ -83,7 +83,11 @@ export function recordIntrinsics(extraGlobals: readonly string[] = []): void {
   }
   for (const key of [...GLOBAL_NAMES, ...extraGlobals]) {
     const descriptor = getOwnPropertyDescriptor(globalThis, key);
-    if (descriptor !== undefined && descriptor.configurable !== false) record(list, globalThis, 'globalThis', key, descriptor);
+    // Data properties only: Node defines some globals as getters that replace themselves with
+    // a value on first use, which is no tampering.
+    if (descriptor !== undefined && descriptor.configurable !== false && 'value' in descriptor) {
+      record(list, globalThis, 'globalThis', key, descriptor);
+    }
   }
   recorded = list;
 }

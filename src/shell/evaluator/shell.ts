@@ -15,7 +15,7 @@ import { shellDirectory } from './directory';
 import { isFailure } from '../../code/failure';
 import { currentProcess } from '../../runtime/scheduler';
 import { onProcessExit } from '../../runtime/exits';
-import { writeOutput } from '../../io/output';
+import { writeOutput } from '../../runtime/output';
 import { _ } from '../../runtime/patterns';
 import { significantTokens, splitForms, tokenize, transformInput, type Token } from '../forms';
 import { RestMarker, VariableMarker } from './bindings';

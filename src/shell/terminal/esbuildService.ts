@@ -5,14 +5,16 @@
 import type { TransformOptions } from 'esbuild';
 import type { FromEvaluator, ToEvaluator } from '../protocol';
 
-let esbuild: Promise<typeof import('esbuild')> | undefined;
+let esbuild: typeof import('esbuild') | undefined;
 
 /** Runs one `transform` request; the answer is always a `transformed` message. */
 export async function runTransform(request: Extract<FromEvaluator, { t: 'transform' }>): Promise<ToEvaluator> {
   const id = request.id;
   try {
-    esbuild ??= import('esbuild'); // loaded on the first compile, never on the way to the prompt
-    const { transform } = await esbuild;
+    // Loaded on the first compile, never on the way to the prompt (require, not import(): the
+    // bundle runs from V8's code cache, where a dynamic import has no loader).
+    esbuild ??= require('esbuild') as typeof import('esbuild');
+    const { transform } = esbuild;
     const result = await transform(request.source, request.options as TransformOptions);
     return { t: 'transformed', id, code: result.code, warnings: plain(result.warnings) };
   } catch (thrown) {
