@@ -209,6 +209,12 @@ export class EvaluatorConnection {
       const now = Date.now();
       if (this.isBusy()) {
         deafSince = 0;
+        // Held by backpressure right now (its output waits for the terminal): not the moment
+        // to call it a runaway; a loop that prints without yielding is caught between waits.
+        if (Atomics.load(this.health, HEALTH_SLOTS.waitingForTerminal) === 1) {
+          busySince ||= now;
+          return;
+        }
         if (!busySince) busySince = now;
         if (now - busySince < RUNAWAY_AFTER_MS) return;
         busySince = 0;
