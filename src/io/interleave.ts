@@ -56,12 +56,7 @@ export function layoutView(view: PromptView, columns: number): Layout {
       }
       markCursor(i);
       const cp = line.codePointAt(i)!;
-      const w = charWidth(cp);
-      if (w > 0 && col + w > cols) {
-        row++;
-        col = 0;
-      }
-      col += w;
+      [row, col] = placeChar(charWidth(cp), row, col, cols);
       i += cp > 0xffff ? 2 : 1;
     }
     markCursor(line.length);
@@ -75,6 +70,12 @@ export function layoutView(view: PromptView, columns: number): Layout {
     }
   });
   return { text, endRow: row, cursorRow, cursorCol };
+}
+
+/** Where the cursor is after a character `width` columns wide, wrapping as the terminal does. */
+function placeChar(width: number, row: number, col: number, cols: number): [number, number] {
+  if (width > 0 && col + width > cols) return [row + 1, width];
+  return [row, col + width];
 }
 
 function up(n: number): string {
@@ -143,12 +144,7 @@ export class PromptDisplay {
     let col = this.cursorCol;
     for (let i = 0; i < suffix.length; ) {
       const cp = suffix.codePointAt(i)!;
-      const w = charWidth(cp);
-      if (w > 0 && col + w > cols) {
-        row++;
-        col = 0;
-      }
-      col += w;
+      [row, col] = placeChar(charWidth(cp), row, col, cols);
       i += cp > 0xffff ? 2 : 1;
     }
     let text = suffix;
@@ -251,6 +247,9 @@ export class PromptDisplay {
     this.view = view;
     this.cursorRow = layout.cursorRow;
     this.cursorCol = layout.cursorCol;
+    const last = view.lines.length - 1;
+    // With the cursor at the very end, writing the text left it where it belongs.
+    if (view.cursorLine === last && view.cursorIndex === view.lines[last].length) return prefix + layout.text;
     return prefix + layout.text + up(layout.endRow - layout.cursorRow) + '\r' + right(layout.cursorCol);
   }
 }
