@@ -77,6 +77,14 @@ test('Ctrl-Z and SIGTSTP suspend the shell; after SIGCONT raw mode and the promp
   await s.evaluate('X = 7.');
   await s.evaluate('P = spawn(() => receive([_, () => 1])).');
   const pid = s.sh.proc.pid;
+  // Should an assertion fail while the shell is stopped, the hang-up that ends it must land.
+  t.after(() => {
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      // already gone
+    }
+  });
   await s.sh.type('draft');
   s.sh.key('ctrl-z');
   await waitUntil(() => processState(pid) === 'T', 'the shell to stop');
