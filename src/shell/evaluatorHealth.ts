@@ -29,7 +29,7 @@ export const HEALTH_BYTES = SLOT_BYTES + SUMMARY_MAX_BYTES;
  * waits for the group leader the same way). Small, because the shell's answer queues behind
  * what is in flight: at a terminal's pace (a few hundred KB/s through a pseudo-terminal and
  * its emulator) 256 KB held the prompt's answer for most of a second; 16 KB keeps it under
- * 100 ms (bench/flood.mjs).
+ * 100 ms (bench/printing.mjs).
  */
 export const OUTPUT_PAUSE_AT = 16 * 1024;
 export const OUTPUT_RESUME_AT = 4 * 1024;
