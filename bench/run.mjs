@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-const BENCHMARKS = ['ring', 'spawn', 'messaging', 'printing', 'reload', 'startup', 'typecheck', 'idle'];
+const BENCHMARKS = ['ring', 'spawn', 'messaging', 'printing', 'reload', 'startup', 'typecheck', 'idle', 'gen_server', 'etf', 'dist'];
 
 function run(name) {
   process.stderr.write(`running bench/${name}.mjs ...\n`);
@@ -30,7 +30,7 @@ function run(name) {
 }
 
 const results = Object.fromEntries(BENCHMARKS.map((name) => [name, run(name)]));
-const { ring, spawn, messaging, printing, reload, startup, typecheck, idle } = results;
+const { ring, spawn, messaging, printing, reload, startup, typecheck, idle, gen_server, etf, dist } = results;
 
 const fmt = (n, digits = 0) => (n === undefined || n === null ? 'n/a' : Number(n).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 const millions = (n) => (n === undefined ? 'n/a' : `${(n / 1e6).toFixed(2)} M`);
@@ -49,10 +49,18 @@ const rows = [
   ['c(code_reload) median of 100, ms', fmt(reload?.c_median_ms, 2), fmt(reload?.beam_c_median_ms, 2), '', '< 5'],
   ['heap growth after 1,000 reloads, MB', fmt(reload?.heap_growth_mb_1000_reloads, 2), '', '', '< 20'],
   ['launch to first prompt, median of 20, ms', fmt(startup?.first_prompt_median_ms, 1), `${fmt(startup?.erl_first_prompt_median_ms, 1)} (erl)`, `${fmt(startup?.node_e0_median_ms, 1)} (node -e 0)`, '< 150'],
+  ['launch to first prompt with a startup file (loads a module), ms', fmt(startup?.first_prompt_with_startup_file_median_ms, 1), '', '', '< 150'],
   [`idle shell running the demo: heap after GC, minute 1 → ${idle?.minutes ?? 10}, MB`, idle ? `${fmt(idle.heapMbAtStart, 2)} → ${fmt(idle.heapMbAtEnd, 2)}` : 'n/a', '', '', 'no growth'],
   ['c(code_reload) without / with warm type checker, ms', `${fmt(typecheck?.c_median_ms_no_checker, 2)} / ${fmt(typecheck?.c_median_ms_checker_idle, 2)}`, '', '', '< 5'],
   ["c(code_reload, ['strict']) median, ms", fmt(typecheck?.c_strict_median_ms, 1), '', '', ''],
+  ['gen_server call round trips/s (andThen client / await client)', `${millions(gen_server?.eshellCallsPerSec)} / ${millions(gen_server?.eshellAwaitCallsPerSec)}`, millions(gen_server?.beamCallsPerSec), '', '≥ BEAM'],
+  ['gen_server call: eshell-ts / BEAM', fmt(gen_server?.vsBeam, 2), '', '', '≥ 1'],
   ['type warning after the prompt returns (warm / first), ms', `${fmt(typecheck?.warning_delay_ms, 1)} / ${fmt(typecheck?.first_warning_ms)}`, '', '', ''],
+  ['term_to_binary, 100-element mixed term, ops/CPU-s', fmt(etf?.eshellEncodeOpsPerSec), fmt(etf?.beamEncodeOpsPerSec), '', '≥ BEAM'],
+  ['binary_to_term, 100-element mixed term, ops/CPU-s', fmt(etf?.eshellDecodeOpsPerSec), fmt(etf?.beamDecodeOpsPerSec), '', '≥ BEAM'],
+  ['dist round trips/s: eshell-ts→BEAM / BEAM→eshell-ts', `${fmt(dist?.tsToBeam?.roundTripsPerSec)} / ${fmt(dist?.beamToTs?.roundTripsPerSec)}`, `${fmt(dist?.beamToBeam?.roundTripsPerSec)} (BEAM↔BEAM)`, '', '≥ BEAM↔BEAM'],
+  ['dist round trips/s: eshell-ts↔eshell-ts', fmt(dist?.tsToTs?.roundTripsPerSec), `${fmt(dist?.beamToBeam?.roundTripsPerSec)} (BEAM↔BEAM)`, '', '≥ BEAM↔BEAM'],
+  ['dist 1 KB messages/s one way: eshell-ts→BEAM / eshell-ts→eshell-ts', `${fmt(dist?.tsToBeam?.messagesPerSec)} / ${fmt(dist?.tsToTs?.messagesPerSec)}`, `${fmt(dist?.beamToBeam?.messagesPerSec)} (BEAM→BEAM)`, '', '≥ BEAM→BEAM'],
 ];
 
 const headers = ['figure', 'eshell-ts', 'BEAM', 'Node', 'target'];

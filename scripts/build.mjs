@@ -20,6 +20,8 @@ const entryPoints = {
   'evaluator-boot': 'src/shell/evaluator/boot.ts',       // loads evaluator.js through V8's code cache
   'sigint-anchor': 'src/runtime/sigintAnchor.ts',
   typecheck: 'src/code/typeCheckThread.ts',     // the type checker thread: warnings for c/1, docs for h/1
+  'editor-setup': 'src/shell/terminal/editorSetup.ts', // --init, loaded only then
+  recording: 'src/shell/terminal/recording.ts',  // --record and --replay, loaded only then
 };
 
 await build({

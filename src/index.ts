@@ -1,5 +1,5 @@
 // The public API: what modules get from `import { ... } from 'eshell-ts'`.
-export { Pid, pid, isPid, Ref } from './runtime/pid';
+export { Pid, pid, isPid, Ref, RemotePid, RemoteRef } from './runtime/pid';
 export {
   spawn,
   spawn_link,
@@ -30,3 +30,9 @@ export { io } from './io/format';
 // Error reports read as the shell prints exceptions (the io layer installs that in the runtime).
 import './io/exception';
 export { moduleHandle, code } from './code/moduleHandle';
+export { node, nodes, is_alive, net_kernel, net_adm } from './dist/api';
+// Erlang terms with no TypeScript value of their own, and the external term format.
+export { List, list, charlist, ImproperList, improperList, Float, float, Bitstring, bitstring, Port, ExportFun, exportFun, ErlangFun } from './runtime/terms';
+export { termToBinary, binaryToTerm, DecodeError } from './dist/etf';
+export { gen_server, supervisor, sys } from './otp';
+export type { GenServerBehaviour, InitResult, CallResult, CastResult, CodeChangeResult, Timeout, From, ServerRef, CallTimeout, StartResult, SupFlags, ChildSpec, SupervisorBehaviour } from './otp';

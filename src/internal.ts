@@ -15,3 +15,7 @@ export { writeOutput, setOutputSink } from './runtime/output';
 export { codeServer, CodeServer, type ModuleVersion, type LoadResult } from './code/codeServer';
 export { initCodePath, findModule, listModules, getPath } from './code/codePath';
 export { checkInBackground, checkNow, typeErrorsOf, formatTypeDiagnostics, setBackgroundChecks, stopTypeChecker, typeCheckerStarted, useTypeCheckWorker } from './code/typeCheck';
+export { setLocalNode, localNodeName, localNodeCreation, setNodeIndexer, type NodeIndexer } from './runtime/node';
+export { encodeTermInto, decodeTermAt, TermWriter, limits as etfLimits } from './dist/etf';
+export { formatValue } from './io/print';
+export { exactlyEqual } from './runtime/terms';

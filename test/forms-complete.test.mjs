@@ -32,6 +32,7 @@ const complete = [
   ['a property named like an operator', 'map.delete'],
   ['a statement with semicolon', 'let x = 1;'],
   ['a block', 'if (x) { y() }'],
+  ["Erlang's catch of a parenthesised expression", 'catch (f())'],
   ['a trailing operator inside a comment', 'x // +'],
   ['a string holding an operator', "'a +'"],
 ];
@@ -63,6 +64,7 @@ const incomplete = [
   ['an if head without body', 'if (x)'],
   ['a for head without body', 'for (const x of xs)'],
   ['a while head without body', 'while (x)'],
+  ['a catch head after a try block, without body', 'try { f() } catch (e)'],
   ['a trailing else', 'if (x) a(); else'],
   ['a trailing keyword operator', 'x instanceof'],
   ['a trailing new', 'new'],

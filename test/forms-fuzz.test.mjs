@@ -5,20 +5,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { transformSync } from 'esbuild';
 import { bundleForTest } from './helpers/bundle.mjs';
+import { random } from './helpers/random.mjs';
+
+// Which arguments are bare atoms or variable names: in the shell, its table of built-ins
+// (test/shell-builtins.test.mjs checks the real one); here a few entries of the same shape.
+const BARE = { c: ['atom'], h: ['atom', 'atom'], f: ['variable'], 'code.which': ['atom'] };
+const bareArguments = (callee) => BARE[callee];
 
 const { tokenize, isComplete, transformInput, splitForms, lastIdentifierChain } = bundleForTest('src/shell/forms.ts');
 
-const context = { isVariable: (name) => name !== 'Math', isModule: (name) => name === 'lists' || name === 'code_reload' };
+const context = { isVariable: (name) => name !== 'Math', isModule: (name) => name === 'lists' || name === 'code_reload', bareArguments };
 
-/** mulberry32: a seeded generator, so a failure can be replayed. */
-function random(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VOCABULARY = [
   'X', 'Pid', '_', 'x', 'lists', 'code_reload', 'c', 'f', 'h', 'await', 'async', 'const', 'if', 'function',

@@ -6,11 +6,16 @@ import vm from 'node:vm';
 import { transformSync } from 'esbuild';
 import { bundleForTest } from './helpers/bundle.mjs';
 
+// Which arguments are bare atoms or variable names: in the shell, its table of built-ins
+// (test/shell-builtins.test.mjs checks the real one); here a few entries of the same shape.
+const BARE = { c: ['atom'], l: ['atom'], m: ['atom'], h: ['atom', 'atom'], f: ['variable'], 'code.which': ['atom'] };
+const bareArguments = (callee) => BARE[callee];
+
 const { transformInput, splitForms } = bundleForTest('src/shell/forms.ts');
 
 const GLOBALS = new Set(['Math', 'JSON', 'Promise', 'Date', 'Foo']);
 const MODULES = new Set(['code_reload', 'lists', 'io', 'code', 'erlang']);
-const context = { isVariable: (name) => !GLOBALS.has(name), isModule: (name) => MODULES.has(name) };
+const context = { isVariable: (name) => !GLOBALS.has(name), isModule: (name) => MODULES.has(name), bareArguments };
 const transform = (source) => transformInput(source, context);
 
 const v = (name) => `__eshell.v("${name}")`;
@@ -107,7 +112,7 @@ const forms = [
   // built-ins with bare atoms
   ['c with a bare module name', 'c(code_reload).', "c('code_reload')"],
   ['c with options', "c(code_reload, ['strict'])", "c('code_reload', ['strict'])"],
-  ['l, m, nl', 'l(x), m(y), nl(z)', "l('x'), m('y'), nl('z')"],
+  ['l and m (bare atoms per the table), nl is no built-in', 'l(x), m(y), nl(z)', "l('x'), m('y'), nl(z)"],
   ['h with module and function', 'h(lists, map)', "h('lists', 'map')"],
   ['code.which', 'code.which(code_reload)', "code.which('code_reload')"],
   ['code:which', 'code:which(code_reload)', `__eshell.mod("code").which('code_reload')`],
@@ -115,6 +120,15 @@ const forms = [
   ['f with no argument', 'f()', 'f()'],
   ['b untouched', 'b()', 'b()'],
   ['c of a built-in inside a match', 'R = c(code_reload)', `__eshell.match(${v('R')}, (c('code_reload')))`],
+  // Erlang allows spaces around the colon of a remote call (erl: `tut15: start().` works)
+  ['remote call with a space after the colon', 'tut15: start().', '__eshell.mod("tut15").start()'],
+  ['remote call with spaces around the colon', 'X = tut15 : start(1)', `__eshell.match(${v('X')}, (__eshell.mod("tut15").start(1)))`],
+  // Erlang's catch Expr: lowest precedence, to the end of the comma-separated piece
+  ['catch', 'catch 1 + 1.', '__eshell.catch(() => (1 + 1))'],
+  // a body that calls something waits for it inside the catch: a generator the input delegates to
+  ['catch after a match', 'X = catch f(), Y', `(__eshell.match(${v('X')}, (__eshell_delegate__(__eshell.catch(function* () { return (f()\n); })))), Y)`],
+  ['catch in a list element', '[catch g(a), 3]', '[__eshell_delegate__(__eshell.catch(function* () { return (g(a)\n); })), 3]'],
+  ['catch of a parenthesised expression', 'catch (1 + 2).', '__eshell.catch(() => ((1 + 2)))'],
 ];
 
 /** Inputs that are not Eshell forms: they come out exactly as typed. */
@@ -171,6 +185,10 @@ const untouched = [
   ['generic call arguments', 'new Foo<A, B>(1, X = 2)'],
   ['async arrow', 'const f = async () => { await x }'],
   ['chained call on the next line', 'a\n  .b()'],
+  ['try and catch', 'try { f() } catch (e) { g(e) }'],
+  ['try and catch without a binding', 'try { f() } catch { g() }'],
+  ['promise catch method', 'p.catch((e) => e)'],
+  ['type annotation with a space stays one', '(a: number) => a'],
 ];
 
 for (const [name, source, expected] of forms) {

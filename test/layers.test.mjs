@@ -8,8 +8,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './helpers/pty.mjs';
 
-/** Lowest first. src/index.ts, the public API modules import, sits above the code layer. */
-const LAYERS = ['runtime', 'io', 'code', 'index', 'dist', 'otp', 'observer', 'shell', 'internal'];
+/**
+ * Lowest first. src/index.ts, the public API that modules import, gathers the layers below it
+ * (behaviours and nodes included); the observer and the shell are built over it.
+ */
+const LAYERS = ['runtime', 'io', 'code', 'dist', 'otp', 'index', 'observer', 'shell', 'internal'];
 
 const SRC = path.join(ROOT, 'src');
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ROOT } from './helpers/pty.mjs';
 import { openShell as shell, enter } from './helpers/prompt.mjs';
 import { tempDir } from './helpers/tempDir.mjs';
+import { bundleForTest } from './helpers/bundle.mjs';
 
 /** Searched last from any directory: the lessons shipped with eshell-ts. */
 const LESSONS = path.join(ROOT, 'modules');
@@ -115,9 +116,69 @@ test('help() lists the built-ins within 80 columns', async (t) => {
   const text = help.join('\n');
   for (const name of ['c(mod)', 'c(mod, opts)', 'l(mod)', 'lm()', 'mm()', 'm()', 'm(mod)', 'h(mod)', 'cd(dir)', 'pwd()', 'ls()',
     'ls(dir)', 'i()', 'i(pid)', 'regs()', 'flush()', 'f()', 'f(X)', 'b()', 'v(N)', 'h()', 'e(N)', 'history(N)', 'results(N)',
-    'pid(0, N, 0)', 'self()', 'memory()', 'q()', 'halt()', 'help()']) {
+    'pid(0, N, 0)', 'self()', 'memory()', 'q()', 'halt()', 'help()', 'ni()', 'nregs()']) {
     assert.ok(text.includes(name), `help() mentions ${name}`);
   }
+});
+
+test('one table of built-ins drives help(), the globals and the forms: they agree', () => {
+  const { BUILTINS, builtins, helpText, bareArguments, transformInput, code } = bundleForTest(
+    ['src/shell/evaluator/builtins.ts', 'src/shell/forms.ts', 'src/code/moduleHandle.ts'], { requiresPackages: true });
+  const help = helpText();
+  const host = { job: () => undefined, color: () => false, columns: () => 80 };
+  const globals = builtins(host);
+  const context = { isVariable: () => true, isModule: () => false, bareArguments };
+  for (const [name, row] of Object.entries(BUILTINS)) {
+    if (name.includes('.')) {
+      // A runtime module's function: its arguments are read by the forms, the module is the global.
+      const [module, fn] = name.split('.');
+      assert.equal(module, 'code', name);
+      assert.equal(typeof code[fn], 'function', `${name} exists`);
+      assert.equal(row.make(host), code[fn], `${name} is the runtime's own function`);
+      assert.ok(!(name in globals));
+    } else {
+      assert.equal(typeof globals[name], 'function', `${name} is installed`);
+      const usages = Object.keys(row.help);
+      assert.ok(usages.length > 0, `help() has a line for ${name}`);
+      for (const usage of usages) {
+        assert.ok(usage.startsWith(`${name}(`), `${usage} is a form of ${name}`);
+        assert.ok(help.includes(`  ${usage} `), `help() shows ${usage}`);
+      }
+    }
+    // The forms quote exactly the bare arguments the table names.
+    const args = (row.bare ?? ['atom']).map((kind, i) => (kind === 'variable' ? `Name${i}` : `name${i}`));
+    const callee = name.includes('.') ? name.replace('.', ':') : name;
+    const code_ = transformInput(`${callee}(${args.join(', ')})`, context);
+    (row.bare ?? ['atom']).forEach((kind, i) => {
+      const quoted = code_.code.includes(`'${args[i]}'`);
+      assert.equal(quoted, row.bare !== undefined && kind !== undefined, `${name}: argument ${i} quoted as the table says (${code_.code})`);
+    });
+  }
+  assert.deepEqual(Object.keys(globals).sort(), Object.keys(BUILTINS).filter((n) => !n.includes('.')).sort());
+});
+
+test('Tab completes every built-in of the table with its (', async (t) => {
+  const { BUILTINS } = bundleForTest(['src/shell/evaluator/builtins.ts'], { requiresPackages: true });
+  const sh = await shell(t);
+  for (const name of Object.keys(BUILTINS).filter((n) => !n.includes('.'))) {
+    const mark = sh.rawOutput().length;
+    await sh.type(name);
+    await sh.waitForScreen(() => sh.cursorLine() === `1> ${name}`);
+    sh.key('tab');
+    // Either the name completes to `name(`, or the bell says there are several candidates:
+    // then a second Tab lists them, `name(` among them.
+    await sh.waitFor(new RegExp(`1> ${name}\\(|\x07`), { since: mark });
+    if (sh.cursorLine() !== `1> ${name}(`) {
+      sh.key('tab');
+      await sh.waitFor(new RegExp(`(^|\\s)${name}\\((\\s|$)`, 'm'), { since: mark });
+    }
+    sh.key('ctrl-u');
+    await sh.waitForScreen(() => sh.cursorLine() === '1>');
+  }
+  // The runtime's own modules complete as modules: `erlang:make` → `erlang:make_ref(`.
+  await sh.type('erlang:make');
+  sh.key('tab');
+  await sh.waitForScreen(() => sh.cursorLine() === '1> erlang:make_ref(');
 });
 
 test('q() leaves with status 0, halt(N) with status N', async (t) => {

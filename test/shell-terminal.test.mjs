@@ -112,11 +112,12 @@ test('Ctrl-G: a new job has its own variables and line numbers; c switches betwe
   await sh.waitFor(' --> ');
   await sh.type('s');
   sh.key('enter');
-  await sh.waitFor('started job 2');
+  await sh.waitForScreen((lines) => lines.slice(-2).join('|') === ' --> s| -->');
   await sh.type('c 2');
   sh.key('enter');
-  await sh.waitForScreen((lines) => lastLine(lines) === '1>');
-  assert.deepEqual(await enter(sh, 'Mine.', 1), ["* variable 'Mine' is unbound"]);
+  // A new job greets with the banner, as a new Eshell does.
+  await sh.waitForScreen((lines) => /^Eshell-TS V[\d.]+ .*\(abort with \^G\)$/.test(lines.at(-2)) && lastLine(lines) === '1>');
+  assert.deepEqual(await enter(sh, 'Mine.', 2), ["* variable 'Mine' is unbound"]);
   const mark = sh.rawOutput().length;
   sh.key('ctrl-g');
   await sh.waitFor(' --> ', { since: mark });

@@ -175,6 +175,20 @@ test('a background check reports once, and an overtaken one is dropped', async (
   assert.deepEqual(reports, [['new', 0]]);
 });
 
+test('gen_server callbacks are checked against the behaviour: a malformed answer is a type error', async () => {
+  const file = moduleFile('typed_server', [
+    "import { moduleHandle, type GenServerBehaviour, type From } from 'eshell-ts';",
+    "const M = moduleHandle<typeof import('./typed_server')>('typed_server');",
+    'M satisfies GenServerBehaviour<number>;',
+    "export const init = (n: number) => ['ok', n] as const;",
+    "export const handle_call = (_r: 'get', _f: From, n: number) => ['reply', n] as const;",
+    '',
+  ].join('\n'));
+  const errors = await errorsOf(file);
+  assert.equal(errors.length, 1, errors.join('\n'));
+  assert.match(errors[0], /^3:\d+ TS1360 .* does not satisfy the expected type 'GenServerBehaviour<number, any>'/);
+});
+
 test('a checker that cannot start leaves c/1 silent and makes strict refuse', async () => {
   await stopTypeChecker();
   typeCheck.useTypeCheckWorker(path.join(dir, 'no-such-checker.js'));

@@ -46,6 +46,14 @@ export class CodeServer {
   private readonly table = new Map<string, ModuleEntry>();
   /** Modules whose top level is running, for require cycles. */
   private readonly loading = new Map<string, ModuleObject>();
+  /** Told of every version installed (watch mode follows modules loaded after it started). */
+  private readonly loadListeners = new Set<(name: string, file: string) => void>();
+
+  /** Calls `listener` after each new version is installed; returns how to stop. */
+  onLoad(listener: (name: string, file: string) => void): () => void {
+    this.loadListeners.add(listener);
+    return () => this.loadListeners.delete(listener);
+  }
 
   /** The current version of `name`, if loaded. The hot path of every handle call. */
   current(name: string): ModuleVersion | undefined {
@@ -273,6 +281,7 @@ export class CodeServer {
     if (Object.keys(module.exports).length === 0) {
       writeOutput(`${displayName(file)}: warning: module ${name} exports nothing\n`);
     }
+    for (const listener of this.loadListeners) listener(name, file);
     return loaded;
   }
 

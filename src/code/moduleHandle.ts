@@ -12,7 +12,7 @@
 import { codeServer } from './codeServer';
 import { addPath, getPath } from './codePath';
 import { isFailure } from './failure';
-import { currentProcess, ErlangException, isThenable, MODULE_NAME_KEY } from './runtimeLinks';
+import { currentProcess, ErlangException, isReleasingCode, isThenable, MODULE_NAME_KEY } from './runtimeLinks';
 
 /** Where spawn, initial_call and the shell find the module name of a handle. */
 export { MODULE_NAME_KEY };
@@ -87,7 +87,7 @@ function remoteFunction(module: string, fn: string): (...args: unknown[]) => unk
       process.enterCode(module, previousVersion, previousFunction);
       throw thrown;
     }
-    if (!isThenable(result)) process.enterCode(module, previousVersion, previousFunction);
+    if (!isThenable(result) || isReleasingCode(result)) process.enterCode(module, previousVersion, previousFunction);
     return result;
   };
   // Printed as Erlang prints a fun: `#Fun<kitchen.take>`.

@@ -93,8 +93,13 @@ export function formatCrashReport(pidText: string, reason: unknown, when?: Date,
 
 /** The first line of an error report, newline included; `when` defaults to now. */
 export function errorReportHeader(when?: Date): string {
+  return reportHeader('ERROR REPORT', when);
+}
+
+/** `=CRASH REPORT==== 25-Nov-2026::11:14:56.123456 ===` and the like, newline included. */
+export function reportHeader(title: 'ERROR REPORT' | 'CRASH REPORT' | 'SUPERVISOR REPORT' | 'WARNING REPORT', when?: Date): string {
   const stamp = when ? reportTimestamp(when, when.getMilliseconds() * 1000) : reportTimestampNow();
-  return `=ERROR REPORT==== ${stamp} ===\n`;
+  return `=${title}==== ${stamp} ===\n`;
 }
 
 /** `25-Nov-2026::11:14:56.123456` in local time, as Erlang's logger writes it. */
@@ -115,7 +120,7 @@ function reportTimestampNow(): string {
   return reportTimestamp(when, (nowMs % 1000) * 1000);
 }
 
-function describeExitValue(reason: unknown, thrown?: unknown): string {
+export function describeExitValue(reason: unknown, thrown?: unknown): string {
   if (thrown instanceof ErlangException && isErrorExit(reason)) {
     // The term as Erlang prints it, then what the raiser said about it.
     const message = explicitMessage(thrown);

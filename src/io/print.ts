@@ -12,6 +12,7 @@
 import util from 'node:util';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { plural } from './plural';
+import { ImproperList, List, isCharlist } from '../runtime/terms';
 import { ErlangException, defaultMessage } from '../runtime/errors';
 
 export interface PrintOptions {
@@ -192,6 +193,8 @@ class Describer {
     // Leaves first: a Proxy must not have its traps run by looking for an inspect hook.
     const leaf = describeLeafObject(value);
     if (leaf) return leaf;
+    const term = this.describeErlangList(value, depth);
+    if (term) return term;
     const custom = this.describeCustom(value, depth);
     if (custom) return custom;
     if (depth > this.maxDepth) return text(`[${depthCutName(value)}]`, 'special');
@@ -235,6 +238,36 @@ class Describer {
     if (typeof result !== 'string') return this.describe(result, depth);
     const style = asStyle(requestedStyle) ?? (looksLikeProcessId(value, result) ? 'special' : undefined);
     return text(result, style);
+  }
+
+  /**
+   * Erlang lists, which TypeScript has no literal for, in the notation that builds them:
+   * `list(1, 2)`, `charlist('abc')` (what erl prints as "abc"), `improperList([1], 2)`.
+   */
+  private describeErlangList(value: object, depth: number): Doc | undefined {
+    if (value instanceof List) {
+      if (isCharlist(value)) return concat(text('charlist('), describeString(value.toText()), text(')'));
+      return this.describeItems('list(', value.items, ')', depth);
+    }
+    if (value instanceof ImproperList) {
+      return concat(
+        text('improperList('),
+        this.describeItems('[', value.items, ']', depth),
+        text(', '),
+        this.describe(value.tail, depth + 1),
+        text(')'),
+      );
+    }
+    return undefined;
+  }
+
+  private describeItems(open: string, items: readonly unknown[], close: string, depth: number): Doc {
+    if (depth > this.maxDepth) return text(`${open}...${close}`, 'special');
+    const shown = Math.min(items.length, MAX_ARRAY_ITEMS);
+    const docs: Doc[] = [];
+    for (let i = 0; i < shown; i++) docs.push(this.describe(items[i], depth + 1));
+    if (items.length > shown) docs.push(moreItems(items.length - shown));
+    return group(open, docs, close, false);
   }
 
   private describeContainer(value: object, depth: number): Doc {

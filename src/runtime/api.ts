@@ -6,12 +6,17 @@ import { sendExitSignal } from './exits';
 import { lookupName } from './registry';
 import { currentProcess, deliver } from './scheduler';
 import { processOf } from './table';
+import { localNodeName } from './node';
+import { remoteRouter } from './remoteSend';
 
-export { spawn, spawn_link, spawn_monitor } from './spawn';
-export { link, unlink, monitor, demonitor } from './links';
-export { register, unregister, whereis, registered } from './registry';
-export { is_process_alive, process_info, processes } from './introspection';
-export { erlang, timer } from './erlang';
+import { spawn, spawn_link, spawn_monitor } from './spawn';
+import { link, unlink, monitor, demonitor } from './links';
+import { register, unregister, whereis, registered } from './registry';
+import { is_process_alive, process_info, processes } from './introspection';
+import { clock, timer } from './erlang';
+
+export { spawn, spawn_link, spawn_monitor, link, unlink, monitor, demonitor, register, unregister, whereis, registered };
+export { is_process_alive, process_info, processes, timer };
 
 export function self(): Pid {
   return callingProcess('self()').pid;
@@ -19,13 +24,26 @@ export function self(): Pid {
 
 /**
  * Erlang's `dest ! message`: never blocks, and sending to a dead pid is not an error. A name
- * nobody registered is (badarg), as in Erlang.
+ * nobody registered is (badarg), as in Erlang. `[name, node]` names a registered process on a
+ * node (Erlang's `{Name, Node}`); other nodes are reached through the distribution layer.
  */
-export function send<T>(dest: Pid | string, message: T): T {
+export function send<T>(dest: Pid | string | readonly [string, string], message: T): T {
   if (dest instanceof Pid) {
+    if (dest.remote) {
+      remoteRouter()?.sendToPid(dest, message);
+      return message;
+    }
     const proc = processOf(dest);
     if (proc !== undefined) deliver(proc, message);
     return message;
+  }
+  if (Array.isArray(dest) && dest.length === 2 && typeof dest[0] === 'string' && typeof dest[1] === 'string') {
+    const [name, node] = dest as readonly [string, string];
+    if (node !== localNodeName()) {
+      remoteRouter()?.sendToName(name, node, message);
+      return message;
+    }
+    return send(name, message);
   }
   if (typeof dest === 'string') {
     const proc = lookupName(dest);
@@ -33,7 +51,7 @@ export function send<T>(dest: Pid | string, message: T): T {
     deliver(proc, message);
     return message;
   }
-  throw badarg(`send: the destination must be a pid or a registered name, got ${dest === null ? 'null' : typeof dest}`);
+  throw badarg(`send: the destination must be a pid, a registered name or [name, node], got ${dest === null ? 'null' : Array.isArray(dest) ? 'an array' : typeof dest}`);
 }
 
 /**
@@ -64,3 +82,20 @@ export function process_flag(flag: 'trap_exit', value: boolean): boolean {
   if (value !== previous) proc.extras().trapExit = value;
   return previous;
 }
+
+/**
+ * Erlang's `erlang` module: its time functions, and the BIFs that are also auto-imported
+ * (`erlang.monitor(...)` is `monitor(...)`), so that `erlang:spawn(...)` and `erlang.self()`
+ * work as in Erlang.
+ */
+export const erlang = {
+  ...clock,
+  spawn, spawn_link, spawn_monitor, self, send, exit,
+  link, unlink, monitor, demonitor, process_flag,
+  register, unregister, whereis, registered,
+  is_process_alive, process_info, processes,
+  /** `erlang:throw(Value)`: `throw` is a statement in TypeScript, this is the expression. */
+  throw(value: unknown): never {
+    throw new ErlangException('throw', value);
+  },
+};

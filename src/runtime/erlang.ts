@@ -1,4 +1,5 @@
-// The corners of Erlang's `erlang` and `timer` modules that programs reach for.
+// The corners of Erlang's `erlang` (its clocks and refs; api.ts adds the process BIFs) and
+// `timer` modules that programs reach for.
 import { error } from './errors';
 import { Ref } from './pid';
 import { after, receive, type Receive } from './receive';
@@ -16,7 +17,7 @@ const NANOS_PER_UNIT: Record<TimeUnit, number> = {
 
 let lastNowMicros = 0;
 
-export const erlang = {
+export const clock = {
   /** `[megaSecs, secs, microSecs]` since the epoch, strictly increasing across calls. */
   now(): [number, number, number] {
     let micros = Math.floor(epochMillis() * 1000);

@@ -1,7 +1,7 @@
 // How processes end and how their end travels: exit signals along links, DOWN messages to
 // monitors, names freed, crash reports. Deaths caused by other deaths are handled from a work
 // list rather than by recursion, so a long chain of linked processes cannot overflow the stack.
-import { classify, exitReasonOf } from './errors';
+import { classify, exitReasonOf, isNormalExit } from './errors';
 import type { Pid } from './pid';
 import { type Process, EMPTY_MAILBOX, EXITED, EXITING } from './process';
 import { reportProcessCrash, reportError } from './crashReport';
@@ -65,7 +65,7 @@ export function sendExitSignal(target: Process, from: Pid | undefined, reason: u
   if (reason === 'kill' && !viaLink) return kill(target, 'killed');
   if (target.ext?.trapExit) return deliver(target, ['EXIT', from, reason]);
   if (reason === 'normal') {
-    if (!viaLink && from !== undefined && from.id === target.pid.id) kill(target, 'normal');
+    if (!viaLink && from !== undefined && target.pid.equals(from)) kill(target, 'normal');
     return;
   }
   kill(target, reason);
@@ -88,7 +88,19 @@ function kill(target: Process, reason: unknown): void {
   target.state = EXITING;
 }
 
+function reportWith(reporter: (reason: unknown) => void, reason: unknown): void {
+  try {
+    reporter(reason);
+  } catch (error) {
+    reportError('A crash report failed:', error);
+  }
+}
+
 function cleanUp(proc: Process, reason: unknown, cause: ExitCause, thrown: unknown): void {
+  // A proc_lib-style process reports itself (OTP's CRASH REPORT), for any abnormal end of its
+  // own code, as it was: before its mailbox and links are cleared.
+  const reporter = proc.ext?.crashReporter;
+  if (cause !== 'signal' && reporter != null && !isNormalExit(reason)) reportWith(reporter, reason);
   removeProcess(proc);
   proc.pid.proc = undefined;
   proc.mailbox = EMPTY_MAILBOX;
@@ -120,7 +132,7 @@ function cleanUp(proc: Process, reason: unknown, cause: ExitCause, thrown: unkno
       }
     }
   }
-  if (cause === 'crash') reportProcessCrash(proc.pid, reason, thrown);
+  if (cause === 'crash' && reporter == null) reportProcessCrash(proc.pid, reason, thrown);
   for (const listener of exitListeners) {
     try {
       listener(proc, reason);

@@ -62,17 +62,28 @@ export function monitorProcess(watcher: Process, target: Process, ref: Ref = new
 }
 
 /** Stops a monitor; with 'flush', also drops a DOWN message it already delivered. */
-export function demonitor(ref: Ref, options: readonly 'flush'[] = []): true {
+/**
+ * Erlang's demonitor/2. With 'flush', a 'DOWN' already in the mailbox is removed. With
+ * 'info', the answer says whether the monitor was still active: false when its 'DOWN' had
+ * already been sent (or the monitor never existed); without 'info' it is always true.
+ */
+export function demonitor(ref: Ref, options?: readonly ('flush' | 'info')[]): true;
+export function demonitor(ref: Ref, options: readonly ('flush' | 'info')[]): boolean;
+export function demonitor(ref: Ref, options: readonly ('flush' | 'info')[] = []): boolean {
   const watcher = callingProcess('demonitor()');
   if (!(ref instanceof Ref)) throw badarg(`demonitor: expected a monitor reference, got ${typeof ref}`);
-  const record = watcher.ext?.monitors?.get(ref.id);
+  if (!Array.isArray(options) || options.some((o) => o !== 'flush' && o !== 'info')) {
+    throw badarg("demonitor: the options are a list of 'flush' and 'info'");
+  }
+  // A reference made on another node is never one of this node's monitors.
+  const record = ref.remote ? undefined : watcher.ext?.monitors?.get(ref.id);
   if (record !== undefined) {
     watcher.ext!.monitors!.delete(ref.id);
     record.target.ext?.monitoredBy?.delete(ref.id);
   }
   if (options.includes('flush')) {
     const mailbox = watcher.mailbox;
-    const kept = mailbox.filter((m) => !(Array.isArray(m) && m[0] === 'DOWN' && m[1] instanceof Ref && m[1].id === ref.id));
+    const kept = mailbox.filter((m) => !(Array.isArray(m) && m[0] === 'DOWN' && ref.equals(m[1])));
     if (kept.length !== mailbox.length) {
       watcher.mailbox = kept;
       if (watcher.receive !== null) watcher.receive.scanned = 0;
@@ -80,7 +91,7 @@ export function demonitor(ref: Ref, options: readonly 'flush'[] = []): true {
       if (watcher.ext !== null) watcher.ext.freshRefAt = 0;
     }
   }
-  return true;
+  return options.includes('info') ? record !== undefined : true;
 }
 
 function livePid(pid: Pid, what: string): Process | undefined {

@@ -1,6 +1,7 @@
 // Erlang-style patterns over TypeScript values, interpreted: patterns are usually literals
 // written inside the receive call, so compiling them would cost more than matching them.
 import { Pid, Ref } from './pid';
+import { Float, List, exactlyEqual } from './terms';
 
 /** The wildcard: matches anything, at any position. */
 export const _: unique symbol = Symbol('_') as never;
@@ -20,6 +21,9 @@ export type Pattern =
   | undefined
   | Pid
   | Ref
+  | List<Pattern>
+  | Float
+  | Uint8Array
   | Guard
   | readonly Pattern[]
   | { readonly [key: string]: Pattern };
@@ -35,15 +39,19 @@ export type Matched<P> = P extends Wildcard
         ? Pid
         : P extends Ref
           ? Ref
-          : P extends readonly unknown[]
-            ? { -readonly [K in keyof P]: Matched<P[K]> }
-            : P extends object
+          : P extends List<infer I>
+            ? List<Matched<I>>
+            : P extends readonly unknown[]
               ? { -readonly [K in keyof P]: Matched<P[K]> }
-              : P;
+              : P extends object
+                ? { -readonly [K in keyof P]: Matched<P[K]> }
+                : P;
 
 /**
  * Literals match by `===` (NaN matches NaN), arrays by length and element, plain objects by
  * the keys the pattern gives (like Erlang maps), pids and refs by id, functions are guards.
+ * A `list(...)` matches a List element by element; other terms (`float(1)`, a Buffer, a
+ * Map) match what is exactly equal to them.
  */
 export function matches(pattern: unknown, value: unknown): boolean {
   // Dispatch on the pattern's type first: each `===` below then compares values of one known
@@ -66,7 +74,7 @@ export function matches(pattern: unknown, value: unknown): boolean {
  */
 export function patternNeedsRef(pattern: unknown, ref: Ref, depth = 0): boolean {
   if (typeof pattern !== 'object' || pattern === null) return false;
-  if (pattern instanceof Ref) return pattern.id === ref.id;
+  if (pattern instanceof Ref) return pattern.equals(ref);
   if (depth === 3) return false;
   if (Array.isArray(pattern)) {
     for (let i = 0; i < pattern.length; i++) if (patternNeedsRef(pattern[i], ref, depth + 1)) return true;
@@ -87,12 +95,19 @@ function matchesObject(pattern: object, value: unknown): boolean {
     }
     return true;
   }
-  if (pattern instanceof Pid) return value instanceof Pid && value.id === pattern.id;
-  if (pattern instanceof Ref) return value instanceof Ref && value.id === pattern.id;
-  if (!isPlainObject(pattern) || Array.isArray(value)) return false;
+  if (pattern instanceof Pid || pattern instanceof Ref) return pattern.equals(value);
+  if (pattern instanceof List) return value instanceof List && matchesItems(pattern.items, value.items);
+  if (!isPlainObject(pattern)) return exactlyEqual(pattern, value);
+  if (Array.isArray(value)) return false;
   for (const key in pattern) {
     if (!(key in value) || !matches((pattern as any)[key], (value as any)[key])) return false;
   }
+  return true;
+}
+
+function matchesItems(pattern: readonly unknown[], value: readonly unknown[]): boolean {
+  if (pattern.length !== value.length) return false;
+  for (let i = 0; i < pattern.length; i++) if (!matches(pattern[i], value[i])) return false;
   return true;
 }
 

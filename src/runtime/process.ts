@@ -4,6 +4,7 @@
 import { inspect } from 'node:util';
 import { Pid, type Ref } from './pid';
 import type { Receive } from './receive';
+import type { Deadline } from './receiveTimer';
 import { allocatePidId } from './table';
 
 /** Queued to run. */
@@ -66,7 +67,7 @@ export class ProcessExtras {
   declare trapExit: boolean;
   declare registeredName: string | undefined;
   /** The receive timeout running, for the receive it belongs to. */
-  declare afterTimer: NodeJS.Timeout | null;
+  declare afterTimer: Deadline | null;
   declare afterTimerFor: Receive | null;
   declare timedOut: boolean;
   /** Timers module code started on behalf of this process, cancelled when it exits. */
@@ -75,6 +76,15 @@ export class ProcessExtras {
   declare pendingExitReason: unknown;
   /** Runs before every ordinary process (the shell's own: see scheduler `runUrgently`). */
   declare urgent: boolean;
+  /**
+   * Set by processes started the way OTP's proc_lib starts them: the initial call they report
+   * (`kv:init/1` rather than the internal loop), and the crash report they print when their
+   * own code ends abnormally, instead of the plain `Error in process` report.
+   */
+  declare initialCallLabel: string | undefined;
+  declare crashReporter: ((reason: unknown) => void) | null;
+  /** The last receive marked as waiting in library code (receive.ts releasesCode). */
+  declare codeReleasingReceive: Receive | null;
   /**
    * The ref this process made last (make_ref, monitor) and how long its mailbox was then: no
    * message before that position can hold the ref, so a receive that only matches messages
@@ -100,6 +110,9 @@ export class ProcessExtras {
     this.timers = null;
     this.pendingExitReason = undefined;
     this.urgent = false;
+    this.initialCallLabel = undefined;
+    this.crashReporter = null;
+    this.codeReleasingReceive = null;
     this.freshRef = null;
     this.freshRefAt = 0;
   }
@@ -185,6 +198,8 @@ export class Process {
   }
 
   get initialCall(): string {
+    const label = this.ext?.initialCallLabel;
+    if (label !== undefined) return label;
     const entry = this.entry as { [MODULE_NAME_KEY]?: unknown; name?: unknown };
     if (this.entryName === undefined) {
       const name = typeof entry.name === 'string' && entry.name !== '' ? entry.name : 'anonymous';

@@ -92,6 +92,15 @@ export class Receive<T = unknown> implements PromiseLike<T> {
     return this.list ?? [this.only];
   }
 
+  /**
+   * The same receive, going on with `fn(result)` where `result` is what the matching
+   * handler returned: `return gen_server.call(s, req).andThen((reply) => loop(reply))`. The
+   * trampolined twin of `await`: no promise, and the process stays in the scheduler.
+   */
+  andThen<U>(fn: (result: T) => U): Receive<U> {
+    return continueReceive(this, (produce) => fn(produce() as T)) as Receive<U>;
+  }
+
   /** Erlang-style, never the internals: `#Receive<<0.84.0>, 2 clauses, after 3000>`. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return describeReceive(this);
@@ -197,4 +206,39 @@ function badClause(clause: unknown, index: number): ErlangException {
 function describe(value: unknown): string {
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   return value === null ? 'null' : typeof value;
+}
+
+/**
+ * The same receive, with each handler's result (and the after handler's) handed to `next` as
+ * a thunk: `next` decides what the process does with it (another receive, a value, a throw).
+ * This is how code that waits goes on with what it received without blocking: the shell
+ * binds a variable to a call's reply, a gen_server finishes a callback that waited.
+ */
+export function continueReceive(pending: Receive, next: (produce: () => unknown) => unknown): Receive {
+  const clauses: unknown[] = [];
+  for (const clause of pending.clauses) {
+    if (clause === pending.after) continue;
+    const [pattern, handler] = clause as AnyClause;
+    clauses.push([pattern, (message: unknown) => next(() => handler(message))]);
+  }
+  if (pending.after !== null) {
+    const { ms, handler } = pending.after;
+    clauses.push(after(ms, () => next(handler) as void));
+  }
+  return (receive as (...c: unknown[]) => Receive)(...clauses);
+}
+
+/**
+ * Marks a receive whose handlers are library code, such as the wait for a call's reply: a
+ * module function that returns it has finished with its module's code, so the caller is not
+ * taken for a process still running that version when the module is reloaded (and purged).
+ * The mark is the owner's last such receive (a field, not a WeakSet: this is on every call).
+ */
+export function releasesCode<R extends Receive>(r: R): R {
+  r.owner.extras().codeReleasingReceive = r;
+  return r;
+}
+
+export function isReleasingCode(value: unknown): boolean {
+  return value instanceof Receive && value.owner.ext?.codeReleasingReceive === value;
 }

@@ -55,10 +55,11 @@ export function lookupProcessById(id: number): Process | undefined {
 
 /**
  * The process behind `pid`, through the pid's own link when it has one (no map lookup). It
- * may already be EXITED while its exit is still being propagated.
+ * may already be EXITED while its exit is still being propagated. Never one for a pid of
+ * another node, whatever its number.
  */
 export function processOf(pid: Pid): Process | undefined {
-  return pid.proc ?? lookupProcessById(pid.id);
+  return pid.proc ?? (pid.remote ? undefined : lookupProcessById(pid.id));
 }
 
 /** Every live process, in spawn order. */

@@ -12,8 +12,9 @@
 //   X = 1, Y = X + 1            (__eshell.match(…), __eshell.match(…))  — value of the last
 //   Pid ! Msg                   __eshell.send(Pid, Msg)  — lowest precedence, right-associative
 //   mod:fun(args)               __eshell.mod("mod").fun(args)   (`mod:fun` alone: a function value)
-//   c(code_reload)              c('code_reload')  — also l, m, nl, h (module and function), code.which…
-//   f(X)                        f('X')  — the variable to forget
+//   c(code_reload)              c('code_reload')  — bare atoms where the context's table of
+//   f(X)                        f('X')    built-ins says so (module names; the variable to forget)
+//   catch Expr                  __eshell.catch(() => (Expr))  — Erlang's catch, to the end of the piece
 // Variables are marked, never resolved: whether X is bound is the evaluator's business
 // (`ctx.isVariable` only says whether a capitalised name may be a shell variable at all).
 // Statements (`const`, `if`, `function`, …) keep their meaning: only `!` and `mod:fun` inside
@@ -27,6 +28,7 @@
 export { tokenize, significantTokens, type Token, type TokenKind, type TemplatePart } from './forms/tokenizer.js';
 export { isComplete } from './forms/completeness.js';
 export { transformInput, type Transformed } from './forms/transform.js';
-export type { FormContext } from './forms/emitter.js';
+export type { FormContext, BareArgument } from './forms/emitter.js';
 export { splitForms } from './forms/terminator.js';
 export { lastIdentifierChain, type CompletionTarget } from './forms/completionTarget.js';
+export { FormSplitter } from './forms/formSplitter.js';

@@ -15,12 +15,9 @@ export type ToEvaluator =
   /** Ctrl-C while an evaluation runs: stop it (the job's evaluator process dies and is
    *  replaced, as in Eshell; the thread stays). */
   | { t: 'interrupt' }
-  /** A BREAK-menu (Ctrl-C on an empty line) or User-switch (Ctrl-G) query that needs the runtime:
-   *  p = process info, i = system info, l = loaded modules, v = version,
-   *  j = list jobs, s = start a new shell job, c = connect to job n, i = interrupt job n,
-   *  k = kill job n, o = kill the process flooding the output (BREAK's k, when nothing runs
-   *  away). The answer is a `menu-answer` with text to print. */
-  | { t: 'menu'; id: number; command: string; arg?: number }
+  /** A question from the BREAK menu (Ctrl-C on an empty line) or the User switch command
+   *  menu (Ctrl-G); see MenuRequest. Answered by `menu-answer` or `job-connected`. */
+  | (MenuRequest & { id: number })
   /** The terminal was resized: width for printing terms (pretty-printing, tables). */
   | { t: 'resize'; columns: number }
   /** The terminal is going away (Ctrl-D, q(), SIGTERM, SIGHUP): stop cleanly. */
@@ -41,18 +38,25 @@ export interface TransformRequestOptions {
 
 /** Sent by the evaluator thread. */
 export type FromEvaluator =
-  /** The runtime is up; `prompt` is the first prompt number. */
-  | { t: 'ready'; prompt: number }
+  /** The runtime is up; `prompt` is the first prompt number; `node` this node's name when it
+   *  is alive (the prompt shows it, as erl's `(ping@host)1>`). */
+  | { t: 'ready'; prompt: number; node?: string }
   /** Text printed by a process (io.format, console.log, crash reports); already ends with '\n'
    *  unless the process printed a partial line. */
   | { t: 'output'; text: string }
   /** An evaluation finished. `text` is the printed value or the exception message (may be
    *  empty for built-ins that print and return nothing worth showing, like Eshell's `ok`),
    *  `prompt` the number of the next prompt (unchanged after a syntax error). */
-  | { t: 'result'; id: number; text: string; ok: boolean; prompt: number }
+  | { t: 'result'; id: number; text: string; ok: boolean; prompt: number; node?: string }
   | { t: 'completion'; id: number; replaceFrom: number; candidates: string[] }
-  /** `prompt`: the prompt number of the job now connected (after `c`, `k` or `s`). */
-  | { t: 'menu-answer'; id: number; text: string; prompt: number }
+  /** The answer to a MenuRequest: text to print (may be empty: erl prints nothing after a
+   *  successful `s`, `k` or `i`). */
+  | { t: 'menu-answer'; id: number; text: string }
+  /** `connect-job` succeeded: the terminal now shows that job. `prompt` is its prompt number,
+   *  `evaluating` the id of the `eval` it is still running (the terminal waits for its result
+   *  instead of drawing a prompt), `fresh` is true the first time the job is connected (the
+   *  terminal prints the banner, as a new Eshell does). */
+  | { t: 'job-connected'; id: number; prompt: number; evaluating: number | undefined; fresh: boolean }
   /** cd(Dir) moved the shell: worker threads cannot chdir, so the terminal thread does it
    *  for the whole process (relative paths in user code follow). */
   | { t: 'chdir'; dir: string }
@@ -63,6 +67,43 @@ export type FromEvaluator =
    * process outlives a replaced evaluator thread instead of staying behind as a zombie.
    */
   | { t: 'transform'; id: number; source: string; options: TransformRequestOptions };
+
+/** What the terminal's sessions handle: everything but `transform`, which the connection
+ *  answers itself (src/shell/terminal/esbuildService.ts). */
+export type SessionMessage = Exclude<FromEvaluator, { t: 'transform' }>;
+
+/**
+ * One message per question the two menus ask the runtime. Answered only by the evaluator
+ * thread (the menus' texts and help live with the menus in src/shell/terminal/terminalMenus.ts).
+ * A job number left out means the current job (the one marked `*` by `j`), as in erl.
+ */
+export type MenuRequest =
+  /** BREAK (p)roc info: the process table. */
+  | { t: 'process-info' }
+  /** BREAK (i)nfo: memory figures of the runtime. */
+  | { t: 'system-info' }
+  /** BREAK (l)oaded: the loaded modules. */
+  | { t: 'loaded-modules' }
+  /** BREAK (v)ersion; also BREAK (k)ill's probe (any answer means the thread is free). */
+  | { t: 'version' }
+  /** Ctrl-G j: the jobs, `*` on the current one. */
+  | { t: 'list-jobs' }
+  /** Ctrl-G s: start a new job and make it current (connect with `c`). */
+  | { t: 'start-job' }
+  /** Ctrl-G c [nn]: connect the terminal to a job. */
+  | { t: 'connect-job'; job?: number }
+  /** Ctrl-G i [nn]: stop the evaluation the job runs (its evaluator exits with `killed`). */
+  | { t: 'interrupt-job'; job?: number }
+  /** Ctrl-G k [nn]: kill the job; no job is current until `s`. */
+  | { t: 'kill-job'; job?: number }
+  /** BREAK (k)ill, when nothing runs away: kill the process flooding the output, if one does. */
+  | { t: 'kill-printer' };
+
+/** For the `default` of a switch over messages: the type checker proves it is never reached,
+ *  so a new message type cannot be forgotten by one side. */
+export function unreachable(value: never): never {
+  throw new Error(`unexpected message ${JSON.stringify(value)}`);
+}
 
 /** The worker data the evaluator thread receives from the terminal thread. */
 export interface EvaluatorWorkerData {
@@ -81,10 +122,17 @@ export interface EvaluatorWorkerData {
   cwd: string;
   tty: boolean;
   columns: number;
+  /** Evaluate the startup file (.eshell-ts.ts) first: interactive sessions without --no-rc. */
+  startupFile: boolean;
+  /** --watch: load every module again whenever its source file is saved. */
+  watch: boolean;
+  /** -sname/-name (start distribution before the first prompt), -setcookie, -kernel net_ticktime. */
+  distribution?: { name?: string; cookie?: string; tickTime?: number };
 }
 
 const isText = (v: unknown): v is string => typeof v === 'string';
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isOptionalText = (v: unknown): boolean => v === undefined || typeof v === 'string';
 
 /**
  * Whether `msg` is a well-formed FromEvaluator: the terminal checks every message, so that
@@ -95,15 +143,17 @@ export function isFromEvaluator(msg: unknown): msg is FromEvaluator {
   const m = msg as Record<string, unknown>;
   switch (m.t) {
     case 'ready':
-      return isCount(m.prompt);
+      return isCount(m.prompt) && isOptionalText(m.node);
     case 'output':
       return isText(m.text);
     case 'result':
-      return isCount(m.id) && isText(m.text) && typeof m.ok === 'boolean' && isCount(m.prompt);
+      return isCount(m.id) && isText(m.text) && typeof m.ok === 'boolean' && isCount(m.prompt) && isOptionalText(m.node);
     case 'completion':
       return isCount(m.id) && isCount(m.replaceFrom) && Array.isArray(m.candidates) && m.candidates.every(isText);
     case 'menu-answer':
-      return isCount(m.id) && isText(m.text) && isCount(m.prompt);
+      return isCount(m.id) && isText(m.text);
+    case 'job-connected':
+      return isCount(m.id) && isCount(m.prompt) && (m.evaluating === undefined || isCount(m.evaluating)) && typeof m.fresh === 'boolean';
     case 'chdir':
       return isText(m.dir);
     case 'halt':

@@ -5,7 +5,7 @@
 import { buildSync } from 'esbuild';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BUNDLE_OPTIONS } from '../../scripts/esbuildOptions.mjs';
@@ -20,7 +20,7 @@ let outDir;
  * bundled together so they share one copy of what they import (an `ErlangException` made by
  * the test is then the class the module under test checks with `instanceof`).
  */
-export function bundleForTest(entry) {
+export function bundleForTest(entry, { requiresPackages = false } = {}) {
   const entries = Array.isArray(entry) ? entry : [entry];
   const sources = entries.map((file) => path.resolve(root, file));
   const key = sources.join('\n');
@@ -30,7 +30,8 @@ export function bundleForTest(entry) {
     process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
   }
   const name = path.basename(entries[0]).replace(/\.[cm]?tsx?$/, '');
-  const outfile = path.join(outDir, `${loaded.size}-${name}.cjs`);
+  // A bundle that requires the external packages (esbuild...) must sit where Node finds them.
+  const outfile = requiresPackages ? packageBundleFile(name) : path.join(outDir, `${loaded.size}-${name}.cjs`);
   const input =
     sources.length === 1
       ? { entryPoints: sources }
@@ -45,4 +46,17 @@ export function bundleForTest(entry) {
   const exports = require(outfile);
   loaded.set(key, exports);
   return exports;
+}
+
+let packageDir;
+
+/** A file name for a bundle inside the repository, so that its requires resolve from the root. */
+function packageBundleFile(name) {
+  if (!packageDir) {
+    const cache = path.join(root, 'node_modules', '.cache');
+    mkdirSync(cache, { recursive: true });
+    packageDir = mkdtempSync(path.join(cache, 'eshell-ts-test-'));
+    process.on('exit', () => rmSync(packageDir, { recursive: true, force: true }));
+  }
+  return path.join(packageDir, `${loaded.size}-${name}.cjs`);
 }

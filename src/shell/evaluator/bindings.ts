@@ -7,7 +7,7 @@
 // variables are the ones installed on globalThis.
 
 import { ErlangException } from '../../runtime/errors';
-import { isPid } from '../../runtime/pid';
+import { exactlyEqual } from '../../runtime/terms';
 import { _ } from '../../runtime/patterns';
 
 export class VariableMarker {
@@ -73,8 +73,8 @@ export class Bindings {
   private matchInto(pattern: unknown, value: unknown, fresh: Map<string, unknown>): boolean {
     if (pattern === _) return true;
     if (pattern instanceof VariableMarker) {
-      if (this.values.has(pattern.name)) return termsEqual(this.values.get(pattern.name), value);
-      if (fresh.has(pattern.name)) return termsEqual(fresh.get(pattern.name), value);
+      if (this.values.has(pattern.name)) return exactlyEqual(this.values.get(pattern.name), value);
+      if (fresh.has(pattern.name)) return exactlyEqual(fresh.get(pattern.name), value);
       fresh.set(pattern.name, value);
       return true;
     }
@@ -102,22 +102,8 @@ export class Bindings {
         (key) => key in record && this.matchInto(pattern[key], record[key], fresh),
       );
     }
-    return termsEqual(pattern, value);
+    return exactlyEqual(pattern, value);
   }
-}
-
-/** Erlang's exact equality (=:=) over TypeScript values: structural for arrays and plain objects. */
-function termsEqual(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b) || a === b) return true;
-  if (isPid(a) && isPid(b)) return a.id === b.id;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((element, i) => termsEqual(element, b[i]));
-  }
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => k in b && termsEqual(a[k], b[k]));
-  }
-  return false;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -10,12 +10,15 @@ import { badarg, ErlangException } from '../../runtime/errors';
 import { pid as makePid, isPid, type Pid } from '../../runtime/pid';
 import { currentProcess, takeAllMessages } from '../../runtime/scheduler';
 import { codeServer } from '../../code/codeServer';
-import { MODULE_NAME_KEY } from '../../code/moduleHandle';
+import { moduleWatcher } from '../../code/moduleWatcher';
+import { upgradeModule } from '../../otp/upgrade';
 import { shellDirectory } from './directory';
 import { awaitedByShell } from './evaluatorProcess';
 import { formatColumns } from '../columns';
 import type { ShellJob } from './job';
 import type { ShellHost } from './shell';
+import type { BareArgument } from '../forms';
+import { code, MODULE_NAME_KEY } from '../../code/moduleHandle';
 import { processTable, processDetails, registeredTable, loadedModulesTable, moduleDetails, memorySummary } from './reports';
 
 export interface BuiltinHost extends ShellHost {
@@ -23,111 +26,249 @@ export interface BuiltinHost extends ShellHost {
   job(): ShellJob;
 }
 
-const HELP_TEXT = `Eshell-TS built-in commands:
-  c(mod)        compile and load mod.ts (hot: running processes keep going)
-  c(mod, opts)  same, with options: ['strict'] refuses to load on a type error
-  l(mod)        load mod again, without compiling if its source is unchanged
-  lm()          load all modules whose source changed
-  mm()          list modules whose source changed since they were loaded
-  m()           list loaded modules;   m(mod)  information about mod
-  h(mod)        documentation of mod;  h(mod, fun)  of one function
-  cd(dir)       change directory;  pwd()  print it;  ls()  ls(dir)  list files
-  i()           information about processes;  i(pid)  about one
-  regs()        registered processes
-  flush()       print and drop the messages in the shell's mailbox
-  f()  f(X)     forget all variables, or X
-  b()           show all variable bindings
-  v(N)          the value of query N (negative N counts back)
-  h()           history of commands and results;  e(N)  evaluate command N again
-  history(N)    keep N previous commands;  results(N)  keep N previous results
-  pid(0, N, 0)  the pid <0.N.0>;  self()  the shell's pid
-  memory()      memory use in bytes
-  q()  halt()   quit the shell
-  help()        this text
-Forms: X = expr (single assignment), [A, B] = expr (pattern match),
-  Pid ! Msg (send), mod:fun(args) (remote call to the newest version),
-  a trailing '.' ends an expression.
-`;
+/**
+ * One built-in: its help lines (`usage` → what it does, one per form, in help() order), how
+ * the forms read bare names among its arguments, and the function, given the host.
+ */
+export interface Builtin {
+  readonly help: Readonly<Record<string, string>>;
+  readonly bare?: readonly (BareArgument | undefined)[];
+  readonly make: (host: BuiltinHost) => (...args: never[]) => unknown;
+}
 
-export function builtins(host: BuiltinHost): Record<string, unknown> {
-  const print = (text: string): 'ok' => {
-    writeOutput(text.endsWith('\n') ? text : `${text}\n`);
-    return 'ok';
-  };
-  const show = (value: unknown): string => formatValue(value, { color: host.color(), width: host.columns() });
-
-  return {
-    c: (module: unknown, options: unknown = []) => {
+/**
+ * Every built-in, declared once: help() prints the `help` lines, the shell installs `make`'s
+ * function as a global and offers the name to Tab completion, and the forms quote the
+ * arguments `bare` names (`c(code_reload)` is `c('code_reload')`). A dotted name is a
+ * function of a runtime module (`code.which`, reached as `code:which` or `code.which`): it is
+ * not installed (the module is) and help() leaves it out, but its arguments are read the same.
+ */
+export const BUILTINS: Readonly<Record<string, Builtin>> = {
+  c: {
+    help: {
+      'c(mod)': 'compile and load mod.ts (hot: running processes keep going)',
+      'c(mod, opts)': "same, with options: ['strict'] refuses to load on a type error",
+    },
+    bare: ['atom'],
+    make: () => (module: unknown, options: unknown = []) => {
       const strict = Array.isArray(options) && options.includes('strict');
       return awaitedByShell(codeServer.c(moduleSpec(module, 'c'), { strict }));
     },
-    l: (module: unknown) => codeServer.l(moduleSpec(module, 'l')),
-    lm: () => codeServer.loadModified(),
-    mm: () => codeServer.modifiedModules(),
-    m: (module?: unknown) => print(module === undefined ? loadedModulesTable() : moduleDetails(moduleSpec(module, 'm'))),
-    cd: (dir: unknown) => {
+  },
+  l: {
+    help: { 'l(mod)': 'load mod again, without compiling if its source is unchanged' },
+    bare: ['atom'],
+    make: () => (module: unknown) => codeServer.l(moduleSpec(module, 'l')),
+  },
+  lm: {
+    help: { 'lm()': 'load all modules whose source changed' },
+    make: () => () => codeServer.loadModified(),
+  },
+  upgrade: {
+    help: { 'upgrade(mod)': "suspend mod's gen_servers, load mod, code_change them, resume" },
+    bare: ['atom'],
+    make: () => (module: unknown, extra: unknown = []) => awaitedByShell(upgradeModule(moduleSpec(module, 'upgrade'), extra)),
+  },
+  mm: {
+    help: { 'mm()': 'list modules whose source changed since they were loaded' },
+    make: () => () => codeServer.modifiedModules(),
+  },
+  watch: {
+    help: {
+      'watch(mod)': 'load mod again whenever its file is saved',
+      'watch()': 'watch every module loaded, now and later',
+    },
+    bare: ['atom'],
+    make: () => (module?: unknown) =>
+      module === undefined ? moduleWatcher().watchAll() : moduleWatcher().watch(moduleSpec(module, 'watch')),
+  },
+  unwatch: {
+    help: { 'unwatch(mod)': 'stop watching mod', 'unwatch()': 'stop watching every module' },
+    bare: ['atom'],
+    make: () => (module?: unknown) =>
+      moduleWatcher().unwatch(module === undefined ? undefined : moduleSpec(module, 'unwatch')),
+  },
+  m: {
+    help: { 'm()': 'list loaded modules', 'm(mod)': 'information about mod' },
+    bare: ['atom'],
+    make: () => (module?: unknown) =>
+      print(module === undefined ? loadedModulesTable() : moduleDetails(moduleSpec(module, 'm'))),
+  },
+  h: {
+    help: {
+      'h()': 'history of commands and results',
+      'h(mod)': 'documentation of mod',
+      'h(mod, fun)': 'documentation of one function',
+    },
+    bare: ['atom', 'atom'],
+    make: (host) => (module?: unknown, fn?: unknown) => {
+      if (module === undefined) return print(historyText(host.job(), show(host)));
+      const spec = moduleSpec(module, 'h');
+      return awaitedByShell(host.docs(spec, fn === undefined ? undefined : String(fn)).then(print));
+    },
+  },
+  cd: {
+    help: { 'cd(dir)': 'change directory' },
+    make: (host) => (dir: unknown) => {
       if (typeof dir !== 'string') throw badarg('cd(dir): dir must be a string');
       return print(host.changeDirectory(dir));
     },
-    pwd: () => print(shellDirectory()),
-    ls: (dir: unknown = '.') => {
+  },
+  pwd: {
+    help: { 'pwd()': 'print the current directory' },
+    make: () => () => print(shellDirectory()),
+  },
+  ls: {
+    help: { 'ls()': 'list files in the current directory', 'ls(dir)': 'list files in dir' },
+    make: (host) => (dir: unknown = '.') => {
       const names = listDirectory(String(dir));
       return names.length > 0 ? print(formatColumns(names, host.columns())) : 'ok';
     },
-    i: (...args: unknown[]) => {
+  },
+  i: {
+    help: { 'i()': 'information about processes', 'i(pid)': 'information about one process' },
+    make: () => (...args: unknown[]) => {
       if (args.length === 0) return print(processTable());
       // As Erlang's i/1: a process that is gone is `undefined`, nothing printed.
       const details = processDetails(pidArgument(args, 'i'));
       return details === undefined ? 'undefined' : print(details);
     },
-    ni: () => print(processTable()),
-    regs: () => print(registeredTable()),
-    flush: () => {
+  },
+  ni: {
+    help: { 'ni()': 'processes on all nodes (one node here: as i())' },
+    make: () => () => print(processTable()),
+  },
+  regs: {
+    help: { 'regs()': 'registered processes' },
+    make: () => () => print(registeredTable()),
+  },
+  nregs: {
+    help: { 'nregs()': 'registered processes on all nodes (here: as regs())' },
+    make: () => () => print(registeredTable()),
+  },
+  flush: {
+    help: { 'flush()': "print and drop the messages in the shell's mailbox" },
+    make: (host) => () => {
       const proc = currentProcess();
       if (!proc) return 'ok';
-      for (const message of takeAllMessages(proc)) print(`Shell got ${show(message)}`);
+      for (const message of takeAllMessages(proc)) print(`Shell got ${show(host)(message)}`);
       return 'ok';
     },
-    f: (name?: unknown) => {
+  },
+  f: {
+    help: { 'f()': 'forget all variables', 'f(X)': 'forget the variable X' },
+    bare: ['variable'],
+    make: (host) => (name?: unknown) => {
       if (name !== undefined && typeof name !== 'string') {
         throw badarg('f(X): name the variable to forget, as in f(X)');
       }
       host.job().bindings.forget(name);
       return 'ok';
     },
-    b: () => {
-      const lines = host.job().bindings.entries().map(([name, value]) => `${name} = ${show(value)}`);
+  },
+  b: {
+    help: { 'b()': 'show all variable bindings' },
+    make: (host) => () => {
+      const lines = host.job().bindings.entries().map(([name, value]) => `${name} = ${show(host)(value)}`);
       return print(lines.length > 0 ? lines.join('\n') : '(no bindings)');
     },
-    v: (n: unknown) => host.job().inputs.value(Number(n), host.job().promptNumber),
-    e: (n: unknown) => {
+  },
+  v: {
+    help: { 'v(N)': 'the value of query N (negative N counts back)' },
+    make: (host) => (n: unknown) => host.job().inputs.value(Number(n), host.job().promptNumber),
+  },
+  e: {
+    help: { 'e(N)': 'evaluate command N again' },
+    make: (host) => (n: unknown) => {
       const job = host.job();
       return job.rerun(job.inputs.command(Number(n), job.promptNumber));
     },
-    h: (module?: unknown, fn?: unknown) => {
-      if (module === undefined) return print(historyText(host.job(), show));
-      const spec = moduleSpec(module, 'h');
-      return awaitedByShell(host.docs(spec, fn === undefined ? undefined : String(fn)).then(print));
-    },
-    history: (n: unknown) => host.job().inputs.setCommandLimit(Number(n)),
-    results: (n: unknown) => host.job().inputs.setResultLimit(Number(n)),
-    pid: (node: unknown, id: unknown, serial: unknown) => {
+  },
+  history: {
+    help: { 'history(N)': 'keep N previous commands' },
+    make: (host) => (n: unknown) => host.job().inputs.setCommandLimit(Number(n)),
+  },
+  results: {
+    help: { 'results(N)': 'keep N previous results' },
+    make: (host) => (n: unknown) => host.job().inputs.setResultLimit(Number(n)),
+  },
+  pid: {
+    help: { 'pid(0, N, 0)': 'the pid <0.N.0>' },
+    make: () => (node: unknown, id: unknown, serial: unknown) => {
       if (![node, id, serial].every((x) => Number.isInteger(x))) {
         throw badarg('pid(0, N, 0): three integers');
       }
       return makePid(node as number, id as number, serial as number);
     },
-    memory: () => memorySummary(),
-    q: () => {
+  },
+  memory: {
+    help: { 'memory()': 'memory use in bytes' },
+    make: () => () => memorySummary(),
+  },
+  q: {
+    help: { 'q()': 'quit the shell' },
+    make: (host) => () => {
       host.halt(0);
       return 'ok';
     },
-    halt: (code: unknown = 0) => {
+  },
+  halt: {
+    help: { 'halt()': 'quit the shell', 'halt(N)': 'quit with exit code N' },
+    make: (host) => (code: unknown = 0) => {
       host.halt(typeof code === 'number' ? code : 0);
       return 'ok';
     },
-    help: () => print(HELP_TEXT),
-  };
+  },
+  help: {
+    help: { 'help()': 'this text' },
+    make: () => () => print(helpText()),
+  },
+  'code.which': { help: {}, bare: ['atom'], make: () => code.which },
+  'code.load_file': { help: {}, bare: ['atom'], make: () => code.load_file },
+  'code.is_loaded': { help: {}, bare: ['atom'], make: () => code.is_loaded },
+  'code.purge': { help: {}, bare: ['atom'], make: () => code.purge },
+  'code.soft_purge': { help: {}, bare: ['atom'], make: () => code.soft_purge },
+  'code.delete': { help: {}, bare: ['atom'], make: () => code.delete },
+};
+
+/** help(): every form of every built-in (the table above), then the forms of the shell. */
+export function helpText(): string {
+  const lines = ['Eshell-TS built-in commands:'];
+  for (const builtin of Object.values(BUILTINS)) {
+    for (const [usage, text] of Object.entries(builtin.help)) lines.push(`  ${usage.padEnd(13)} ${text}`);
+  }
+  lines.push(
+    'Also the API of eshell-ts: self(), spawn(...), receive(...), ... and the',
+    'modules io, erlang, timer and code (io:format(...) or io.format(...)).',
+    'Forms: X = expr (single assignment), [A, B] = expr (pattern match),',
+    '  Pid ! Msg (send), mod:fun(args) (remote call to the newest version),',
+    '  catch Expr (the value, or the exception as a value),',
+    "  a trailing '.' ends an expression.",
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** How the forms read bare names in a call of `callee` (see FormContext.bareArguments). */
+export function bareArguments(callee: string): readonly (BareArgument | undefined)[] | undefined {
+  return Object.hasOwn(BUILTINS, callee) ? BUILTINS[callee].bare : undefined;
+}
+
+/** The built-ins as the globals the shell installs: name → function. */
+export function builtins(host: BuiltinHost): Record<string, unknown> {
+  const globals: Record<string, unknown> = {};
+  for (const [name, builtin] of Object.entries(BUILTINS)) {
+    if (!name.includes('.')) globals[name] = builtin.make(host);
+  }
+  return globals;
+}
+
+function print(text: string): 'ok' {
+  writeOutput(text.endsWith('\n') ? text : `${text}\n`);
+  return 'ok';
+}
+
+function show(host: BuiltinHost): (value: unknown) => string {
+  return (value) => formatValue(value, { color: host.color(), width: host.columns() });
 }
 
 function moduleSpec(module: unknown, fn: string): string {

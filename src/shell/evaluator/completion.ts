@@ -23,7 +23,7 @@ export function complete(shell: Shell, line: string, cursor: number): Completion
   const target = lastIdentifierChain(before);
   switch (target.kind) {
     case 'remote':
-      return { replaceFrom: target.replaceFrom, candidates: withPrefix(moduleExports(target.module), target.prefix) };
+      return { replaceFrom: target.replaceFrom, candidates: withPrefix(moduleExports(shell, target.module), target.prefix) };
     case 'property':
       return { replaceFrom: target.replaceFrom, candidates: withPrefix(propertiesOf(shell, target.object), target.prefix) };
     case 'name':
@@ -48,9 +48,16 @@ function names(shell: Shell): string[] {
   const visible = new Set(globals);
   const modules = [...listModules(), ...codeServer.loadedModules().map((m) => m.module)];
   return [
-    ...globals.map((name) => (shell.isCommand(name) ? `${name}(` : isModuleHandle(globalValue(name)) ? `${name}:` : name)),
+    ...globals.map((name) => (shell.isCommand(name) ? `${name}(`
+      : isModuleHandle(globalValue(name)) || isRuntimeModule(shell, name) ? `${name}:` : name)),
     ...modules.filter((name) => !visible.has(name)).map((name) => `${name}:`),
   ];
+}
+
+/** `io`, `erlang`... while the global of that name is still the runtime's module. */
+function isRuntimeModule(shell: Shell, name: string): boolean {
+  const module = shell.runtimeModule(name);
+  return module !== undefined && module === globalValue(name);
 }
 
 /** A global's value when it is a data property: a getter is never run. */
@@ -68,19 +75,19 @@ function moduleNameOf(value: object): string | undefined {
   return typeof name === 'string' ? name : undefined;
 }
 
-function moduleExports(module: string): string[] {
-  const version = codeServer.current(module) ?? codeServer.ensureLoaded(module);
-  if (!version) return [];
-  return Object.entries(version.exports).map(([name, value]) => (typeof value === 'function' ? `${name}(` : name));
+function moduleExports(shell: Shell, module: string): string[] {
+  const exports = shell.runtimeModule(module) ?? (codeServer.current(module) ?? codeServer.ensureLoaded(module))?.exports;
+  if (!exports) return [];
+  return Object.entries(exports).map(([name, value]) => (typeof value === 'function' ? `${name}(` : name));
 }
 
 function propertiesOf(shell: Shell, chain: string): string[] {
   const head = chain.split('.')[0];
-  if (!chain.includes('.') && shell.isModule(head) && !(head in globalThis)) return moduleExports(head);
+  if (!chain.includes('.') && shell.isModule(head) && !(head in globalThis)) return moduleExports(shell, head);
   const value = lookupChain(chain);
   if (value === null || value === undefined) return [];
   const module = moduleNameOf(Object(value));
-  if (module !== undefined) return moduleExports(module);
+  if (module !== undefined) return moduleExports(shell, module);
   const names: string[] = [];
   for (let o: object | null = Object(value); o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
     for (const name of Object.getOwnPropertyNames(o)) if (name !== 'constructor') names.push(name);

@@ -15,7 +15,7 @@ import { Shell } from './shell';
 import { changeShellDirectory, initShellDirectory } from './directory';
 import { complete } from './completion';
 import { menuAnswer } from './menus';
-import type { EvaluatorWorkerData, FromEvaluator, ToEvaluator, TransformRequestOptions } from '../protocol';
+import { unreachable, type EvaluatorWorkerData, type FromEvaluator, type ToEvaluator, type TransformRequestOptions } from '../protocol';
 import type { Message, TransformResult } from 'esbuild';
 import { setTransformer } from '../../code/compile';
 import { HEALTH_SLOTS, OUTPUT_PAUSE_AT, OUTPUT_RESUME_AT, healthSlots, writeLossSummary } from '../evaluatorHealth';
@@ -23,6 +23,9 @@ import { lossSummary } from './lossSummary';
 import { containUserCode } from './containment';
 import { countOutput } from './printers';
 import { versionLine } from '../version';
+import { findStartupFile } from './startupFile';
+import { moduleWatcher } from '../../code/moduleWatcher';
+import { configureDistribution, is_alive, node, startDistribution } from '../../dist/api';
 
 const data = workerData as EvaluatorWorkerData;
 // Before any user code can run: the port to the terminal is ours alone, timers are charged to
@@ -131,7 +134,7 @@ const shell = new Shell({
     return target;
   },
   docs: moduleDocs,
-  shellRestarted: (prompt) => post({ t: 'ready', prompt }),
+  shellRestarted: (prompt) => post({ t: 'ready', prompt, node: aliveNode() }),
   versionLine: () => versionLine(__dirname),
 });
 
@@ -159,6 +162,8 @@ function transformed(message: Extract<ToEvaluator, { t: 'transformed' }>): void 
     waiting.reject(new Error(message.failure ?? 'esbuild failed'));
   }
 }
+/** Set while -sname/-name brings the node up: evaluations wait for it. */
+let nodeStarting: Promise<void> | undefined;
 
 port.on('message', (message: ToEvaluator) => {
   // Counted first: the terminal compares it with what it sent to tell a busy thread from one
@@ -168,12 +173,17 @@ port.on('message', (message: ToEvaluator) => {
     case 'transformed':
       transformed(message);
       break;
-    case 'eval':
-      void shell.evaluate(message.source, message.awaitValue === true, (reply) => {
-        post({ t: 'result', id: message.id, ...reply });
-        refreshLossSummary();
-      });
+    case 'eval': {
+      const evaluate = (): void =>
+        void shell.evaluate(message.source, message.id, (reply) => {
+          post({ t: 'result', id: message.id, ...reply, node: aliveNode() });
+          refreshLossSummary();
+        }, message.awaitValue === true);
+      // Inputs typed while the node comes alive wait for it, in order.
+      if (nodeStarting) void nodeStarting.then(evaluate);
+      else evaluate();
       break;
+    }
     case 'complete': {
       let completion = { replaceFrom: message.cursor, candidates: [] as string[] };
       try {
@@ -187,13 +197,17 @@ port.on('message', (message: ToEvaluator) => {
     case 'interrupt':
       shell.activeJob.interrupt();
       break;
-    case 'menu':
-      post({
-        t: 'menu-answer',
-        id: message.id,
-        text: menuAnswer(shell, message.command, message.arg),
-        prompt: shell.activeJob.promptNumber,
-      });
+    case 'process-info':
+    case 'system-info':
+    case 'loaded-modules':
+    case 'version':
+    case 'list-jobs':
+    case 'start-job':
+    case 'connect-job':
+    case 'interrupt-job':
+    case 'kill-job':
+    case 'kill-printer':
+      post(menuAnswer(shell, message));
       break;
     case 'resize':
       columns = message.columns;
@@ -201,9 +215,51 @@ port.on('message', (message: ToEvaluator) => {
     case 'shutdown':
       flushOutput();
       exitThread(0);
+      break;
+    default:
+      unreachable(message);
   }
 });
 
+if (data.watch) moduleWatcher().watchAll();
+
+/** The startup file, once the node (if any) is up: erl reads .erlang after distribution starts. */
+function runStartupFile(): void {
+  const startupFile = data.startupFile ? findStartupFile(data.cwd) : undefined;
+  if (startupFile) shell.runStartupFile(startupFile, data.cwd);
+}
+
 setInterval(refreshLossSummary, SUMMARY_EVERY_MS).unref();
 refreshLossSummary();
-post({ t: 'ready', prompt: shell.activeJob.promptNumber });
+
+/** This node's name for the prompt, while distribution runs. */
+function aliveNode(): string | undefined {
+  return is_alive() ? node() : undefined;
+}
+
+/** -sname/-name: the node comes alive before the first evaluation, as erl's does. */
+async function startNode(settings: NonNullable<EvaluatorWorkerData['distribution']>): Promise<void> {
+  configureDistribution({
+    ...(settings.cookie === undefined ? {} : { cookie: settings.cookie }),
+    ...(settings.tickTime === undefined ? {} : { tickTime: settings.tickTime }),
+  });
+  if (settings.name === undefined) return;
+  try {
+    await startDistribution(settings.name);
+  } catch (err) {
+    // erl does not come up without its distribution either.
+    writeOutput(`Protocol 'inet_tcp': ${(err as Error).message}\n`);
+    post({ t: 'halt', code: 1 });
+  }
+}
+
+if (data.distribution) {
+  nodeStarting = startNode(data.distribution).then(() => {
+    nodeStarting = undefined;
+    runStartupFile();
+    post({ t: 'ready', prompt: shell.activeJob.promptNumber, node: aliveNode() });
+  });
+} else {
+  runStartupFile();
+  post({ t: 'ready', prompt: shell.activeJob.promptNumber });
+}

@@ -9,11 +9,21 @@ import { Script } from 'node:vm';
 import { transformAsync } from '../../code/compile';
 import { tokenize, significantTokens, type Token } from '../forms/tokenizer';
 import { depthChange } from '../forms/terminator';
-import { WAIT_MARKER } from '../forms/emitter';
+import { DELEGATE_MARKER, WAIT_MARKER } from '../forms/emitter';
 
 export type CompiledInput =
   | { ok: true; script: Script; awaitsPromise: boolean }
   | { ok: false; message: string };
+
+/** The file name input typed at prompt N is compiled under (stack frames show it). */
+export function inputFileName(promptNumber: number | string): string {
+  return `shell:${promptNumber}`;
+}
+
+/** Whether a stack frame's file is input typed at the prompt. */
+export function isInputFile(file: string): boolean {
+  return file.startsWith('shell:');
+}
 
 /** How the forms layer left the code: with top-level `await`, with values to wait for. */
 export interface InputShape {
@@ -69,33 +79,38 @@ function wrapForSteps(code: string, filename: string): string {
   return `${declare}__eshell.steps(function* () {\n${returnLastExpression(statements, 'function* () {')}\n})`;
 }
 
-/** `WAIT(x)` → `(yield (x))`, found by tokens so that strings and comments are left alone. */
+/**
+ * `WAIT(x)` → `(yield (x))` and `DELEGATE(g)` → `(yield* (g))`, found by tokens so that
+ * strings and comments are left alone.
+ */
 function waitMarksToYields(code: string): string {
-  return rewriteWaitMarks(code, '(yield (', '))');
+  return rewriteWaitMarks(code, { [WAIT_MARKER]: ['(yield (', '))'], [DELEGATE_MARKER]: ['(yield* (', '))'] });
 }
 
-/** `WAIT(x)` → `(x)`. */
+/** `WAIT(x)` → `(x)`, and a delegated generator is run through without waiting. */
 function withoutWaitMarks(code: string): string {
-  return rewriteWaitMarks(code, '(', ')');
+  return rewriteWaitMarks(code, { [WAIT_MARKER]: ['(', ')'], [DELEGATE_MARKER]: ['__eshell.drain((', '))'] });
 }
 
-function rewriteWaitMarks(code: string, open: string, close: string): string {
+function rewriteWaitMarks(code: string, rewrites: Record<string, [open: string, close: string]>): string {
   const tokens = significantTokens(tokenize(code));
-  const closers = new Map<number, boolean>(); // paren depth → it closes a mark
+  const closers = new Map<number, string | undefined>(); // paren depth → what closes a mark there
   let depth = 0;
   let out = '';
   let cursor = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    if (t.kind === 'identifier' && t.text === WAIT_MARKER && tokens[i + 1]?.text === '(') {
-      out += code.slice(cursor, t.start) + open;
+    const rewrite = t.kind === 'identifier' && tokens[i + 1]?.text === '(' ? rewrites[t.text] : undefined;
+    if (rewrite !== undefined && Object.hasOwn(rewrites, t.text)) {
+      out += code.slice(cursor, t.start) + rewrite[0];
       cursor = tokens[i + 1].end;
-      closers.set(++depth, true);
+      closers.set(++depth, rewrite[1]);
       i++;
     } else if (t.text === '(') {
-      closers.set(++depth, false);
+      closers.set(++depth, undefined);
     } else if (t.text === ')') {
-      if (closers.get(depth)) {
+      const close = closers.get(depth);
+      if (close !== undefined) {
         out += code.slice(cursor, t.start) + close;
         cursor = t.end;
       }

@@ -27,12 +27,6 @@ export class InputHistory {
     return entry;
   }
 
-  /** Drops an entry that turned out not to be a command (Eshell numbers only those it ran). */
-  forget(entry: Entry): void {
-    const index = this.entries.indexOf(entry);
-    if (index >= 0) this.entries.splice(index, 1);
-  }
-
   setResult(entry: Entry, value: unknown): void {
     entry.hasResult = true;
     entry.result = value;

@@ -16,7 +16,7 @@ import { isNormalExit } from '../../runtime/errors';
 import { Bindings } from './bindings';
 import { InputHistory, type Entry } from './inputHistory';
 import { evaluatorLoop, EVAL_REQUEST, type EvalRequest } from './evaluatorProcess';
-import { compileInput } from './inputCompiler';
+import { compileInput, inputFileName } from './inputCompiler';
 import type { Script } from 'node:vm';
 
 export interface Reply {
@@ -36,7 +36,10 @@ export interface InputTranslator {
 }
 
 interface Running {
-  readonly entry: Entry;
+  /** Undefined for the startup file's forms: they are not commands of the history. */
+  readonly entry: Entry | undefined;
+  /** The prompt number stays: the startup file runs before the first prompt's input. */
+  readonly keepsPrompt: boolean;
   readonly reply: (r: Reply) => void;
   readonly bindingsBefore: Set<string>;
   reported: boolean;
@@ -51,6 +54,8 @@ export class ShellJob {
   private running: Running | undefined;
   /** The evaluator whose evaluation just failed: its exit was reported with that failure. */
   private failedEvaluator: number | undefined;
+  /** The reply of the evaluation that just ended, until it is sent (see finish). */
+  private unsent: { evaluator: number | undefined; reply: Reply } | undefined;
   /** An evaluation that arrived while the evaluator was being replaced. */
   private waiting: { script: Script; running: Running; awaitsPromise: boolean } | undefined;
 
@@ -68,17 +73,29 @@ export class ShellJob {
     return this.running !== undefined;
   }
 
-  async evaluate(source: string, translator: InputTranslator, reply: (r: Reply) => void, awaitValue = false): Promise<void> {
+  /**
+   * With `startup` (where the form is, `.eshell-ts.ts:5`, which its stack frames then name),
+   * a form of the startup file: not numbered, not in the history. With `awaitValue` (`-e`), a
+   * promise the input evaluates to is awaited.
+   */
+  async evaluate(
+    source: string,
+    translator: InputTranslator,
+    reply: (r: Reply) => void,
+    { startup, awaitValue = false }: { startup?: string; awaitValue?: boolean } = {},
+  ): Promise<void> {
     const translated = translator.translate(source, this);
     if (translated.kind === 'empty') return reply({ text: '', ok: true, prompt: this.promptNumber });
     if (translated.kind === 'syntax-error') {
       return reply({ text: `* ${translated.message}`, ok: false, prompt: this.promptNumber });
     }
-    const compiled = await compileInput(translated.code, translated, `shell:${this.promptNumber}`);
+    const fileName = inputFileName(startup ?? this.promptNumber);
+    const compiled = await compileInput(translated.code, translated, fileName);
     if (!compiled.ok) return reply({ text: `* ${compiled.message}`, ok: false, prompt: this.promptNumber });
-    const entry = this.inputs.record(this.promptNumber, source.trim(), compiled.script);
+    const entry = startup !== undefined ? undefined : this.inputs.record(this.promptNumber, source.trim(), compiled.script);
     this.dispatch(compiled.script, compiled.awaitsPromise || awaitValue, {
       entry,
+      keepsPrompt: startup !== undefined,
       reply,
       bindingsBefore: new Set(this.bindings.entries().map(([name]) => name)),
       reported: false,
@@ -90,11 +107,12 @@ export class ShellJob {
     return entry.script.runInThisContext();
   }
 
-  /** Ctrl-C or Ctrl-G `i`: stop the evaluation that runs now; false when there is none. */
-  interrupt(): boolean {
+  /** Ctrl-C (`interrupted`) or Ctrl-G `i` (`kill`, so `killed` as in erl): stop the
+   *  evaluation that runs now; false when there is none. */
+  interrupt(reason: 'interrupted' | 'kill' = 'interrupted'): boolean {
     const proc = this.evaluator && lookupProcessById(this.evaluator.id);
     if (!this.running || !proc) return false;
-    exitProcess(proc, 'interrupted');
+    exitProcess(proc, reason);
     return true;
   }
 
@@ -128,13 +146,19 @@ export class ShellJob {
     if (pid.id !== this.evaluator?.id) return;
     this.evaluator = undefined;
     const running = this.running;
-    const text = formatException('exit', reason, { color: this.options.color() });
+    const color = this.options.color();
+    const unsent = this.unsent;
     if (running && !running.reported) {
-      this.finishWithException(running, text);
+      this.finishWithException(running, formatException('exit', reason, { color }));
+    } else if (unsent?.reply.ok && unsent.evaluator === pid.id && !isNormalExit(reason)) {
+      // The value was ready but not yet shown when a linked process took the evaluator down
+      // (`spawn_link(() => exit('reason'))`): as in erl, the exception replaces the value.
+      unsent.reply = { ...unsent.reply, text: formatException('exit', reason, { color }), ok: false };
     } else if (!running && !isNormalExit(reason) && pid.id !== this.failedEvaluator) {
-      // Killed between evaluations (a linked process crashed, a rejection it left behind):
-      // Eshell says so on its own line rather than quietly handing out a new pid.
-      writeOutput(`${text}\n`);
+      // Killed between evaluations (a linked process exited, a rejection it left behind): as
+      // erl, the shell says so on its own line, as an error of that reason, and keeps its
+      // prompt number, rather than quietly handing out a new pid.
+      writeOutput(`${formatException('error', reason, { color })}\n`);
     }
     this.startEvaluator();
   }
@@ -164,37 +188,39 @@ export class ShellJob {
         this.failedEvaluator = this.evaluator?.id;
         this.finishWithException(running, formatThrown(thrown, { color: this.options.color() }));
       },
-      onUnboundVariable: (name) => {
-        this.inputs.forget(running.entry);
-        this.finishWithException(running, `* variable '${name}' is unbound`, { advancePrompt: false });
-      },
+      // As erl 25: the prompt number moves on and the command stays in h().
+      onUnboundVariable: (name) => this.finishWithException(running, `* variable '${name}' is unbound`),
     };
     send(this.evaluator!, [EVAL_REQUEST, request]);
   }
 
   private finishWithValue(running: Running, value: unknown): void {
     if (running.reported) return;
-    this.inputs.setResult(running.entry, value);
+    if (running.entry) this.inputs.setResult(running.entry, value);
     const text = formatValue(value, { color: this.options.color(), width: this.options.columns() });
     this.finish(running, text, true);
   }
 
-  private finishWithException(running: Running, text: string, options: { advancePrompt?: boolean } = {}): void {
+  private finishWithException(running: Running, text: string): void {
     if (running.reported) return;
     for (const [name] of this.bindings.entries()) {
       if (!running.bindingsBefore.has(name)) this.bindings.forget(name);
     }
-    this.finish(running, text, false, options.advancePrompt ?? true);
+    this.finish(running, text, false);
   }
 
-  private finish(running: Running, text: string, ok: boolean, advancePrompt = true): void {
+  private finish(running: Running, text: string, ok: boolean): void {
     running.reported = true;
     if (this.running === running) this.running = undefined;
-    if (advancePrompt) this.promptNumber++;
-    const reply = { text, ok, prompt: this.promptNumber };
+    if (!running.keepsPrompt) this.promptNumber++;
+    const unsent = { evaluator: this.evaluator?.id, reply: { text, ok, prompt: this.promptNumber } };
+    this.unsent = unsent;
     // Reported once the processes this evaluation woke have had their turn, so that what
     // they print (the server's "Received quit command") comes before the value, as in Eshell.
-    setImmediate(() => running.reply(reply));
+    setImmediate(() => {
+      if (this.unsent === unsent) this.unsent = undefined;
+      running.reply(unsent.reply);
+    });
   }
 }
 

@@ -6,34 +6,42 @@ import { processTable, loadedModulesTable, memorySummary } from './reports';
 import type { Shell } from './shell';
 import { versionLine } from '../version';
 import { stopTopPrinter } from './printers';
+import { unreachable, type FromEvaluator, type MenuRequest } from '../protocol';
 
 /** Read once, on the first (v)ersion. */
 let version: string | undefined;
 
-export function menuAnswer(shell: Shell, command: string, arg?: number): string {
-  switch (command) {
-    case 'p':
-      return processTable();
-    case 'i': {
-      if (arg !== undefined) return shell.interruptJob(arg) ? '' : `Unknown job ${arg} or nothing to interrupt`;
-      const memory = memorySummary();
-      return Object.entries(memory).map(([key, value]) => `${key}: ${value}`).join('\n');
+/** erl's answer to a job number it does not know (and to `c`/`i` with no current job). */
+const UNKNOWN_JOB = 'Unknown job';
+
+export function menuAnswer(shell: Shell, request: MenuRequest & { id: number }): FromEvaluator {
+  const text = (answer: string): FromEvaluator => ({ t: 'menu-answer', id: request.id, text: answer });
+  switch (request.t) {
+    case 'process-info':
+      return text(processTable());
+    case 'system-info':
+      return text(Object.entries(memorySummary()).map(([key, value]) => `${key}: ${value}`).join('\n'));
+    case 'loaded-modules':
+      return text(loadedModulesTable());
+    case 'version':
+      return text((version ??= versionLine(__dirname)));
+    case 'list-jobs':
+      return text(shell.listJobs());
+    case 'start-job':
+      shell.startJob();
+      return text('');
+    case 'connect-job': {
+      const connected = shell.connect(request.job);
+      if (!connected) return text(UNKNOWN_JOB);
+      return { t: 'job-connected', id: request.id, ...connected };
     }
-    case 'l':
-      return loadedModulesTable();
-    case 'v':
-      return (version ??= versionLine(__dirname));
-    case 'j':
-      return shell.listJobs();
-    case 's':
-      return `started job ${shell.startJob().id}`;
-    case 'c':
-      return shell.connect(arg ?? shell.activeJob.id) ? '' : `Unknown job ${arg}`;
-    case 'k':
-      return shell.killJob(arg ?? shell.activeJob.id) ? '' : `Unknown job ${arg}`;
-    case 'o':
-      return stopTopPrinter();
+    case 'interrupt-job':
+      return text(shell.interruptJob(request.job) ? '' : UNKNOWN_JOB);
+    case 'kill-job':
+      return text(shell.killJob(request.job) ? '' : UNKNOWN_JOB);
+    case 'kill-printer':
+      return text(stopTopPrinter());
     default:
-      return `Unknown command ${command}`;
+      return unreachable(request);
   }
 }

@@ -9,20 +9,23 @@ import * as api from '../../index';
 import { MODULE_NAME_KEY, moduleHandle } from '../../code/moduleHandle';
 import { badarg } from '../../runtime/errors';
 import { formatValue } from '../../io/print';
+import { onProcessExit } from '../../runtime/exits';
+import { writeOutput } from '../../runtime/output';
 import { codeServer } from '../../code/codeServer';
 import { findModule, reserveModuleNames } from '../../code/codePath';
 import { shellDirectory } from './directory';
 import { isFailure } from '../../code/failure';
 import { currentProcess } from '../../runtime/scheduler';
-import { onProcessExit } from '../../runtime/exits';
-import { writeOutput } from '../../runtime/output';
 import { _ } from '../../runtime/patterns';
 import { significantTokens, splitForms, tokenize, transformInput, type Token } from '../forms';
 import { RestMarker, VariableMarker } from './bindings';
 import { ShellJob, type InputTranslator, type Reply } from './job';
 import { inputSteps } from './evaluatorProcess';
-import { builtins } from './builtins';
+import { bareArguments, builtins } from './builtins';
+import { catchForm, drainSteps } from './catchForm';
+import { installBareAtoms } from './bareAtoms';
 import { RESERVED_WORDS, isVariableName } from '../forms/vocabulary';
+import { runStartupFile } from './startupFile';
 
 /** What the evaluator thread provides to the shell and, through it, to the built-ins. */
 export interface ShellHost {
@@ -43,10 +46,27 @@ export const SHELL_TERMINATED = '*** ERROR: Shell process terminated! ***';
 
 const DECLARING_WORDS = new Set(['const', 'let', 'var', 'class', 'function', 'enum', 'namespace']);
 
+/**
+ * The modules the runtime itself offers. `io:format(...)` and `io.format(...)` both reach
+ * them, as `m:f(...)` and `m.f(...)` reach a loaded module; like Erlang's sticky modules they
+ * come before any file of the same name on the code path.
+ */
+const RUNTIME_MODULES: Readonly<Record<string, object>> = {
+  io: api.io, erlang: api.erlang, timer: api.timer, code: api.code,
+  gen_server: api.gen_server, supervisor: api.supervisor, sys: api.sys,
+};
+
 export class Shell implements InputTranslator {
   private readonly jobs = new Map<number, ShellJob>();
   private nextJobId = 1;
+  /** The job the terminal is connected to: typed input runs there. */
   private active!: ShellJob;
+  /** The job Ctrl-G's `c`, `i`, `k` without a number act on (`*` in `j`); none after `k`. */
+  private current: ShellJob | undefined;
+  /** Jobs the terminal has been connected to: a job connected the first time shows its banner. */
+  private readonly shown = new WeakSet<ShellJob>();
+  /** The terminal's id of the evaluation each job runs now, for `job-connected`. */
+  private readonly evaluations = new Map<ShellJob, number>();
   /** Names the user declared with const/let/class/function: not shell variables. */
   private readonly declaredNames = new Set<string>();
   /** The built-ins and the API functions installed as globals (Erlang's auto-imported BIFs). */
@@ -54,12 +74,16 @@ export class Shell implements InputTranslator {
   /** Capitalised API globals (`Pid`, `Ref`, ...): in `['ok', Pid] = expr` the user means a
    *  variable, as in Erlang, and a binding may hide them (nothing in the runtime reads them). */
   private readonly shadowable = new Set<string>();
+  /** The startup file running; typed input waits for it. */
+  private startup: Promise<void> | undefined;
   /** What globalThis held before the shell added its own names. */
   private readonly javascriptGlobals = new Set(Object.getOwnPropertyNames(globalThis));
 
   constructor(private readonly host: ShellHost) {
     this.installGlobals();
-    this.connect(this.startJob().id);
+    installBareAtoms();
+    this.startJob();
+    this.connect();
     onProcessExit((proc) => {
       for (const job of this.jobs.values()) if (job.controller?.id === proc.pid.id) this.restartJob(job);
     });
@@ -73,10 +97,11 @@ export class Shell implements InputTranslator {
   private restartJob(job: ShellJob): void {
     const fresh = new ShellJob(job.id, { color: this.host.color, columns: this.host.columns });
     this.jobs.set(job.id, fresh);
+    this.evaluations.delete(job);
     const unanswered = job.abandon();
     fresh.start();
+    if (this.current === job) this.current = fresh;
     if (this.active !== job) return;
-    job.bindings.uninstall();
     this.connect(fresh.id);
     const notice = `${SHELL_TERMINATED}\n${this.host.versionLine()} (abort with ^G)`;
     if (unanswered) return unanswered({ text: notice, ok: false, prompt: fresh.promptNumber });
@@ -97,16 +122,43 @@ export class Shell implements InputTranslator {
     return this.active;
   }
 
-  /** Evaluates typed input; several forms on one line (`1. 2.`) run one after another. */
-  async evaluate(source: string, awaitValue: boolean, reply: (r: Reply) => void): Promise<void> {
+  /** Runs the startup file in the active job (see startupFile.ts) before any typed input. */
+  runStartupFile(file: string, cwd: string): void {
+    const evaluateForm = (source: string, where: string) =>
+      new Promise<Reply>((resolve) => void this.evaluateForms(this.active, source, resolve, { startup: where }));
+    this.startup = runStartupFile(file, cwd, evaluateForm)
+      .catch(() => undefined) // a broken startup file never keeps the shell from starting
+      .finally(() => {
+        this.startup = undefined;
+      });
+  }
+
+  /** Evaluates typed input (request `id`); several forms on one line (`1. 2.`) run one after
+   *  another. Input typed while the startup file runs waits for it. */
+  async evaluate(source: string, id: number, done: (r: Reply) => void, awaitValue = false): Promise<void> {
     const job = this.active;
+    this.evaluations.set(job, id);
+    const reply = (r: Reply): void => {
+      if (this.evaluations.get(job) === id) this.evaluations.delete(job);
+      done(r);
+    };
+    if (this.startup) await this.startup;
+    return this.evaluateForms(job, source, reply, { awaitValue });
+  }
+
+  private async evaluateForms(
+    job: ShellJob,
+    source: string,
+    reply: (r: Reply) => void,
+    options: { startup?: string; awaitValue?: boolean } = {},
+  ): Promise<void> {
     const forms = splitForms(source);
-    if (forms.length <= 1) return job.evaluate(source, this, reply, awaitValue);
+    if (forms.length <= 1) return job.evaluate(source, this, reply, options);
     const texts: string[] = [];
     let last: Reply = { text: '', ok: true, prompt: job.promptNumber };
     for (const form of forms) {
       const numberBefore = job.promptNumber;
-      last = await new Promise<Reply>((resolve) => void job.evaluate(form, this, resolve, awaitValue));
+      last = await new Promise<Reply>((resolve) => void job.evaluate(form, this, resolve, options));
       if (last.text !== '') texts.push(last.text);
       if (last.prompt === numberBefore && !last.ok) break; // a syntax error ends the line, as in Eshell
     }
@@ -126,6 +178,7 @@ export class Shell implements InputTranslator {
       isVariable: (name: string) =>
         job.bindings.has(name) || this.shadowable.has(name) || (!(name in globalThis) && !this.declaredNames.has(name)),
       isModule,
+      bareArguments,
     });
     if (result.kind !== 'code') return result;
     const tokens = significantTokens(tokenize(result.code));
@@ -156,47 +209,63 @@ export class Shell implements InputTranslator {
     return names;
   }
 
+  /** `io`, `erlang`, `timer`, `code`: the runtime's own modules. */
+  runtimeModule(name: string): object | undefined {
+    return Object.hasOwn(RUNTIME_MODULES, name) ? RUNTIME_MODULES[name] : undefined;
+  }
+
   isModule(name: string): boolean {
     return codeServer.current(name) !== undefined || !isFailure(findModule(name));
   }
 
   // ---- jobs (Ctrl-G) ----
 
+  /** Ctrl-G `s`: a new job, current but not yet connected (as erl's `s`). */
   startJob(): ShellJob {
     const job = new ShellJob(this.nextJobId++, { color: this.host.color, columns: this.host.columns });
     this.jobs.set(job.id, job);
     job.start();
+    this.current = job;
     return job;
   }
 
-  connect(id: number): boolean {
-    const job = this.jobs.get(id);
-    if (!job) return false;
+  /** Ctrl-G `c [nn]`: connects the terminal to job `id` (by default the current one). */
+  connect(id?: number): { prompt: number; evaluating: number | undefined; fresh: boolean } | undefined {
+    const job = id === undefined ? this.current : this.jobs.get(id);
+    if (!job) return undefined;
     if (this.active && this.active !== job) this.active.bindings.uninstall();
     this.active = job;
+    this.current = job;
     job.bindings.install();
-    return true;
+    const fresh = !this.shown.has(job);
+    this.shown.add(job);
+    return { prompt: job.promptNumber, evaluating: this.evaluations.get(job), fresh };
   }
 
-  killJob(id: number): boolean {
-    const job = this.jobs.get(id);
+  /** Ctrl-G `k [nn]`: the job's processes die; killing the current job leaves none current. */
+  killJob(id?: number): boolean {
+    const job = id === undefined ? this.current : this.jobs.get(id);
     if (!job) return false;
-    this.jobs.delete(id); // first: a job killed on purpose is not restarted
+    this.jobs.delete(job.id); // first: a job killed on purpose is not restarted
     job.kill();
-    if (job === this.active) {
-      const next = this.jobs.values().next().value ?? this.startJob();
-      this.connect(next.id);
-    }
+    this.evaluations.delete(job);
+    if (job === this.current) this.current = undefined;
     return true;
   }
 
-  interruptJob(id: number): boolean {
-    return this.jobs.get(id)?.interrupt() ?? false;
+  /** Ctrl-G `i [nn]`: stops the job's evaluation, if it runs one (its evaluator exits with
+   *  `killed`, as erl's interrupt prints). False for an unknown job. */
+  interruptJob(id?: number): boolean {
+    const job = id === undefined ? this.current : this.jobs.get(id);
+    if (!job) return false;
+    job.interrupt('kill');
+    return true;
   }
 
+  /** Ctrl-G `j`, as erl lists them: the first job was started by init. */
   listJobs(): string {
     return [...this.jobs.values()]
-      .map((job) => `  ${job.id}${job === this.active ? '*' : ' '} {shell,start,[]}${job.busy ? ' (evaluating)' : ''}`)
+      .map((job) => `${String(job.id).padStart(4)}${job === this.current ? '*' : ' '} {shell,start,[${job.id === 1 ? 'init' : ''}]}`)
       .join('\n');
   }
 
@@ -211,7 +280,7 @@ export class Shell implements InputTranslator {
       send: (dest: unknown, message: unknown) => api.send(dest as api.Pid, message),
       mod: (name: unknown, spelled?: string) => {
         // `M:f()` with M a variable: M holds the module's name (or its handle), as in Erlang.
-        if (typeof name === 'string') return moduleHandle(name);
+        if (typeof name === 'string') return this.runtimeModule(name) ?? moduleHandle(name);
         if (typeof name === 'object' && name !== null && MODULE_NAME_KEY in name) return name;
         const what = spelled !== undefined && this.javascriptGlobals.has(spelled)
           ? 'a JavaScript global'
@@ -219,6 +288,8 @@ export class Shell implements InputTranslator {
         throw badarg(`${spelled ?? 'Module'}:…(): ${spelled ?? 'the module'} is ${what}, not a module name (a string, as an atom)`);
       },
       steps: inputSteps,
+      catch: catchForm,
+      drain: drainSteps,
     };
     const shellRequire = (spec: string): unknown => {
       if (spec === 'eshell-ts') return api;

@@ -85,10 +85,12 @@ export function isComplete(source: string): boolean {
   return true;
 }
 
-/** `if (x)`, `for (…)`, `while (x)` — but not the `while (x)` that ends `do { } while (x)`. */
+/** `if (x)`, `for (…)`, `while (x)` — but not the `while (x)` that ends `do { } while (x)`,
+ *  and `catch (e)` only after a try block: elsewhere it is Erlang's `catch Expr`. */
 function isStatementHead(open: OpenBracket): boolean {
   const keyword = open.before;
   if (!isIdentifier(keyword) || !HEAD_KEYWORDS.has(keyword!.text)) return false;
+  if (keyword!.text === 'catch') return isPunctuator(open.beforeThat, '}');
   return !(keyword!.text === 'while' && isPunctuator(open.beforeThat, '}'));
 }
 

@@ -7,7 +7,7 @@
 // from left to right and the pieces are folded back from the right, so `X = P ! m` becomes
 // match(X, send(P, m)) without recursion per operator.
 
-import { classifyGroup, isStatementHead, looksLikeObjectLiteral, type LevelRole } from './groupRoles.js';
+import { classifyGroup, isErlangCatch, isStatementHead, looksLikeObjectLiteral, type LevelRole } from './groupRoles.js';
 import { emitPattern, type PatternContext } from './patterns.js';
 import { sendVerdict } from './sendOperator.js';
 import { splitSegments, splitStatements } from './segments.js';
@@ -20,22 +20,22 @@ import {
   RESERVED_WORDS, STATEMENT_KEYWORDS, TYPE_DECLARATION_WORDS, adjacent, isModuleName, isVariableName,
 } from './vocabulary.js';
 
+/**
+ * How a bare name given as an argument is read: an Erlang atom (`c(code_reload)` means
+ * `c('code_reload')`), or the name of a shell variable (`f(X)` forgets X: `f('X')`).
+ */
+export type BareArgument = 'atom' | 'variable';
+
 export interface FormContext {
   /** Whether a capitalised name can be a shell variable (false for `Math`, user classes…). */
   isVariable(name: string): boolean;
   /** Whether a lowercase name is a module the code server knows. */
   isModule(name: string): boolean;
+  /** For a call of `callee` (`c`, or `code.which` for `code:which`/`code.which`), how each
+   *  argument written as a bare name is read; undefined: as code. The shell's table of
+   *  built-ins answers this. */
+  bareArguments(callee: string): readonly (BareArgument | undefined)[] | undefined;
 }
-
-/** Shell built-ins whose arguments at these positions are Erlang atoms written bare:
- *  `c(code_reload)` means `c('code_reload')`. */
-const ATOM_ARGUMENTS: Readonly<Record<string, readonly number[]>> = {
-  c: [0], l: [0], m: [0], nl: [0], h: [0, 1],
-  'code.which': [0], 'code.load_file': [0], 'code.ensure_loaded': [0], 'code.is_loaded': [0],
-  'code.purge': [0], 'code.soft_purge': [0], 'code.delete': [0],
-};
-/** `f(X)` forgets the variable X: its argument is the variable's name, not its value. */
-const VARIABLE_NAME_ARGUMENTS: Readonly<Record<string, readonly number[]>> = { f: [0] };
 
 /** Tokens after which a new operand starts: the left side of a `!` cannot reach past them. */
 const BOUNDARY_PUNCTUATORS = new Set([
@@ -44,10 +44,8 @@ const BOUNDARY_PUNCTUATORS = new Set([
 ]);
 const BOUNDARY_WORDS = new Set(['return', 'throw', 'yield', 'case', 'else', 'do']);
 
-interface Quote {
-  positions: readonly number[];
-  accepts(name: string): boolean;
-}
+/** How the arguments of one built-in call read bare names, by position. */
+type Quote = readonly (BareArgument | undefined)[];
 
 interface SegmentOptions {
   levelRole: LevelRole;
@@ -86,6 +84,11 @@ type Frame =
 
 /** Wraps each value the prompt waits for; see FormEmitter.emitRange and inputCompiler. */
 export const WAIT_MARKER = '__eshell_wait__';
+/**
+ * Wraps a generator whose waits belong to the input's (a `catch` whose body waits): the
+ * evaluator's generator delegates to it (`yield*`), so its waits happen in order inside it.
+ */
+export const DELEGATE_MARKER = '__eshell_delegate__';
 
 /** Whether items[k] continues the call chain before it: `.b`, `?.b`, `(…)`, `[…]`, `new X`. */
 function continuesChain(items: readonly Item[], k: number): boolean {
@@ -149,7 +152,8 @@ export class FormEmitter {
     let cursor = items[from]!.start;
     segments.forEach(([a, b], index) => {
       if (a === b) return;
-      let code = quote?.positions.includes(index) ? this.quotedName(items, a, b, quote) : undefined;
+      const bare = quote?.[index];
+      let code = bare ? this.quotedName(items, a, b, bare) : undefined;
       if (code === undefined) {
         const segment = this.emitSegment(items, a, b, {
           levelRole: role,
@@ -283,18 +287,26 @@ export class FormEmitter {
     return segment;
   }
 
-  /** `mod:fun(…)`, or `mod:fun` naming a function of a known module; no spaces around `:`. */
+  /**
+   * `mod:fun(…)`, or `mod:fun` naming a function of a known module. Erlang allows spaces
+   * around the `:` (`tut15: start()`); with spaces, only a call counts, so that a type
+   * annotation or a label (`x: y`) keeps its meaning.
+   */
   private isRemoteCall(items: readonly Item[], colon: number): boolean {
     const module = tokenOf(items[colon - 1]);
     const fun = tokenOf(items[colon + 1]);
     if (module?.kind !== 'identifier' || RESERVED_WORDS.has(module.text)) return false;
-    if (fun?.kind !== 'identifier' || RESERVED_WORDS.has(fun.text)) return false;
-    if (!adjacent(module, tokenOf(items[colon])!) || !adjacent(tokenOf(items[colon])!, fun)) return false;
-    if (isMemberAccessItem(items[colon - 2])) return false;
-    if (isModuleName(module.text)) return isGroup(items[colon + 2], '(') || this.context.isModule(module.text);
-    // `M:f(…)` with a capitalised name calls the module M holds, as in Erlang; `JSON:parse()`
-    // is never a label.
-    return /^[A-Z_$]/.test(module.text) && isGroup(items[colon + 2], '(');
+    if (fun?.kind !== 'identifier' || isMemberAccessItem(items[colon - 2])) return false;
+    const tight = adjacent(module, tokenOf(items[colon])!) && adjacent(tokenOf(items[colon])!, fun);
+    if (!isModuleName(module.text)) {
+      // `M:f(…)` with a capitalised name calls the module M holds, as in Erlang; `JSON:parse()`
+      // is never a label.
+      return tight && /^[A-Z_$]/.test(module.text) && !RESERVED_WORDS.has(fun.text) && isGroup(items[colon + 2], '(');
+    }
+    // `code:delete(m)` names a function; `outer: while (x)` is a label.
+    if (RESERVED_WORDS.has(fun.text) && !tight) return false;
+    if (isGroup(items[colon + 2], '(')) return true;
+    return tight && !RESERVED_WORDS.has(fun.text) && this.context.isModule(module.text);
   }
 
   /**
@@ -381,6 +393,16 @@ export class FormEmitter {
     const token = item.token;
     const inFunction = segment.options.inFunction || k > segment.arrowAt;
 
+    if (isErlangCatch(items, k) && k + 1 < to) {
+      // Erlang's `catch Expr`: the lowest precedence, so it takes the rest of the piece.
+      const body = this.emitRange(segment, k + 1, to);
+      // A body with values to wait for becomes a generator the input's own delegates to, so
+      // that its waits still happen where they occur and what they raise is caught.
+      if (body.includes(WAIT_MARKER)) {
+        return { code: `${DELEGATE_MARKER}(__eshell.catch(function* () { return (${body}\n); }))`, next: to };
+      }
+      return { code: `__eshell.catch(() => (${body}))`, next: to };
+    }
     if (segment.remoteCalls.has(k)) {
       const fun = tokenOf(items[k + 2])!.text;
       if (!isModuleName(token.text)) {
@@ -456,17 +478,14 @@ export class FormEmitter {
     } else if (isPunct(joiner, '?.') || isWord(joiner, 'function') || isWord(joiner, 'new')) {
       return undefined;
     }
-    const atoms = ATOM_ARGUMENTS[callee];
-    if (atoms) return { positions: atoms, accepts: isModuleName };
-    const variables = VARIABLE_NAME_ARGUMENTS[callee];
-    if (variables) return { positions: variables, accepts: isVariableName };
-    return undefined;
+    return this.context.bareArguments(callee);
   }
 
-  /** `'name'` when items[from, to) is exactly one bare name the quote accepts. */
-  private quotedName(items: readonly Item[], from: number, to: number, quote: Quote): string | undefined {
+  /** `'name'` when items[from, to) is exactly one bare name of that kind. */
+  private quotedName(items: readonly Item[], from: number, to: number, bare: BareArgument): string | undefined {
     const token = tokenOf(items[from]);
-    if (to - from !== 1 || token?.kind !== 'identifier' || !quote.accepts(token.text)) return undefined;
+    if (to - from !== 1 || token?.kind !== 'identifier') return undefined;
+    if (!(bare === 'atom' ? isModuleName(token.text) : isVariableName(token.text))) return undefined;
     return `'${token.text}'`;
   }
 

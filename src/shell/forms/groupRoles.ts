@@ -40,11 +40,18 @@ export function classifyGroup(items: readonly Item[], index: number, levelRole: 
   }
 }
 
-/** `if (…)`, `for (…)`, `while (…)`, `switch (…)`, `catch (…)`, `with (…)`. */
+/** `if (…)`, `for (…)`, `while (…)`, `switch (…)`, `with (…)`, and `catch (…)` after a try
+ *  block (elsewhere `catch (…)` is Erlang's `catch Expr`, see isErlangCatch). */
 export function isStatementHead(items: readonly Item[], index: number): boolean {
   const before = tokenOf(items[index - 1]);
-  return isGroup(items[index], '(') && before?.kind === 'identifier' && HEAD_KEYWORDS.has(before.text)
-    && !isMemberAccessItem(items[index - 2]);
+  if (!isGroup(items[index], '(') || before?.kind !== 'identifier' || !HEAD_KEYWORDS.has(before.text)) return false;
+  if (before.text === 'catch') return isGroup(items[index - 2], '{');
+  return !isMemberAccessItem(items[index - 2]);
+}
+
+/** Erlang's `catch Expr` at item k: the word `catch` neither after a try block nor a property. */
+export function isErlangCatch(items: readonly Item[], k: number): boolean {
+  return isWord(items[k], 'catch') && !isGroup(items[k - 1], '{') && !isMemberAccessItem(items[k - 1]);
 }
 
 /** A parameter list: of an arrow (`(a) =>`, `(a): T =>`), a function (`function f(a)`) or a

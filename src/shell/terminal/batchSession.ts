@@ -3,7 +3,8 @@
 // then what the evaluation printed and its result.
 
 import type { ConnectionHandlers } from './evaluatorConnection';
-import type { FromEvaluator, ToEvaluator } from '../protocol';
+import { unreachable, type FromEvaluator, type SessionMessage, type ToEvaluator } from '../protocol';
+import { promptText } from './promptMode';
 
 export interface BatchIo {
   write(text: string): void;
@@ -24,14 +25,17 @@ export class BatchSession implements ConnectionHandlers {
   private running: number | undefined;
   private inputEnded = false;
   private promptNumber = 1;
+  private promptNode: string | undefined;
   private lastOk = true;
   private atLineStart = true;
   private done = false;
 
   constructor(
     private readonly io: BatchIo,
-    private readonly mode: { showPrompts: boolean; exitStatusFromResult: boolean },
-  ) {}
+    private readonly mode: { showPrompts: boolean; exitStatusFromResult: boolean; node?: string },
+  ) {
+    this.promptNode = mode.node;
+  }
 
   evaluate(source: string): void {
     this.queue.push(source);
@@ -43,10 +47,11 @@ export class BatchSession implements ConnectionHandlers {
     this.next();
   }
 
-  message(msg: FromEvaluator): void {
+  message(msg: SessionMessage): void {
     switch (msg.t) {
       case 'ready':
         if (this.running === undefined) this.promptNumber = msg.prompt;
+        this.promptNode = msg.node;
         return;
       case 'output':
         return this.print(msg.text);
@@ -54,13 +59,19 @@ export class BatchSession implements ConnectionHandlers {
         if (msg.id !== this.running) return;
         this.running = undefined;
         this.promptNumber = msg.prompt;
+        this.promptNode = msg.node;
         this.lastOk = msg.ok;
         if (msg.text) this.print(msg.text.endsWith('\n') ? msg.text : msg.text + '\n');
         return this.next();
       case 'halt':
         return this.finish(msg.code);
+      case 'completion':
+      case 'menu-answer':
+      case 'job-connected':
+      case 'chdir':
+        return; // a batch run asks no questions; main.ts handles chdir
       default:
-        return;
+        return unreachable(msg);
     }
   }
 
@@ -79,10 +90,10 @@ export class BatchSession implements ConnectionHandlers {
     const source = this.queue.shift();
     if (source === undefined) {
       if (!this.inputEnded) return;
-      if (this.mode.showPrompts) this.print(`${this.promptNumber}> \n`);
+      if (this.mode.showPrompts) this.print(`${promptText(this.promptNumber, this.promptNode)}\n`);
       return this.finish(this.mode.exitStatusFromResult && !this.lastOk ? 1 : 0);
     }
-    if (this.mode.showPrompts) this.print(`${this.promptNumber}> `);
+    if (this.mode.showPrompts) this.print(promptText(this.promptNumber, this.promptNode));
     this.running = this.io.nextId();
     this.io.send({ t: 'eval', id: this.running, source, ...(this.mode.exitStatusFromResult ? { awaitValue: true } : {}) });
   }
@@ -100,38 +111,4 @@ export class BatchSession implements ConnectionHandlers {
   }
 }
 
-/** Splits a stream of text into complete forms: lines accumulate until `isComplete` says so. */
-export class FormSplitter {
-  private lines: string[] = [];
-  private partial = '';
-
-  constructor(
-    private readonly isComplete: (source: string) => boolean,
-    private readonly emit: (source: string) => void,
-  ) {}
-
-  push(text: string): void {
-    const parts = (this.partial + text).split('\n');
-    this.partial = parts.pop()!;
-    for (const line of parts) this.addLine(line.replace(/\r$/, ''));
-  }
-
-  /** End of input: what is left is evaluated as it is (the evaluator reports what is wrong). */
-  end(): void {
-    if (this.partial) this.addLine(this.partial);
-    this.partial = '';
-    const rest = this.lines.join('\n');
-    this.lines = [];
-    if (rest.trim()) this.emit(rest);
-  }
-
-  private addLine(line: string): void {
-    if (!this.lines.length && !line.trim()) return;
-    this.lines.push(line);
-    const source = this.lines.join('\n');
-    if (this.isComplete(source)) {
-      this.lines = [];
-      this.emit(source);
-    }
-  }
-}
+export { FormSplitter } from '../forms/formSplitter';

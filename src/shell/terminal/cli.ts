@@ -1,6 +1,7 @@
 // Command-line arguments and environment of `eshell-ts`.
 
 import path from 'node:path';
+import { fullNodeName } from '../../dist/nodeName';
 
 export interface ShellOptions {
   /** -pa DIR (repeatable), then the directories of $ESHELL_TS_PATH. */
@@ -8,8 +9,28 @@ export interface ShellOptions {
   /** -e 'expr': evaluate, print, exit. */
   evalExpr?: string;
   noColor: boolean;
+  /** --watch: every loaded module is loaded again when its file is saved. */
+  watch: boolean;
+  /** --no-rc: skip the startup file (.eshell-ts.ts). */
+  noRc: boolean;
+  /** --init: write a tsconfig.json and modules/ for editors, then exit. */
+  init: boolean;
+  /** --record FILE: write the session as an asciinema v2 recording. */
+  record?: string;
+  /** --replay FILE: type a recording's input into a fresh shell. */
+  replay?: string;
+  /** --speed N: replay N times faster. */
+  speed: number;
+  /** --step: replay one input line per key press. */
+  step: boolean;
   help: boolean;
   version: boolean;
+  /** -sname/-name: this node's full name; distribution starts before the first prompt. */
+  node?: string;
+  /** -setcookie; without it the node reads (or creates) ~/.erlang.cookie, as erl does. */
+  cookie?: string;
+  /** -kernel net_ticktime N (seconds). */
+  netTickTime?: number;
 }
 
 export type ParsedArgs = { ok: true; options: ShellOptions } | { ok: false; error: string };
@@ -21,7 +42,18 @@ Erlang's interactive shell (Eshell) for TypeScript.
 Options:
   -pa DIR       add DIR to the front of the code path (repeatable)
   -e 'EXPR'     evaluate EXPR, print the result and exit (status 1 if it raised)
+  -sname NAME   start distribution as NAME@host (short host name), as erl does
+  -name NAME    start distribution as NAME@host.domain (or the NAME@HOST given)
+  -setcookie C  the cookie for connections (default: ~/.erlang.cookie)
+  -kernel net_ticktime N   seconds after which a silent peer is taken for dead (60)
   --no-color    print results without colours (also: NO_COLOR=1)
+  --watch       load a module again whenever its source file is saved
+  --no-rc       do not evaluate the startup file (./.eshell-ts.ts, else ~/.eshell-ts.ts)
+  --init        write what an editor needs (tsconfig.json, modules/), keep what exists
+  --record FILE record the session as an asciinema v2 file (with file edits)
+  --replay FILE type a recorded session's input into a fresh shell
+  --speed N     replay N times as fast (default 1)
+  --step        replay one input line (or file edit) per key press
   --help        show this help
   --version     print the version
 
@@ -29,10 +61,13 @@ Environment:
   ESHELL_TS_PATH     extra code path directories, separated by '${path.delimiter}'
   ESHELL_TS_HISTORY  history file (default ~/.eshell_ts_history)
   NO_COLOR           disable colours
+  ERL_EPMD_PORT      port of epmd (default 4369), as for erl
 `;
 
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedArgs {
-  const options: ShellOptions = { pathDirs: [], noColor: false, help: false, version: false };
+  const options: ShellOptions = {
+    pathDirs: [], noColor: false, watch: false, noRc: false, init: false, speed: 1, step: false, help: false, version: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string | undefined => {
@@ -60,6 +95,59 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
         options.evalExpr = expr;
         break;
       }
+      case '--watch':
+        options.watch = true;
+        break;
+      case '--no-rc':
+        options.noRc = true;
+        break;
+      case '--init':
+        options.init = true;
+        break;
+      case '--record':
+      case '--replay': {
+        const file = value();
+        if (file === undefined) return { ok: false, error: `${arg} needs a file` };
+        options[arg === '--record' ? 'record' : 'replay'] = path.resolve(file);
+        break;
+      }
+      case '--speed': {
+        const speed = Number(value());
+        if (!(speed > 0)) return { ok: false, error: '--speed needs a positive number' };
+        options.speed = speed;
+        break;
+      }
+      case '--step':
+        options.step = true;
+        break;
+      case '-sname':
+      case '-name': {
+        const name = value();
+        if (name === undefined) return { ok: false, error: `${arg} needs a node name` };
+        try {
+          options.node = fullNodeName(name, arg === '-name');
+        } catch (err) {
+          return { ok: false, error: (err as Error).message };
+        }
+        break;
+      }
+      case '-setcookie': {
+        const cookie = value();
+        if (cookie === undefined) return { ok: false, error: '-setcookie needs a cookie' };
+        options.cookie = cookie;
+        break;
+      }
+      case '-kernel': {
+        const key = value();
+        const setting = value();
+        if (key !== 'net_ticktime' || setting === undefined) {
+          return { ok: false, error: '-kernel takes net_ticktime N (the only kernel parameter eshell-ts has)' };
+        }
+        const seconds = Number(setting);
+        if (!Number.isInteger(seconds) || seconds <= 0) return { ok: false, error: `net_ticktime must be a positive integer, got '${setting}'` };
+        options.netTickTime = seconds;
+        break;
+      }
       case '--no-color':
       case '--no-colour':
         options.noColor = true;
@@ -76,6 +164,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
         return { ok: false, error: `unknown option '${arg}'` };
     }
   }
+  if (options.record && options.replay) return { ok: false, error: '--record and --replay cannot be used together' };
   for (const dir of (env.ESHELL_TS_PATH ?? '').split(path.delimiter)) {
     if (dir) options.pathDirs.push(path.resolve(dir));
   }

@@ -6,12 +6,12 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { startSigintAnchor, type SigintAnchor } from '../../runtime/anchor';
 import { BUSY_BYTES, BUSY_SLOTS } from '../../runtime/busySlots';
-import { isFromEvaluator, type EvaluatorWorkerData, type FromEvaluator, type ToEvaluator } from '../protocol';
+import { isFromEvaluator, type EvaluatorWorkerData, type FromEvaluator, type SessionMessage, type ToEvaluator } from '../protocol';
 import { HEALTH_BYTES, HEALTH_SLOTS, healthSlots, readLossSummary } from '../evaluatorHealth';
 import { runTransform } from './esbuildService';
 
 export interface ConnectionHandlers {
-  message(msg: FromEvaluator): void;
+  message(msg: SessionMessage): void;
   /** Anything the worker wrote to its own stdout/stderr (it should post `output` instead). */
   strayOutput(text: string): void;
   /** The worker stopped without being asked; `wasReady` says whether it ever sent `ready`. */

@@ -2,6 +2,7 @@
 // prompt at once, and only then starts the evaluator thread (docs/DESIGN.md, "Threads").
 // Without a terminal it runs the forms on stdin (or -e) in order and exits.
 
+import path from 'node:path';
 import { BatchSession, FormSplitter } from './batchSession';
 import { isDumbTerminal, parseArgs, USAGE, useColor, type ShellOptions } from './cli';
 import { distFile, EvaluatorConnection, type ConnectionHandlers } from './evaluatorConnection';
@@ -40,6 +41,11 @@ function connect(options: ShellOptions, tty: boolean, handlers: ConnectionHandle
     cwd: process.cwd(),
     tty,
     columns: columns(),
+    startupFile: tty && !options.noRc,
+    watch: options.watch,
+    ...(options.node === undefined && options.cookie === undefined && options.netTickTime === undefined
+      ? {}
+      : { distribution: { name: options.node, cookie: options.cookie, tickTime: options.netTickTime } }),
   }, withChdir, tty);
 }
 
@@ -96,17 +102,21 @@ function runInteractive(options: ShellOptions): void {
   process.on('SIGINT', () => {});
   const history = new History(defaultHistoryFile());
   let connection: EvaluatorConnection | undefined;
+  const talk = recordedSession(options, () => session);
   const session: TerminalSession = new TerminalSession({
     history,
     isComplete,
-    write,
+    write: talk.write,
     columns,
     exit: (code) => (connection ? exitAfter(connection, code) : (restoreTerminal(), process.exit(code))),
     suspend: () => suspend(session),
     plain: dumb,
+    node: options.node,
+    banner,
   });
   takeTerminal();
-  write(banner());
+  talk.write(banner());
+  for (const note of talk.prepare()) talk.write(note);
   session.start();
   process.on('SIGTSTP', () => suspend(session));
   process.on('SIGCONT', () => {
@@ -120,12 +130,66 @@ function runInteractive(options: ShellOptions): void {
   connection.start();
   const historyWarning = history.load();
   if (historyWarning) session.message({ t: 'output', text: historyWarning });
+  talk.start();
 
-  stdin.on('data', (chunk: Buffer) => session.input(chunk));
+  stdin.on('data', (chunk: Buffer) => {
+    if (!talk.key(chunk)) session.input(chunk);
+  });
   stdin.on('end', () => session.quit(0));
-  out.on('resize', () => session.resized());
+  out.on('resize', () => {
+    session.resized();
+    talk.resized();
+  });
   process.on('SIGTERM', () => session.quit(143));
   process.on('SIGHUP', () => session.quit(129));
+}
+
+/**
+ * `--record` and `--replay` (recording.ts, a bundle loaded only with them): what the terminal
+ * writes and what is typed go to the recording; a replay types into the session and takes the
+ * keyboard while it runs. Without either option, everything here is a pass-through.
+ */
+function recordedSession(options: ShellOptions, session: () => TerminalSession) {
+  const plain = { write, prepare: (): string[] => [], start: () => {}, key: (_chunk: Buffer) => false, resized: () => {} };
+  if (!options.record && !options.replay) return plain;
+  const recording = require(distFile('recording.js')) as typeof import('./recording');
+  if (options.record) {
+    const cwd = process.cwd();
+    const recorder = recording.startRecording(options.record, {
+      width: columns(),
+      height: out.rows || 24,
+      cwd,
+      watchDirs: [cwd, path.join(cwd, 'modules'), ...options.pathDirs],
+    });
+    process.on('exit', () => recorder.close());
+    return {
+      ...plain,
+      write: (text: string) => {
+        write(text);
+        recorder.output(text);
+      },
+      key: (chunk: Buffer) => {
+        recorder.input(chunk);
+        return false;
+      },
+      resized: () => recorder.resized(columns(), out.rows || 24),
+    };
+  }
+  let replay: import('./recording').Replay;
+  try {
+    replay = recording.startReplay(options.replay!, { speed: options.speed, step: options.step, cwd: process.cwd() }, {
+      type: (text) => session().input(text),
+      note: (text) => session().strayOutput(text),
+    });
+  } catch (e) {
+    process.stderr.write(`eshell-ts: cannot replay: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  // After restoreTerminal (registered first): the notes print on a cooked terminal.
+  process.on('exit', () => {
+    for (const note of replay.restoreFiles()) out.write(note);
+  });
+  return { ...plain, prepare: () => replay.prepareFiles(), start: () => replay.start(), key: (chunk: Buffer) => replay.key(chunk) };
 }
 
 function runBatch(options: ShellOptions): void {
@@ -137,7 +201,7 @@ function runBatch(options: ShellOptions): void {
     send: (msg) => connection!.send(msg),
     nextId: () => connection!.nextId(),
     exit: (code) => exitAfter(connection!, code),
-  }, { showPrompts: evalExpr === undefined, exitStatusFromResult: evalExpr !== undefined });
+  }, { showPrompts: evalExpr === undefined, exitStatusFromResult: evalExpr !== undefined, node: options.node });
   connection = connect(options, false, session);
   connection.start();
   process.on('SIGTERM', () => exitAfter(connection!, 143));
@@ -161,6 +225,17 @@ function runBatch(options: ShellOptions): void {
   });
 }
 
+/** `--init`: its code is a bundle of its own, loaded only here. */
+function initEditorSetup(): void {
+  const setup = require(distFile('editor-setup.js')) as typeof import('./editorSetup');
+  try {
+    for (const line of setup.initEditorSetup(process.cwd())) write(`${line}\n`);
+  } catch (e) {
+    process.stderr.write(`eshell-ts --init: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
+
 function main(): void {
   const parsed = parseArgs(process.argv.slice(2));
   if (!parsed.ok) {
@@ -170,6 +245,7 @@ function main(): void {
   const options = parsed.options;
   if (options.help) return void write(USAGE);
   if (options.version) return void write(`eshell-ts ${packageVersion(__dirname)}\n`);
+  if (options.init) return initEditorSetup();
 
   process.on('exit', restoreTerminal);
   process.on('uncaughtException', (err) => {
@@ -179,6 +255,10 @@ function main(): void {
   });
   out.on('error', () => {}); // a closed terminal or pipe: nothing left to tell anyone
 
+  if ((options.record || options.replay) && !(stdin.isTTY && options.evalExpr === undefined)) {
+    process.stderr.write(`eshell-ts: ${options.record ? '--record' : '--replay'} needs an interactive terminal\n`);
+    process.exit(2);
+  }
   if (stdin.isTTY && options.evalExpr === undefined) runInteractive(options);
   else runBatch(options);
 }

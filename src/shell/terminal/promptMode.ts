@@ -11,6 +11,8 @@ import type { TerminalMode } from './terminalMenus';
 
 export interface PromptHost {
   promptNumber(): number;
+  /** This node's name while it is alive: the prompt reads `(ping@host)1> ` as erl's does. */
+  promptNode(): string | undefined;
   isComplete(source: string): boolean;
   /** Enter on a complete input. */
   submit(source: string): void;
@@ -27,8 +29,8 @@ export interface PromptHost {
   bell(): void;
 }
 
-function promptText(n: number): string {
-  return `${n}> `;
+export function promptText(n: number, node?: string): string {
+  return node === undefined ? `${n}> ` : `(${node})${n}> `;
 }
 
 /** `.. `, right-aligned under the prompt: `1> ` → `.. `, `10> ` → ` .. `. */
@@ -59,7 +61,7 @@ export class PromptMode implements TerminalMode {
 
   view(): PromptView {
     if (this.search) return this.searchView(this.search);
-    const prompt = promptText(this.host.promptNumber());
+    const prompt = promptText(this.host.promptNumber(), this.host.promptNode());
     const continuation = continuationPrompt(prompt);
     const { text, cursor } = this.editor;
     const lines = text.split('\n');

@@ -2,8 +2,15 @@
 // command mode (Ctrl-G). Both take over the keyboard until the user goes back to the prompt.
 
 import type { PromptView } from '../../io/interleave';
+import type { MenuRequest } from '../protocol';
 import type { KeyEvent } from './keys';
 import { LineEditor } from './lineEditor';
+
+/** What the runtime answered: text to print, and whether the terminal is now connected to a job. */
+export interface MenuReply {
+  text: string;
+  connected: boolean;
+}
 
 /** What a menu needs from the terminal session. */
 export interface MenuHost {
@@ -13,7 +20,9 @@ export interface MenuHost {
    * Sends a menu query and resolves with the answer. If the worker is stuck in runaway code,
    * `rescue` stops that code first; without it the query gives up and says the worker is busy.
    */
-  ask(command: string, arg: number | undefined, rescue: boolean): Promise<string>;
+  ask(request: MenuRequest, rescue: boolean): Promise<MenuReply>;
+  /** BREAK's (k)ill runaway: stops whatever holds the evaluator thread; resolves with text. */
+  stopRunaway(): Promise<string>;
   /** Leaves the menu: back to the prompt (or to the evaluation that was running). */
   resume(): void;
   quit(code: number): void;
@@ -48,17 +57,15 @@ export class BreakMenu implements TerminalMode {
       case 'c':
         return this.host.resume();
       case 'p':
+        return this.answer(this.host.ask({ t: 'process-info' }, true).then((reply) => reply.text));
       case 'i':
+        return this.answer(this.host.ask({ t: 'system-info' }, true).then((reply) => reply.text));
       case 'l':
+        return this.answer(this.host.ask({ t: 'loaded-modules' }, true).then((reply) => reply.text));
       case 'v':
+        return this.answer(this.host.ask({ t: 'version' }, true).then((reply) => reply.text));
       case 'k':
-        this.waiting = true;
-        this.host.redraw();
-        void this.host.ask(choice, undefined, true).then((answer) => {
-          this.host.print(answer);
-          this.host.resume();
-        });
-        return;
+        return this.answer(this.host.stopRunaway());
       default:
         // Erlang ignores anything else and keeps waiting for a choice.
         return;
@@ -67,6 +74,16 @@ export class BreakMenu implements TerminalMode {
 
   view(): PromptView {
     return { lines: [''], cursorLine: 0, cursorIndex: 0 };
+  }
+
+  /** Prints the answer, then back to the prompt: BREAK answers one question. */
+  private answer(text: Promise<string>): void {
+    this.waiting = true;
+    this.host.redraw();
+    void text.then((answer) => {
+      this.host.print(answer);
+      this.host.resume();
+    });
   }
 }
 
@@ -118,31 +135,41 @@ export class UserSwitchMenu implements TerminalMode {
     const match = /^([a-z?])(?:\s+(\d+))?$/.exec(line);
     const command = match?.[1];
     const arg = match?.[2] === undefined ? undefined : Number(match[2]);
-    const answerWith = (text: string) => {
-      this.editor.clear();
-      this.host.print(text);
-    };
-    if (!line) return answerWith('');
+    if (!line) return this.answerWith('');
     switch (command) {
       case 'h':
       case '?':
-        return answerWith(USER_SWITCH_HELP);
+        return this.answerWith(USER_SWITCH_HELP);
       case 'q':
         return this.host.quit(0);
       case 'j':
+        return this.ask({ t: 'list-jobs' }, false);
       case 's':
+        return this.ask({ t: 'start-job' }, false);
       case 'c':
+        return this.ask({ t: 'connect-job', ...(arg === undefined ? {} : { job: arg }) }, false);
       case 'i':
+        return this.ask({ t: 'interrupt-job', ...(arg === undefined ? {} : { job: arg }) }, true);
       case 'k':
-        this.waiting = true;
-        void this.host.ask(command, arg, command === 'i' || command === 'k').then((answer) => {
-          this.waiting = false;
-          answerWith(answer);
-          if (command === 'c') this.host.resume();
-        });
-        return;
+        return this.ask({ t: 'kill-job', ...(arg === undefined ? {} : { job: arg }) }, true);
       default:
-        return answerWith('Unknown command\n');
+        return this.answerWith('Unknown command\n');
     }
+  }
+
+  private answerWith(text: string): void {
+    this.editor.clear();
+    this.host.print(text);
+  }
+
+  /** Asks the runtime; `c` leaves the menu once connected, everything else stays in it (a
+   *  failed `c` too: erl says `Unknown job` and waits for another command). */
+  private ask(request: MenuRequest, rescue: boolean): void {
+    this.waiting = true;
+    void this.host.ask(request, rescue).then((reply) => {
+      this.waiting = false;
+      this.answerWith(reply.text);
+      if (reply.connected) this.host.resume();
+    });
   }
 }

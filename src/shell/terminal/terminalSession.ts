@@ -8,10 +8,10 @@ import type { ConnectionHandlers, EvaluatorConnection } from './evaluatorConnect
 import type { History } from './history';
 import { KeyDecoder, ESCAPE_TIMEOUT_MS, pasteAsKeys, type KeyEvent } from './keys';
 import { PromptMode, type PromptHost } from './promptMode';
-import type { FromEvaluator } from '../protocol';
+import { unreachable, type FromEvaluator, type SessionMessage, type MenuRequest } from '../protocol';
 import {
   BREAK_MENU_TEXT, BreakMenu, USER_SWITCH_HEADER, UserSwitchMenu,
-  type MenuHost, type TerminalMode,
+  type MenuHost, type MenuReply, type TerminalMode,
 } from './terminalMenus';
 
 export interface TerminalSessionOptions {
@@ -25,6 +25,10 @@ export interface TerminalSessionOptions {
   suspend(): void;
   /** TERM=dumb: draw without escape sequences. */
   plain?: boolean;
+  /** The node name the first prompt shows (-sname/-name), before the evaluator confirms it. */
+  node?: string;
+  /** The line a new job starts with (`Eshell-TS V… (abort with ^G)`), as at launch. */
+  banner(): string;
 }
 
 export class TerminalSession implements ConnectionHandlers {
@@ -34,10 +38,16 @@ export class TerminalSession implements ConnectionHandlers {
   private readonly prompt: PromptMode;
   private readonly decoder = new KeyDecoder();
   private escapeTimer: NodeJS.Timeout | undefined;
-  /** Keys typed while an evaluation runs (type-ahead), replayed at the next prompt. */
+  /** Keys typed while an evaluation runs (type-ahead), replayed at the next prompt. They
+   *  belong to the shell: a menu opened meanwhile takes only the keys typed after it. */
   private readonly typeAhead: KeyEvent[] = [];
+  /** The result of an evaluation that ended while a menu had the keyboard: printed when the
+   *  menu closes, above the prompt, where erl prints it. */
+  private resultWhileInMenu = '';
   private menu: TerminalMode | undefined;
   private promptNumber = 1;
+  /** This node's name while distribution runs, for the prompt. */
+  private promptNode: string | undefined;
   private evaluating: number | undefined;
   private stopRunawayWatch: (() => void) | undefined;
   /** Requests waiting for their answer, by id; resolved with undefined if the thread is replaced. */
@@ -48,6 +58,7 @@ export class TerminalSession implements ConnectionHandlers {
 
   constructor(private readonly options: TerminalSessionOptions) {
     this.display = new PromptDisplay(options.write, options.columns, options.plain ?? false);
+    this.promptNode = options.node;
     this.output = new OutputInterleaver(this.display);
     this.prompt = new PromptMode(this.promptHost(), options.history);
   }
@@ -76,38 +87,42 @@ export class TerminalSession implements ConnectionHandlers {
     for (const ev of events) {
       const keys = ev.kind === 'paste' && !this.menu ? pasteAsKeys(ev.text) : [ev];
       for (const key of keys) {
+        if (this.closing) return;
         if (key.kind === 'key' && key.name === 'ctrl-z') {
           this.drainKeys(); // what was typed before Ctrl-Z is on the line when we stop
           this.options.suspend();
           continue;
         }
-        // Ctrl-C and Ctrl-G act at once, even with type-ahead waiting.
-        if (this.evaluating !== undefined && !this.menu && key.kind === 'key' && key.name === 'ctrl-c') {
+        if (this.menu) {
+          this.menu.key(key);
+        } else if (this.evaluating !== undefined && key.kind === 'key' && key.name === 'ctrl-c') {
+          // Ctrl-C and Ctrl-G act at once, even with type-ahead waiting.
           this.interrupt();
-        } else if (this.evaluating !== undefined && !this.menu && key.kind === 'key' && key.name === 'ctrl-g') {
+        } else if (this.evaluating !== undefined && key.kind === 'key' && key.name === 'ctrl-g') {
           this.openUserSwitch();
         } else {
           this.typeAhead.push(key);
+          // One key at a time: a key that opens a menu hands the keys after it to the menu.
+          this.drainKeys();
         }
       }
     }
-    this.drainKeys();
   }
 
   private drainKeys(): void {
-    while (this.typeAhead.length && !this.closing && (this.menu || this.evaluating === undefined)) {
-      const key = this.typeAhead.shift()!;
-      (this.menu ?? this.prompt).key(key);
+    while (this.typeAhead.length && !this.closing && !this.menu && this.evaluating === undefined) {
+      this.prompt.key(this.typeAhead.shift()!);
     }
   }
 
   // ---- evaluator messages --------------------------------------------------------------------
 
-  message(msg: FromEvaluator): void {
+  message(msg: SessionMessage): void {
     switch (msg.t) {
       case 'ready':
-        if (this.evaluating === undefined && msg.prompt !== this.promptNumber) {
+        if (this.evaluating === undefined && (msg.prompt !== this.promptNumber || msg.node !== this.promptNode)) {
           this.promptNumber = msg.prompt;
+          this.promptNode = msg.node;
           this.redraw();
         }
         return;
@@ -115,18 +130,43 @@ export class TerminalSession implements ConnectionHandlers {
         return this.output.output(msg.text);
       case 'result':
         return this.result(msg);
+      case 'job-connected':
+        return this.connected(msg);
       case 'menu-answer':
-        // Connecting to another job (Ctrl-G c) brings that job's line numbers along.
-        if (this.evaluating === undefined) this.promptNumber = msg.prompt;
-      // falls through: the answer goes to whoever asked
-      case 'completion': {
-        const waiting = this.pending.get(msg.id);
-        this.pending.delete(msg.id);
-        return waiting?.(msg);
-      }
+      case 'completion':
+        return this.answered(msg);
       case 'halt':
         return this.quit(msg.code);
+      case 'chdir':
+        return; // main.ts moves the whole process before messages reach the session
+      default:
+        return unreachable(msg);
     }
+  }
+
+  /** The answer goes to whoever asked. */
+  private answered(msg: FromEvaluator & { id: number }): void {
+    const waiting = this.pending.get(msg.id);
+    this.pending.delete(msg.id);
+    waiting?.(msg);
+  }
+
+  /**
+   * Ctrl-G `c`: the terminal now shows that job, with its line numbers and, if it still runs an
+   * evaluation, waiting for that one's result. An evaluation of the job left behind (or killed)
+   * is no longer the terminal's business. A job shown the first time prints the banner.
+   */
+  private connected(msg: Extract<FromEvaluator, { t: 'job-connected' }>): void {
+    if (msg.evaluating !== this.evaluating) {
+      this.stopRunawayWatch?.();
+      this.stopRunawayWatch = undefined;
+      this.resultWhileInMenu = '';
+      this.prompt.reset();
+    }
+    this.evaluating = msg.evaluating;
+    this.promptNumber = msg.prompt;
+    if (msg.fresh) this.resultWhileInMenu += this.options.banner();
+    this.answered(msg);
   }
 
   strayOutput(text: string): void {
@@ -178,12 +218,13 @@ export class TerminalSession implements ConnectionHandlers {
     this.stopRunawayWatch?.();
     this.stopRunawayWatch = undefined;
     this.promptNumber = msg.prompt;
+    this.promptNode = msg.node;
     this.output.flush();
     const text = msg.text && !msg.text.endsWith('\n') ? msg.text + '\n' : msg.text;
     this.prompt.reset();
     if (this.menu) {
-      // The menu keeps the keyboard; the prompt comes back when it closes.
-      if (text) this.display.writeAbove(text);
+      // The menu keeps the keyboard; the result and the prompt come when it closes.
+      this.resultWhileInMenu += text;
       return;
     }
     this.display.ensureLineStart();
@@ -212,7 +253,7 @@ export class TerminalSession implements ConnectionHandlers {
     });
   }
 
-  private request(msg: { t: 'complete'; line: string; cursor: number } | { t: 'menu'; command: string; arg?: number }): Promise<FromEvaluator | undefined> {
+  private request(msg: { t: 'complete'; line: string; cursor: number } | MenuRequest): Promise<FromEvaluator | undefined> {
     const id = this.connection.nextId();
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
@@ -220,12 +261,14 @@ export class TerminalSession implements ConnectionHandlers {
     });
   }
 
-  private ask(command: string, arg: number | undefined, rescue: boolean): Promise<string> {
+  private ask(request: MenuRequest, rescue: boolean): Promise<MenuReply> {
     return new Promise((resolve) => {
       let stopWatch = (): void => {};
-      void this.request({ t: 'menu', command, ...(arg === undefined ? {} : { arg }) }).then((answer) => {
+      const say = (text: string) => resolve({ text, connected: false });
+      void this.request(request).then((answer) => {
         stopWatch();
-        resolve(answer?.t === 'menu-answer' ? answer.text : '*** no answer: the evaluator thread restarted\n');
+        if (answer?.t === 'job-connected') resolve({ text: '', connected: true });
+        else say(answer?.t === 'menu-answer' ? answer.text : '*** no answer: the evaluator thread restarted\n');
       });
       stopWatch = this.connection.watchRunaway({
         runaway: (pid) => {
@@ -235,12 +278,12 @@ export class TerminalSession implements ConnectionHandlers {
             return this.printAbove(`*** runaway process ${who} stopped\n`);
           }
           stopWatch();
-          resolve(`*** the evaluator is busy running ${who}; use 'i' or 'k' to stop it\n`);
+          say(`*** the evaluator is busy running ${who}; use 'i' or 'k' to stop it\n`);
         },
         unreachable: () => {
           // Replacing the thread answers the pending query (with "no answer") on the way.
           if (rescue) return this.replaceUnreachableEvaluator();
-          resolve("*** the evaluator thread does not answer; use 'i' or 'k' to replace it\n");
+          say("*** the evaluator thread does not answer; use 'i' or 'k' to replace it\n");
         },
       }, rescue);
     });
@@ -253,8 +296,8 @@ export class TerminalSession implements ConnectionHandlers {
    */
   private async stopRunaway(): Promise<string> {
     const before = this.runawaysStopped;
-    const answer = await this.ask('o', undefined, true);
-    return answer || (this.runawaysStopped === before ? '*** no runaway process\n' : '');
+    const answer = await this.ask({ t: 'kill-printer' }, true);
+    return answer.text || (this.runawaysStopped === before ? '*** no runaway process\n' : '');
   }
 
   /** About to stop (Ctrl-Z): leave the block on screen and move below it, as a shell expects. */
@@ -325,6 +368,12 @@ export class TerminalSession implements ConnectionHandlers {
     this.output.flush();
     this.display.hide();
     this.menu = undefined;
+    const text = this.resultWhileInMenu;
+    this.resultWhileInMenu = '';
+    if (text) {
+      this.display.ensureLineStart();
+      this.display.writeDirect(text);
+    }
     this.redraw();
     this.drainKeys();
   }
@@ -337,8 +386,8 @@ export class TerminalSession implements ConnectionHandlers {
         this.display.writeDirect(text);
         this.redraw();
       },
-      ask: (command, arg, rescue) =>
-        this.menu instanceof BreakMenu && command === 'k' ? this.stopRunaway() : this.ask(command, arg, rescue),
+      ask: (request, rescue) => this.ask(request, rescue),
+      stopRunaway: () => this.stopRunaway(),
       resume: () => this.closeMenu(),
       quit: (code) => this.quit(code),
       redraw: () => this.redraw(),
@@ -348,6 +397,7 @@ export class TerminalSession implements ConnectionHandlers {
   private promptHost(): PromptHost {
     return {
       promptNumber: () => this.promptNumber,
+      promptNode: () => this.promptNode,
       isComplete: (source) => this.options.isComplete(source),
       submit: (source) => this.submit(source),
       complete: async (line, cursor) => {

@@ -1,0 +1,166 @@
+// Distribution benchmark: small-message round trips per second and one-way throughput of
+// 1 KB messages, between real nodes on 127.0.0.1, measured in the same run for
+//   BEAM → BEAM            two `erl -sname` nodes (bench/erlang/dist_bench.erl)
+//   eshell-ts → BEAM       an eshell-ts node (the runtime of dist/index.js in plain Node)
+//   BEAM → eshell-ts
+//   eshell-ts → eshell-ts
+// The client sends `{self(), ping}` to `echo` on the server node and waits for `ping`, one at
+// a time; then tells `sink` to expect N messages, sends N `{blob, <<1 KB>>}` and waits for
+// `done`. Every node uses a private epmd port and a temporary HOME. Prints one JSON line.
+// Usage: node bench/dist.mjs [roundTrips] [messages]
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const HOST = os.hostname().split('.')[0];
+const COOKIE = 'distbench';
+const SIZE = 1024;
+const RUNS = 3;
+const [, , first, ...rest] = process.argv;
+
+if (first === '--ts-serve') await tsServe(rest[0]);
+else if (first === '--ts-client') await tsClient(rest[0], rest[1], Number(rest[2]), Number(rest[3]));
+else await main(Number(first ?? 20000), Number(rest[0] ?? 50000));
+
+function runtime() {
+  return createRequire(import.meta.url)(path.join(here, '..', 'dist', 'index.js'));
+}
+
+/** An eshell-ts node serving echo and sink, until killed. */
+async function tsServe(name) {
+  const { spawn: spawnProcess, register, receive, send, net_kernel, _ } = runtime();
+  spawnProcess(async () => {
+    const started = await net_kernel.start([name, 'shortnames']);
+    if (started[0] !== 'ok') throw new Error(`${name}: ${started}`);
+    const echo = () => receive([_, ([from, msg]) => (send(from, msg), echo())]);
+    const count = (n, from) => (n === 0 ? (send(from, 'done'), sink()) : receive([['blob', _], () => count(n - 1, from)]));
+    const sink = () => receive([['expect', _, _], ([, n, from]) => count(n, from)]);
+    register('echo', spawnProcess(echo));
+    register('sink', spawnProcess(sink));
+    console.log('ready');
+  });
+}
+
+/** An eshell-ts node measuring against `target`, as dist_bench:client/4 does. */
+async function tsClient(name, target, roundTrips, messages) {
+  const { spawn: spawnProcess, receive, send, self, net_kernel, net_adm } = runtime();
+  spawnProcess(async () => {
+    await net_kernel.start([name, 'shortnames']);
+    if ((await net_adm.ping(target)) !== 'pong') throw new Error(`${target} does not answer`);
+    const me = self();
+    const echo = ['echo', target];
+    // A process looping through its receive, as a server loop is written (no promise per turn).
+    const roundTrip = (n) => new Promise((resolve) => {
+      const loop = (left, pid) => {
+        if (left === 0) return resolve();
+        send(echo, [pid, 'ping']);
+        return receive(['ping', () => loop(left - 1, pid)]);
+      };
+      spawnProcess(() => loop(n, self()));
+    });
+    await roundTrip(1000);
+    const t0 = performance.now();
+    await roundTrip(roundTrips);
+    const t1 = performance.now();
+    const blob = Buffer.alloc(SIZE, 7);
+    const sink = ['sink', target];
+    send(sink, ['expect', messages, me]);
+    for (let i = 0; i < messages; i++) send(sink, ['blob', blob]);
+    await receive(['done', () => 'ok']);
+    const t2 = performance.now();
+    console.log(JSON.stringify({ roundTripsPerSec: Math.round(roundTrips / ((t1 - t0) / 1000)), messagesPerSec: Math.round(messages / ((t2 - t1) / 1000)) }));
+    process.exit(0);
+  });
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen({ port: 0, host: '127.0.0.1' }, () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function erlEval(call) {
+  const file = path.join(here, 'erlang', 'dist_bench.erl');
+  return `{ok, M, Bin} = compile:file("${file}", [binary, report]), {module, M} = code:load_binary(M, "${file}", Bin), ${call}`;
+}
+
+async function main(roundTrips, messages) {
+  try {
+    execFileSync('erl', ['-version'], { stdio: 'ignore' });
+  } catch {
+    console.log(JSON.stringify({ bench: 'dist', skipped: 'erl not found (apt-get install erlang-base)' }));
+    return;
+  }
+  const home = mkdtempSync(path.join(os.tmpdir(), 'eshell-ts-distbench-'));
+  writeFileSync(path.join(home, '.erlang.cookie'), COOKIE, { mode: 0o400 });
+  const epmdPort = await freePort();
+  const env = { ...process.env, HOME: home, ERL_EPMD_PORT: String(epmdPort) };
+  const children = [];
+  const start = (command, args) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(child);
+    return child;
+  };
+  const ready = (child) => new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('ready')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
+  });
+  const result = (child) => new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.once('exit', () => {
+      const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+      line ? resolve(JSON.parse(line)) : reject(new Error(`no result: ${out}`));
+    });
+  });
+  const erlNode = (name, call) => start('erl', ['-noshell', '-sname', name, '-setcookie', COOKIE, '-eval', erlEval(call)]);
+  const tsNode = (...args) => start(process.execPath, [fileURLToPath(import.meta.url), ...args]);
+
+  try {
+    children.push(spawn('epmd', ['-port', String(epmdPort)], { env, stdio: 'ignore' }));
+    await new Promise((r) => setTimeout(r, 300));
+    const beamServer = erlNode('bserve', 'dist_bench:serve()');
+    const tsServer = tsNode('--ts-serve', 'tserve');
+    await Promise.all([ready(beamServer), ready(tsServer)]);
+    const clientArgs = (node) => `dist_bench:client('${node}@${HOST}', ${roundTrips}, ${messages}, ${SIZE}), halt()`;
+    const pairs = {
+      beamToBeam: (i) => erlNode(`bclient${i}`, clientArgs('bserve')),
+      tsToBeam: (i) => tsNode('--ts-client', `tclient${i}`, `bserve@${HOST}`, roundTrips, messages),
+      beamToTs: (i) => erlNode(`bclientt${i}`, clientArgs('tserve')),
+      tsToTs: (i) => tsNode('--ts-client', `tclientt${i}`, `tserve@${HOST}`, roundTrips, messages),
+    };
+    // One client at a time (the two cores are the machine's), interleaved, best of `runs`:
+    // the machines these run on are shared and noisy.
+    const runs = {};
+    for (let i = 0; i < RUNS; i++) {
+      for (const [pair, client] of Object.entries(pairs)) (runs[pair] ??= []).push(await result(client(i)));
+    }
+    const best = (pair) => ({
+      roundTripsPerSec: Math.max(...runs[pair].map((r) => r.roundTripsPerSec)),
+      messagesPerSec: Math.max(...runs[pair].map((r) => r.messagesPerSec)),
+    });
+    console.log(JSON.stringify({
+      bench: 'dist',
+      roundTrips,
+      messages,
+      messageBytes: SIZE,
+      ...Object.fromEntries(Object.keys(pairs).map((pair) => [pair, best(pair)])),
+      runs,
+    }));
+  } finally {
+    for (const child of children) child.kill('SIGKILL');
+    rmSync(home, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,39 @@
+%% The distribution benchmark's BEAM side (bench/dist.mjs): a node serving `echo` and `sink`,
+%% and a client measuring round trips and one-way throughput against any node serving them.
+-module(dist_bench).
+-export([serve/0, client/4]).
+
+serve() ->
+    register(echo, spawn(fun echo/0)),
+    register(sink, spawn(fun sink/0)),
+    io:format("ready~n"),
+    receive stop -> ok end.
+
+echo() ->
+    receive {From, Msg} -> From ! Msg, echo() end.
+
+sink() ->
+    receive {expect, N, From} -> count(N), From ! done, sink() end.
+
+count(0) -> ok;
+count(N) -> receive {blob, _} -> count(N - 1) end.
+
+%% Round trips of a small message, then Messages 1 KB messages one way; one JSON line.
+client(Node, RoundTrips, Messages, Size) ->
+    true = net_kernel:connect_node(Node),
+    round_trips({echo, Node}, 1000),
+    T0 = erlang:monotonic_time(microsecond),
+    round_trips({echo, Node}, RoundTrips),
+    T1 = erlang:monotonic_time(microsecond),
+    Blob = binary:copy(<<7>>, Size),
+    {sink, Node} ! {expect, Messages, self()},
+    [{sink, Node} ! {blob, Blob} || _ <- lists:seq(1, Messages)],
+    receive done -> ok end,
+    T2 = erlang:monotonic_time(microsecond),
+    io:format("{\"roundTripsPerSec\":~b,\"messagesPerSec\":~b}~n",
+              [round(RoundTrips / (T1 - T0) * 1.0e6), round(Messages / (T2 - T1) * 1.0e6)]).
+
+round_trips(_, 0) -> ok;
+round_trips(Dest, N) ->
+    Dest ! {self(), ping},
+    receive ping -> round_trips(Dest, N - 1) end.

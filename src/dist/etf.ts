@@ -1,0 +1,1356 @@
+// Erlang's External Term Format (erts User's Guide, "External Term Format"): the bytes of
+// term_to_binary/1, and of every message between nodes.
+//
+// API
+//   termToBinary(value, { compressed? }): Buffer      131 + term, as erlang:term_to_binary
+//   binaryToTerm(bytes): unknown                      as erlang:binary_to_term (trailing bytes
+//                                                     are ignored, as BEAM does)
+//   decodeTermAt(bytes, offset): { value, next }      one versioned term (131 ...) at offset;
+//                                                     a distribution message is
+//                                                     `131 control 131 payload`: call it twice.
+//                                                     A compressed term (131 80 ...) takes the
+//                                                     rest of the bytes: next is bytes.length.
+//   encodeTermInto(writer, value)                     appends 131 + term to a TermWriter, a
+//                                                     growable buffer the caller reuses (it can
+//                                                     reserve a length prefix and patch it).
+//   DecodeError                                       every malformed input throws one, with
+//                                                     `reason` ('truncated', 'unknown_tag', ...)
+//                                                     and the byte offset; nothing else escapes.
+//   Encoding a value that has no Erlang term (a JS function, a symbol, NaN, a class instance,
+//   a cycle) throws Erlang's badarg (ErlangException) whose message says why.
+//
+// Mapping (the README's "Distribution: values" has the full table)
+//   atom            string; true/false are booleans. undefined and null are sent as the atoms
+//                   'undefined' and 'null'; strings are sent as atoms (at most 255 characters).
+//   integer         number when it is a safe integer, bigint beyond 2^53
+//   float           number when it has a fraction; a Float (float(1)) when integral, so 1.0
+//                   comes back as 1.0 and not as the integer 1
+//   tuple           array ([] is {})
+//   list            List (list(1, 2), list() is []); an Erlang string is a List of code points,
+//                   sent as STRING_EXT when every element is a byte, as BEAM does
+//   improper list   ImproperList (improperList([1, 2], 3) is [1, 2 | 3])
+//   binary          Buffer (any Uint8Array is sent as a binary)
+//   bitstring       Bitstring (bitstring(bytes, bitLength))
+//   map             plain object when every key is an atom, otherwise a JS Map
+//   pid, ref        Pid, Ref (local ones are the runtime's own; others RemotePid, RemoteRef)
+//   port            Port
+//   fun M:F/A       ExportFun (exportFun('m', 'f', 1))
+//   other funs      ErlangFun, kept as bytes (they cannot run here, but can be sent back)
+//
+// Decoding is safe on hostile input: every length is checked against the bytes that remain
+// before anything is allocated, a compressed term inflates to at most
+// `limits.maxDecompressedBytes`, and nesting is bounded (`limits.maxDepth`, 100,000). Terms
+// nested deeper than a few hundred levels are walked with an explicit stack, so no term can
+// overflow the call stack, on the way in or out.
+import { badarg } from '../runtime/errors';
+import { localNodeCreation, localNodeName } from '../runtime/node';
+import { Pid, Ref, RemotePid, RemoteRef } from '../runtime/pid';
+import { lookupProcessById } from '../runtime/table';
+import { Bitstring, ErlangFun, ExportFun, Float, ImproperList, List, Port } from '../runtime/terms';
+
+export const VERSION = 131;
+
+const NEW_FLOAT_EXT = 70;
+const BIT_BINARY_EXT = 77;
+const COMPRESSED = 80;
+const ATOM_CACHE_REF = 82;
+const NEW_PID_EXT = 88;
+const NEW_PORT_EXT = 89;
+const NEWER_REFERENCE_EXT = 90;
+const SMALL_INTEGER_EXT = 97;
+const INTEGER_EXT = 98;
+const FLOAT_EXT = 99;
+const ATOM_EXT = 100;
+const REFERENCE_EXT = 101;
+const PORT_EXT = 102;
+const PID_EXT = 103;
+const SMALL_TUPLE_EXT = 104;
+const LARGE_TUPLE_EXT = 105;
+const NIL_EXT = 106;
+const STRING_EXT = 107;
+const LIST_EXT = 108;
+const BINARY_EXT = 109;
+const SMALL_BIG_EXT = 110;
+const LARGE_BIG_EXT = 111;
+const NEW_FUN_EXT = 112;
+const EXPORT_EXT = 113;
+const NEW_REFERENCE_EXT = 114;
+const SMALL_ATOM_EXT = 115;
+const MAP_EXT = 116;
+const ATOM_UTF8_EXT = 118;
+const SMALL_ATOM_UTF8_EXT = 119;
+const V4_PORT_EXT = 120;
+
+const TWO_32 = 0x1_0000_0000;
+
+/** Bounds on what one decode may cost. */
+export const limits = {
+  /**
+   * Nesting of tuples, lists and maps. BEAM has no bound; this one refuses a nesting bomb
+   * before it costs much. Terms nested deeper than RECURSION_DEPTH are walked with an explicit
+   * stack, so any depth up to this is safe for the call stack.
+   */
+  maxDepth: 100_000,
+  /** What a compressed term may inflate to. */
+  maxDecompressedBytes: 256 * 1024 * 1024,
+};
+
+/**
+ * Below this depth the encoder and decoder call themselves for nested terms (the fast way);
+ * deeper, they continue with an explicit stack, so a deep term cannot overflow the call stack.
+ */
+const RECURSION_DEPTH = 200;
+
+export type DecodeErrorReason =
+  | 'bad_version' | 'truncated' | 'unknown_tag' | 'too_deep' | 'bad_atom' | 'bad_float'
+  | 'bad_length' | 'bad_compressed' | 'atom_cache_ref' | 'duplicate_key';
+
+/** Malformed external term format: the bytes are refused, nothing else is harmed. */
+export class DecodeError extends Error {
+  constructor(
+    readonly reason: DecodeErrorReason,
+    message: string,
+    /** Where in the input the problem was found. */
+    readonly offset: number,
+  ) {
+    super(`${message} (at byte ${offset})`);
+    this.name = 'DecodeError';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding
+
+
+/** A growable output buffer: what the encoder writes into. */
+export class TermWriter {
+  buffer: Buffer;
+  /** The same memory as `buffer`, for writing floats. */
+  view: DataView;
+  /** Bytes written so far. */
+  length = 0;
+
+  constructor(initialSize = 1024) {
+    this.buffer = Buffer.allocUnsafe(initialSize);
+    this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
+  }
+
+  /** Makes room for `bytes` more bytes. */
+  ensure(bytes: number): void {
+    if (this.length + bytes > this.buffer.length) this.grow(bytes);
+  }
+
+  private grow(bytes: number): void {
+    let size = this.buffer.length * 2;
+    while (size < this.length + bytes) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buffer.copy(next, 0, 0, this.length);
+    this.buffer = next;
+    this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
+  }
+
+  byte(value: number): void {
+    this.ensure(1);
+    this.buffer[this.length++] = value;
+  }
+
+  uint32(value: number): void {
+    this.ensure(4);
+    writeUint32(this.buffer, this.length, value);
+    this.length += 4;
+  }
+
+  /** Writes a big-endian uint32 at `offset` (a length prefix reserved earlier). */
+  patchUint32(offset: number, value: number): void {
+    writeUint32(this.buffer, offset, value);
+  }
+
+  bytes(data: Uint8Array): void {
+    this.ensure(data.length);
+    this.buffer.set(data, this.length);
+    this.length += data.length;
+  }
+
+  /** A copy of what was written (the writer can then be reused). */
+  toBuffer(): Buffer {
+    const out = Buffer.allocUnsafe(this.length);
+    this.buffer.copy(out, 0, 0, this.length);
+    return out;
+  }
+
+  reset(): void {
+    this.length = 0;
+  }
+}
+
+function writeUint32(buf: Uint8Array, at: number, value: number): void {
+  buf[at] = value >>> 24;
+  buf[at + 1] = value >>> 16;
+  buf[at + 2] = value >>> 8;
+  buf[at + 3] = value;
+}
+
+/** Appends `131` and the term to `writer`. Throws badarg for a value with no Erlang term. */
+export function encodeTermInto(writer: TermWriter, value: unknown): void {
+  writer.byte(VERSION);
+  const start = writer.length;
+  try {
+    encode(writer, value, 0);
+  } catch (error) {
+    writer.length = start - 1;
+    // Called with little stack left, the depth limit may not be reached before the stack ends.
+    throw error instanceof RangeError && /call stack/.test(error.message) ? tooDeep() : error;
+  }
+}
+
+let shared: TermWriter | undefined;
+let sharedBusy = false;
+const SHARED_KEEP_BYTES = 1024 * 1024;
+
+/** erlang:term_to_binary: `131` and the term. `compressed` (true or a zlib level 0-9) as BEAM's. */
+export function termToBinary(value: unknown, options?: { compressed?: boolean | number }): Buffer {
+  // One writer serves every call; a reentrant call (a getter that encodes) gets its own.
+  const writer = sharedBusy ? new TermWriter() : (shared ??= new TermWriter(64 * 1024));
+  const owned = writer === shared;
+  if (owned) sharedBusy = true;
+  try {
+    writer.reset();
+    encodeTermInto(writer, value);
+    const out = writer.toBuffer();
+    const level = options?.compressed === true ? 6 : options?.compressed || 0;
+    return level > 0 ? compress(out, level) : out;
+  } finally {
+    if (owned) {
+      sharedBusy = false;
+      if (writer.buffer.length > SHARED_KEEP_BYTES) shared = undefined;
+    }
+  }
+}
+
+function compress(plain: Buffer, level: number): Buffer {
+  const { deflateSync } = require('node:zlib') as typeof import('node:zlib');
+  const packed = deflateSync(plain.subarray(1), { level });
+  // As BEAM does: compressed only when it is smaller.
+  if (packed.length + 5 >= plain.length - 1) return plain;
+  const out = Buffer.allocUnsafe(6 + packed.length);
+  out[0] = VERSION;
+  out[1] = COMPRESSED;
+  writeUint32(out, 2, plain.length - 1);
+  packed.copy(out, 6);
+  return out;
+}
+
+function encode(w: TermWriter, value: unknown, depth: number): void {
+  switch (typeof value) {
+    case 'number':
+      return encodeNumber(w, value);
+    case 'string':
+      return encodeAtom(w, value);
+    case 'boolean':
+      return encodeAtom(w, value ? 'true' : 'false');
+    case 'object':
+      if (value === null) return encodeAtom(w, 'null');
+      if (depth >= RECURSION_DEPTH) return encodeDeep(w, value, depth);
+      return encodeObject(w, value, depth + 1);
+    case 'bigint':
+      return encodeBigint(w, value);
+    case 'undefined':
+      return encodeAtom(w, 'undefined');
+    case 'function':
+      throw badarg(`a local JavaScript function (${value.name || 'anonymous'}) cannot be sent to another node or encoded: only data crosses, or an exportFun(module, name, arity)`);
+    default:
+      throw badarg(`a ${typeof value} has no Erlang term: it cannot be sent to another node or encoded`);
+  }
+}
+
+/** What encodeDeep has yet to write of one container: its elements, then maybe a NIL. */
+interface EncodeFrame {
+  children: readonly unknown[];
+  index: number;
+  nilAfter: boolean;
+}
+
+/**
+ * encode() for a term nested deeper than RECURSION_DEPTH: the same bytes, walked with an
+ * explicit stack. Containers write their header and push their elements (a map's keys and
+ * values in turn; a key of a plain object is a string, which encodes as the atom it is).
+ */
+function encodeDeep(w: TermWriter, root: object, depth: number): void {
+  const stack: EncodeFrame[] = [];
+  let value: unknown = root;
+  for (;;) {
+    const frame = typeof value === 'object' && value !== null ? openContainer(w, value, depth + stack.length) : undefined;
+    if (frame !== undefined) stack.push(frame);
+    else if (typeof value !== 'object' || value === null) encode(w, value, 0);
+    // The next value to write: the next element of the innermost unfinished container.
+    for (;;) {
+      const top = stack[stack.length - 1];
+      if (top === undefined) return;
+      if (top.index < top.children.length) {
+        value = top.children[top.index++];
+        break;
+      }
+      if (top.nilAfter) w.byte(NIL_EXT);
+      stack.pop();
+    }
+  }
+}
+
+/** Writes a container's header and returns what remains of it; writes any other object whole. */
+function openContainer(w: TermWriter, value: object, depth: number): EncodeFrame | undefined {
+  const proto = Object.getPrototypeOf(value);
+  const isRecord = proto === Object.prototype || proto === null;
+  const isContainer = Array.isArray(value) || isRecord || value instanceof Map || value instanceof ImproperList ||
+    (value instanceof List && value.items.length > 0);
+  if (!isContainer) {
+    encodeObject(w, value, depth);
+    return undefined;
+  }
+  if (depth >= limits.maxDepth) throw tooDeep();
+  if (Array.isArray(value)) {
+    writeTupleHeader(w, value.length);
+    return { children: value, index: 0, nilAfter: false };
+  }
+  if (value instanceof List) {
+    if (value.items.length <= 0xffff && writeByteList(w, value.items)) return undefined;
+    writeListHeader(w, value.items.length);
+    return { children: value.items, index: 0, nilAfter: true };
+  }
+  if (value instanceof ImproperList) {
+    if (value.items.length === 0) return { children: [value.tail], index: 0, nilAfter: false };
+    writeListHeader(w, value.items.length);
+    return { children: [...value.items, value.tail], index: 0, nilAfter: false };
+  }
+  const pairs: unknown[] = [];
+  if (value instanceof Map) {
+    for (const [key, entry] of value) pairs.push(key, entry);
+  } else {
+    for (const key in value) pairs.push(key, (value as Record<string, unknown>)[key]);
+  }
+  w.ensure(5);
+  w.buffer[w.length] = MAP_EXT;
+  writeUint32(w.buffer, w.length + 1, pairs.length / 2);
+  w.length += 5;
+  return { children: pairs, index: 0, nilAfter: false };
+}
+
+function writeTupleHeader(w: TermWriter, n: number): void {
+  w.ensure(5);
+  if (n <= 255) {
+    w.buffer[w.length] = SMALL_TUPLE_EXT;
+    w.buffer[w.length + 1] = n;
+    w.length += 2;
+  } else {
+    w.buffer[w.length] = LARGE_TUPLE_EXT;
+    writeUint32(w.buffer, w.length + 1, n);
+    w.length += 5;
+  }
+}
+
+function writeListHeader(w: TermWriter, n: number): void {
+  w.ensure(5);
+  w.buffer[w.length] = LIST_EXT;
+  writeUint32(w.buffer, w.length + 1, n);
+  w.length += 5;
+}
+
+function tooDeep(): Error {
+  return badarg(`the term is nested more than ${limits.maxDepth} deep (or contains itself): it cannot be encoded`);
+}
+
+function encodeNumber(w: TermWriter, n: number): void {
+  if (Number.isInteger(n)) {
+    if (n >= 0 && n <= 255) {
+      w.ensure(2);
+      const buf = w.buffer;
+      buf[w.length] = SMALL_INTEGER_EXT;
+      buf[w.length + 1] = n;
+      w.length += 2;
+      return;
+    }
+    if (n >= -0x8000_0000 && n <= 0x7fff_ffff) {
+      w.ensure(5);
+      const buf = w.buffer;
+      buf[w.length] = INTEGER_EXT;
+      writeUint32(buf, w.length + 1, n);
+      w.length += 5;
+      return;
+    }
+    if (Number.isSafeInteger(n)) return encodeSafeBig(w, n);
+    return encodeBigint(w, BigInt(n));
+  }
+  if (!Number.isFinite(n)) throw badarg(`${n} has no Erlang term: Erlang floats are finite`);
+  encodeFloat(w, n);
+}
+
+function encodeFloat(w: TermWriter, n: number): void {
+  w.ensure(9);
+  w.buffer[w.length] = NEW_FLOAT_EXT;
+  w.view.setFloat64(w.length + 1, n);
+  w.length += 9;
+}
+
+/** An integer beyond 32 bits but within 2^53, as SMALL_BIG_EXT, without a bigint. */
+function encodeSafeBig(w: TermWriter, n: number): void {
+  w.ensure(10);
+  const buf = w.buffer;
+  const start = w.length;
+  buf[start] = SMALL_BIG_EXT;
+  buf[start + 2] = n < 0 ? 1 : 0;
+  let rest = Math.abs(n);
+  let at = start + 3;
+  while (rest > 0) {
+    const byte = rest % 256;
+    buf[at++] = byte;
+    rest = (rest - byte) / 256;
+  }
+  buf[start + 1] = at - start - 3;
+  w.length = at;
+}
+
+function encodeBigint(w: TermWriter, n: bigint): void {
+  if (n >= -0x8000_0000n && n <= 0x7fff_ffffn) return encodeNumber(w, Number(n));
+  const negative = n < 0n;
+  let hex = (negative ? -n : n).toString(16);
+  if (hex.length % 2 === 1) hex = '0' + hex;
+  const size = hex.length / 2;
+  w.ensure(size + 6);
+  const buf = w.buffer;
+  let at = w.length;
+  if (size <= 255) {
+    buf[at++] = SMALL_BIG_EXT;
+    buf[at++] = size;
+  } else {
+    buf[at++] = LARGE_BIG_EXT;
+    writeUint32(buf, at, size);
+    at += 4;
+  }
+  buf[at++] = negative ? 1 : 0;
+  // Little-endian: the last hex pair is the least significant byte.
+  for (let i = hex.length - 2; i >= 0; i -= 2) buf[at++] = (hexDigit(hex.charCodeAt(i)) << 4) | hexDigit(hex.charCodeAt(i + 1));
+  w.length = at;
+}
+
+/** The value of a lowercase hex digit's character code. */
+function hexDigit(code: number): number {
+  return code <= 57 ? code - 48 : code - 87;
+}
+
+function encodeAtom(w: TermWriter, text: string): void {
+  const n = text.length;
+  if (n <= 255) {
+    // ASCII, the common case: one byte per character, no UTF-8 encoder call.
+    w.ensure(n + 2);
+    const buf = w.buffer;
+    const start = w.length;
+    let at = start + 2;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[at++] = c;
+    }
+    if (i === n) {
+      buf[start] = SMALL_ATOM_UTF8_EXT;
+      buf[start + 1] = n;
+      w.length = at;
+      return;
+    }
+  }
+  encodeUnicodeAtom(w, text);
+}
+
+function encodeUnicodeAtom(w: TermWriter, text: string): void {
+  if (LONE_SURROGATE.test(text)) throw badarg(`the atom ${JSON.stringify(text)} is not valid Unicode (a lone surrogate)`);
+  let characters = 0;
+  for (const _ of text) characters++;
+  if (characters > 255) {
+    throw badarg(`a string is sent as an atom, and atoms have at most 255 characters (this one has ${characters}): send text as a Buffer (a binary)`);
+  }
+  const size = Buffer.byteLength(text, 'utf8');
+  w.ensure(size + 3);
+  const buf = w.buffer;
+  if (size <= 255) {
+    buf[w.length++] = SMALL_ATOM_UTF8_EXT;
+    buf[w.length++] = size;
+  } else {
+    buf[w.length++] = ATOM_UTF8_EXT;
+    buf[w.length++] = size >>> 8;
+    buf[w.length++] = size & 0xff;
+  }
+  w.length += buf.write(text, w.length, 'utf8');
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function encodeObject(w: TermWriter, value: object, depth: number): void {
+  if (Array.isArray(value)) return encodeTuple(w, value, depth);
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) return encodeRecord(w, value as Record<string, unknown>, depth);
+  if (value instanceof List) return encodeList(w, value.items, depth);
+  if (value instanceof Uint8Array) return encodeBinary(w, value);
+  if (value instanceof Float) {
+    if (!Number.isFinite(value.value)) throw badarg(`float(${value.value}) has no Erlang term: Erlang floats are finite`);
+    return encodeFloat(w, value.value);
+  }
+  if (value instanceof Pid) return encodePid(w, value);
+  if (value instanceof Ref) return encodeRef(w, value);
+  if (value instanceof Map) return encodeMap(w, value, depth);
+  if (value instanceof ImproperList) return encodeImproperList(w, value, depth);
+  if (value instanceof Bitstring) return encodeBitstring(w, value);
+  if (value instanceof Port) return encodePort(w, value);
+  if (value instanceof ExportFun) return encodeExportFun(w, value);
+  if (value instanceof ErlangFun) return w.bytes(value.encoded);
+  const name = (proto?.constructor as { name?: unknown } | undefined)?.name;
+  throw badarg(`${typeof name === 'string' && name ? `a ${name}` : 'this object'} has no Erlang term: it cannot be sent to another node or encoded (send arrays, plain objects, Maps, Lists, Buffers, numbers, strings)`);
+}
+
+function encodeTuple(w: TermWriter, items: unknown[], depth: number): void {
+  const n = items.length;
+  writeTupleHeader(w, n);
+  for (let i = 0; i < n; i++) encode(w, items[i], depth);
+}
+
+function encodeList(w: TermWriter, items: unknown[], depth: number): void {
+  const n = items.length;
+  if (n === 0) return w.byte(NIL_EXT);
+  if (n <= 0xffff && writeByteList(w, items)) return;
+  w.ensure(5);
+  w.buffer[w.length] = LIST_EXT;
+  writeUint32(w.buffer, w.length + 1, n);
+  w.length += 5;
+  for (let i = 0; i < n; i++) encode(w, items[i], depth);
+  w.byte(NIL_EXT);
+}
+
+/**
+ * A list of bytes as STRING_EXT, as BEAM writes one, in one pass: false (nothing written) as
+ * soon as an element is not a byte.
+ */
+function writeByteList(w: TermWriter, items: unknown[]): boolean {
+  const n = items.length;
+  w.ensure(n + 3);
+  const buf = w.buffer;
+  const start = w.length;
+  let at = start + 3;
+  for (let i = 0; i < n; i++) {
+    const item = items[i];
+    if (typeof item !== 'number' || (item & 0xff) !== item) return false;
+    buf[at++] = item;
+  }
+  buf[start] = STRING_EXT;
+  buf[start + 1] = n >>> 8;
+  buf[start + 2] = n & 0xff;
+  w.length = at;
+  return true;
+}
+
+function encodeImproperList(w: TermWriter, value: ImproperList, depth: number): void {
+  const { items, tail } = value;
+  if (items.length === 0) return encode(w, tail, depth);
+  w.ensure(5);
+  w.buffer[w.length] = LIST_EXT;
+  writeUint32(w.buffer, w.length + 1, items.length);
+  w.length += 5;
+  for (let i = 0; i < items.length; i++) encode(w, items[i], depth);
+  encode(w, tail, depth);
+}
+
+function encodeRecord(w: TermWriter, value: Record<string, unknown>, depth: number): void {
+  w.ensure(5);
+  const start = w.length;
+  w.buffer[start] = MAP_EXT;
+  w.length += 5;
+  // for-in rather than Object.keys: no array of keys; the count is written once known.
+  let count = 0;
+  for (const key in value) {
+    encodeAtom(w, key);
+    encode(w, value[key], depth);
+    count++;
+  }
+  writeUint32(w.buffer, start + 1, count);
+}
+
+function encodeMap(w: TermWriter, value: Map<unknown, unknown>, depth: number): void {
+  w.ensure(5);
+  w.buffer[w.length] = MAP_EXT;
+  writeUint32(w.buffer, w.length + 1, value.size);
+  w.length += 5;
+  for (const [key, entry] of value) {
+    encode(w, key, depth);
+    encode(w, entry, depth);
+  }
+}
+
+function encodeBinary(w: TermWriter, data: Uint8Array): void {
+  if (data.length > 0xffff_ffff) throw badarg('a binary of 4 GB or more cannot be encoded');
+  w.ensure(5 + data.length);
+  w.buffer[w.length] = BINARY_EXT;
+  writeUint32(w.buffer, w.length + 1, data.length);
+  w.length += 5;
+  copyInto(w.buffer, w.length, data);
+  w.length += data.length;
+}
+
+/** Short copies in JavaScript: cheaper than the call into TypedArray.prototype.set. */
+function copyInto(target: Uint8Array, at: number, data: Uint8Array): void {
+  const n = data.length;
+  if (n > 32) {
+    target.set(data, at);
+    return;
+  }
+  for (let i = 0; i < n; i++) target[at + i] = data[i];
+}
+
+function encodeBitstring(w: TermWriter, value: Bitstring): void {
+  const tailBits = value.bitLength % 8;
+  if (tailBits === 0) return encodeBinary(w, value.bytes);
+  w.ensure(6 + value.bytes.length);
+  w.buffer[w.length] = BIT_BINARY_EXT;
+  writeUint32(w.buffer, w.length + 1, value.bytes.length);
+  w.buffer[w.length + 5] = tailBits;
+  w.length += 6;
+  w.bytes(value.bytes);
+}
+
+function encodePid(w: TermWriter, pid: Pid): void {
+  w.byte(NEW_PID_EXT);
+  encodeAtom(w, pid.node);
+  // A local pid's number may pass 32 bits after four billion spawns: the rest goes in Serial.
+  const id = pid.id;
+  w.uint32(pid.remote ? id : id % TWO_32);
+  w.uint32(pid.remote ? pid.serial : Math.floor(id / TWO_32));
+  w.uint32(pid.creation);
+}
+
+function encodeRef(w: TermWriter, ref: Ref): void {
+  const words = ref.words;
+  w.ensure(3);
+  w.buffer[w.length] = NEWER_REFERENCE_EXT;
+  w.buffer[w.length + 1] = words.length >>> 8;
+  w.buffer[w.length + 2] = words.length & 0xff;
+  w.length += 3;
+  encodeAtom(w, ref.node);
+  w.uint32(ref.creation);
+  for (let i = 0; i < words.length; i++) w.uint32(words[i]);
+}
+
+function encodePort(w: TermWriter, port: Port): void {
+  const id = port.id;
+  // As BEAM: a port number beyond 28 bits (its own ports' limit) goes out as V4_PORT_EXT.
+  const wide = typeof id === 'bigint' ? id > 0x0fff_ffffn : id > 0x0fff_ffff;
+  w.byte(wide ? V4_PORT_EXT : NEW_PORT_EXT);
+  encodeAtom(w, port.node);
+  if (wide) {
+    const big = BigInt(id);
+    w.uint32(Number(big >> 32n));
+    w.uint32(Number(big & 0xffff_ffffn));
+  } else {
+    w.uint32(Number(id));
+  }
+  w.uint32(port.creation);
+}
+
+function encodeExportFun(w: TermWriter, fun: ExportFun): void {
+  w.byte(EXPORT_EXT);
+  encodeAtom(w, fun.module);
+  encodeAtom(w, fun.name);
+  encodeNumber(w, fun.arity);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding
+
+/** erlang:binary_to_term: the term in `bytes`, which start with 131. */
+export function binaryToTerm(bytes: Uint8Array): unknown {
+  return decodeTermAt(bytes, 0).value;
+}
+
+/** The versioned term (131 ...) at `offset`, and the offset just after it. */
+export function decodeTermAt(bytes: Uint8Array, offset: number): { value: unknown; next: number } {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (offset >= buf.length) throw new DecodeError('truncated', 'no term: the input ends before it', offset);
+  if (buf[offset] !== VERSION) {
+    throw new DecodeError('bad_version', `not the external term format: version byte ${buf[offset]}, expected 131`, offset);
+  }
+  try {
+    if (offset + 1 < buf.length && buf[offset + 1] === COMPRESSED) {
+      return { value: decodeCompressed(buf, offset + 2), next: buf.length };
+    }
+    const reader = new TermReader(buf, offset + 1, buf.length);
+    const value = reader.read();
+    return { value, next: reader.pos };
+  } catch (error) {
+    // Called with little stack left, the depth limit may not be reached before the stack ends.
+    if (error instanceof RangeError && /call stack/.test(error.message)) {
+      throw new DecodeError('too_deep', 'the term is nested deeper than the stack allows', offset);
+    }
+    throw error;
+  }
+}
+
+function decodeCompressed(buf: Buffer, at: number): unknown {
+  if (at + 4 > buf.length) throw new DecodeError('truncated', 'a compressed term ends inside its size', at);
+  const size = readUint32(buf, at);
+  if (size > limits.maxDecompressedBytes) {
+    throw new DecodeError('bad_length', `a compressed term claims ${size} bytes, over the limit of ${limits.maxDecompressedBytes}`, at);
+  }
+  const { inflateSync } = require('node:zlib') as typeof import('node:zlib');
+  let plain: Buffer;
+  try {
+    // Inflating stops at the size the term claims: a bomb cannot make it allocate more.
+    plain = inflateSync(buf.subarray(at + 4), { maxOutputLength: Math.max(size, 1) });
+  } catch (error) {
+    throw new DecodeError('bad_compressed', `the compressed term does not inflate: ${(error as Error).message}`, at + 4);
+  }
+  if (plain.length !== size) {
+    throw new DecodeError('bad_compressed', `the compressed term inflates to ${plain.length} bytes, not the ${size} it claims`, at + 4);
+  }
+  const reader = new TermReader(plain, 0, plain.length);
+  const value = reader.read();
+  if (reader.pos !== plain.length) throw new DecodeError('bad_compressed', 'bytes left over after the compressed term', at + 4);
+  return value;
+}
+
+/** Buffer's own latin1Slice: no argument checks, the fastest way to a one-byte string. */
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(start: number, end: number): string }).latin1Slice;
+
+function latin1(buf: Buffer, start: number, end: number): string {
+  return latin1Slice.call(buf, start, end);
+}
+
+function readUint32(buf: Uint8Array, at: number): number {
+  return ((buf[at] << 24) | (buf[at + 1] << 16) | (buf[at + 2] << 8) | buf[at + 3]) >>> 0;
+}
+
+// Atoms: most are short ASCII names seen again and again ('ok', module names, record tags). A
+// small table keyed by a hash of the bytes returns the string made last time, so decoding an
+// atom allocates nothing once it has been seen.
+const ATOM_CACHE_SIZE = 4096;
+const ATOM_CACHE_MAX_LENGTH = 64;
+const atomCache: (string | undefined)[] = new Array(ATOM_CACHE_SIZE).fill(undefined);
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * An array for `length` elements about to be filled: preallocated when short (faster than
+ * pushing), grown by the caller's writes when long (a huge preallocated array would be a slow
+ * dictionary; the length was checked against the bytes left, so either way costs only what
+ * the input holds).
+ */
+function newArray(length: number): unknown[] {
+  return length <= 1024 ? new Array(length) : [];
+}
+
+/**
+ * The engine's own copy of `text` (V8 keeps one copy of each property name): map keys and
+ * `===` on it are then pointer compares, and an object built with it as a key does not have to
+ * look the name up first.
+ */
+function internalized(text: string): string {
+  for (const key in { [text]: 0 }) return key;
+  return text;
+}
+
+/** The atom keys of the maps being decoded, innermost last (see TermReader.seenKey). */
+const mapKeyStack: string[] = [];
+const SMALL_MAP = 32;
+
+class TermReader {
+  depth = 0;
+  /** Where the innermost map being decoded records its next key in mapKeyStack. */
+  keyTop = 0;
+  /** The input as a DataView, made at the first float. */
+  private view: DataView | undefined = undefined;
+
+  constructor(
+    private readonly buf: Buffer,
+    public pos: number,
+    private readonly end: number,
+  ) {}
+
+  private truncated(what: string): DecodeError {
+    return new DecodeError('truncated', `the input ends inside ${what}`, this.pos);
+  }
+
+  private need(bytes: number, what: string): void {
+    if (this.pos + bytes > this.end) throw this.truncated(what);
+  }
+
+  private u32(): number {
+    const at = this.pos;
+    this.pos = at + 4;
+    return readUint32(this.buf, at);
+  }
+
+  read(): unknown {
+    const buf = this.buf;
+    if (this.pos >= this.end) throw this.truncated('a term');
+    const tag = buf[this.pos++];
+    switch (tag) {
+      case SMALL_INTEGER_EXT:
+        this.need(1, 'an integer');
+        return buf[this.pos++];
+      case INTEGER_EXT: {
+        this.need(4, 'an integer');
+        const at = this.pos;
+        this.pos = at + 4;
+        return (buf[at] << 24) | (buf[at + 1] << 16) | (buf[at + 2] << 8) | buf[at + 3];
+      }
+      case SMALL_ATOM_UTF8_EXT:
+        this.need(1, 'an atom');
+        return this.atom(buf[this.pos++], true);
+      case ATOM_EXT:
+        this.need(2, 'an atom');
+        return this.atom(this.u16(), false);
+      case SMALL_TUPLE_EXT:
+        if (this.depth >= RECURSION_DEPTH) return this.readDeep(this.pos - 1);
+        this.need(1, 'a tuple');
+        return this.tuple(buf[this.pos++]);
+      case NIL_EXT:
+        return new List([]);
+      case STRING_EXT:
+        return this.string();
+      case LIST_EXT:
+        if (this.depth >= RECURSION_DEPTH) return this.readDeep(this.pos - 1);
+        return this.list();
+      case BINARY_EXT:
+        return this.binary();
+      case NEW_FLOAT_EXT:
+        return this.float();
+      case MAP_EXT:
+        if (this.depth >= RECURSION_DEPTH) return this.readDeep(this.pos - 1);
+        return this.map();
+      case ATOM_UTF8_EXT:
+        this.need(2, 'an atom');
+        return this.atom(this.u16(), true);
+      case SMALL_ATOM_EXT:
+        this.need(1, 'an atom');
+        return this.atom(buf[this.pos++], false);
+      case SMALL_BIG_EXT:
+        this.need(1, 'an integer');
+        return this.big(buf[this.pos++]);
+      case LARGE_BIG_EXT:
+        this.need(4, 'an integer');
+        return this.big(this.u32());
+      case LARGE_TUPLE_EXT:
+        if (this.depth >= RECURSION_DEPTH) return this.readDeep(this.pos - 1);
+        this.need(4, 'a tuple');
+        return this.tuple(this.u32());
+      case NEW_PID_EXT:
+      case PID_EXT:
+        return this.pid(tag);
+      case NEWER_REFERENCE_EXT:
+      case NEW_REFERENCE_EXT:
+      case REFERENCE_EXT:
+        return this.ref(tag);
+      case NEW_PORT_EXT:
+      case V4_PORT_EXT:
+      case PORT_EXT:
+        return this.port(tag);
+      case BIT_BINARY_EXT:
+        return this.bitBinary();
+      case EXPORT_EXT:
+        return this.exportFun();
+      case NEW_FUN_EXT:
+        return this.fun();
+      case FLOAT_EXT:
+        return this.oldFloat();
+      case ATOM_CACHE_REF:
+        throw new DecodeError('atom_cache_ref', 'an atom cache reference, but no atom cache is in use', this.pos - 1);
+      default:
+        throw new DecodeError('unknown_tag', `unknown tag ${tag}`, this.pos - 1);
+    }
+  }
+
+  /**
+   * The term at `at` (a tuple, list or map) when the recursion is RECURSION_DEPTH deep: read
+   * with an explicit stack of open containers, so no depth up to limits.maxDepth can overflow
+   * the call stack. Leaves are read by read() (which only recurses for containers).
+   */
+  private readDeep(at: number): unknown {
+    this.pos = at;
+    const stack: DecodeFrame[] = [];
+    for (;;) {
+      let value: unknown = this.openContainer(stack);
+      if (value === PENDING) continue;
+      // Hand the value to the innermost open container; close the ones it completes.
+      for (;;) {
+        const top = stack[stack.length - 1];
+        if (top === undefined) return value;
+        top.children.push(value);
+        if (top.children.length < top.count) break;
+        if (top.kind === LIST_EXT && !top.hasTail && this.listTailFollows(top)) break;
+        stack.pop();
+        value = this.closeContainer(top);
+      }
+    }
+  }
+
+  /** Reads a container's header and pushes it (PENDING), or reads a whole leaf or empty one. */
+  private openContainer(stack: DecodeFrame[]): unknown {
+    if (this.pos >= this.end) throw this.truncated('a term');
+    const at = this.pos;
+    const tag = this.buf[at];
+    let count: number;
+    switch (tag) {
+      case SMALL_TUPLE_EXT:
+        this.pos++;
+        this.need(1, 'a tuple');
+        count = this.buf[this.pos++];
+        break;
+      case LARGE_TUPLE_EXT:
+      case LIST_EXT:
+      case MAP_EXT:
+        this.pos++;
+        this.need(4, tag === MAP_EXT ? 'a map' : tag === LIST_EXT ? 'a list' : 'a tuple');
+        count = this.u32();
+        if (tag === MAP_EXT) count *= 2;
+        break;
+      default:
+        return this.read();
+    }
+    // Each child takes at least a byte (a list's tail too).
+    if (this.pos + count + (tag === LIST_EXT ? 1 : 0) > this.end) throw this.truncated(`a term of ${count} elements`);
+    if (this.depth + stack.length + 1 > limits.maxDepth) {
+      throw new DecodeError('too_deep', `the term is nested more than ${limits.maxDepth} deep`, at);
+    }
+    const kind = tag === LARGE_TUPLE_EXT ? SMALL_TUPLE_EXT : (tag as DecodeFrame['kind']);
+    const frame: DecodeFrame = { kind, children: [], count, hasTail: false, at };
+    if (count > 0) {
+      stack.push(frame);
+      return PENDING;
+    }
+    if (kind === LIST_EXT && this.listTailFollows(frame)) {
+      stack.push(frame);
+      return PENDING;
+    }
+    return this.closeContainer(frame);
+  }
+
+  /** After a list's elements: NIL ends it (false); anything else is its tail, one more child. */
+  private listTailFollows(frame: DecodeFrame): boolean {
+    if (this.pos < this.end && this.buf[this.pos] === NIL_EXT) {
+      this.pos++;
+      return false;
+    }
+    frame.hasTail = true;
+    frame.count++;
+    return true;
+  }
+
+  private closeContainer(frame: DecodeFrame): unknown {
+    const children = frame.children;
+    if (frame.kind === SMALL_TUPLE_EXT) return children;
+    if (frame.kind === MAP_EXT) return mapOfPairs(children, frame.at);
+    if (!frame.hasTail) return new List(children);
+    const tail = children.pop();
+    return withTail(children, tail);
+  }
+
+  private u16(): number {
+    const at = this.pos;
+    this.pos = at + 2;
+    return (this.buf[at] << 8) | this.buf[at + 1];
+  }
+
+  private enter(): void {
+    if (++this.depth > limits.maxDepth) {
+      throw new DecodeError('too_deep', `the term is nested more than ${limits.maxDepth} deep`, this.pos);
+    }
+  }
+
+  /** The atom of `size` bytes at pos: a string, or a boolean for true and false. */
+  private atom(size: number, utf8: boolean): string | boolean {
+    const text = this.atomText(size, utf8);
+    return text === 'true' ? true : text === 'false' ? false : text;
+  }
+
+  private atomText(size: number, utf8: boolean): string {
+    const buf = this.buf;
+    const start = this.pos;
+    if (start + size > this.end) throw this.truncated('an atom');
+    this.pos = start + size;
+    if (size <= ATOM_CACHE_MAX_LENGTH && size > 0) {
+      // The slot comes from the length and three bytes (no pass over the name); the name is
+      // then compared once with the one cached there.
+      const hash = (((size * 31 + buf[start]) * 31 + buf[start + size - 1]) * 31 + buf[start + (size >> 1)]) | 0;
+      const slot = (hash ^ (hash >>> 9)) & (ATOM_CACHE_SIZE - 1);
+      const cached = atomCache[slot];
+      if (cached !== undefined && cached.length === size) {
+        let i = 0;
+        while (i < size && cached.charCodeAt(i) === buf[start + i]) i++;
+        if (i === size) return cached;
+      }
+      let ascii = 0;
+      for (let i = start; i < start + size; i++) ascii |= buf[i];
+      if (ascii < 0x80) {
+        const text = internalized(latin1(buf, start, start + size));
+        atomCache[slot] = text;
+        return text;
+      }
+    }
+    if (!utf8) return latin1(buf, start, start + size);
+    let text: string;
+    try {
+      text = utf8Strict.decode(buf.subarray(start, start + size));
+    } catch {
+      throw new DecodeError('bad_atom', 'an atom that is not valid UTF-8', start);
+    }
+    if (size > 255) {
+      let characters = 0;
+      for (const _ of text) characters++;
+      if (characters > 255) throw new DecodeError('bad_atom', `an atom of ${characters} characters (at most 255)`, start);
+    }
+    return text;
+  }
+
+  /** A node name inside a pid, ref or port: an atom term. */
+  private nodeName(): string {
+    if (this.pos >= this.end) throw this.truncated('a node name');
+    const tag = this.buf[this.pos++];
+    let size: number;
+    let utf8: boolean;
+    switch (tag) {
+      case SMALL_ATOM_UTF8_EXT:
+      case SMALL_ATOM_EXT:
+        this.need(1, 'a node name');
+        size = this.buf[this.pos++];
+        utf8 = tag === SMALL_ATOM_UTF8_EXT;
+        break;
+      case ATOM_UTF8_EXT:
+      case ATOM_EXT:
+        this.need(2, 'a node name');
+        size = this.u16();
+        utf8 = tag === ATOM_UTF8_EXT;
+        break;
+      case ATOM_CACHE_REF:
+        throw new DecodeError('atom_cache_ref', 'an atom cache reference, but no atom cache is in use', this.pos - 1);
+      default:
+        throw new DecodeError('bad_atom', `a node name must be an atom, found tag ${tag}`, this.pos - 1);
+    }
+    return this.atomText(size, utf8);
+  }
+
+  private tuple(arity: number): unknown[] {
+    if (this.pos + arity > this.end) throw this.truncated(`a tuple of ${arity} elements`);
+    this.enter();
+    let items: unknown[];
+    // Small tuples as array literals: the engine makes them packed (faster to read later)
+    // and quicker than filling an array. Elements are read left to right, in order.
+    switch (arity) {
+      case 0: items = []; break;
+      case 1: items = [this.read()]; break;
+      case 2: items = [this.read(), this.read()]; break;
+      case 3: items = [this.read(), this.read(), this.read()]; break;
+      case 4: items = [this.read(), this.read(), this.read(), this.read()]; break;
+      default:
+        items = [];
+        for (let i = 0; i < arity; i++) items.push(this.read());
+    }
+    this.depth--;
+    return items;
+  }
+
+  private string(): List<number> {
+    this.need(2, 'a string');
+    const size = this.u16();
+    this.need(size, 'a string');
+    const buf = this.buf;
+    const codes = newArray(size) as number[];
+    const start = this.pos;
+    for (let i = 0; i < size; i++) codes[i] = buf[start + i];
+    this.pos = start + size;
+    return new List(codes);
+  }
+
+  private list(): unknown {
+    this.need(4, 'a list');
+    const size = this.u32();
+    // Each element and the tail take at least one byte.
+    if (this.pos + size + 1 > this.end) throw this.truncated(`a list of ${size} elements`);
+    this.enter();
+    const items = newArray(size);
+    for (let i = 0; i < size; i++) items[i] = this.read();
+    let result: unknown;
+    if (this.buf[this.pos] === NIL_EXT) {
+      this.pos++;
+      result = new List(items);
+    } else {
+      result = withTail(items, this.read());
+    }
+    this.depth--;
+    return result;
+  }
+
+  private binary(): Buffer {
+    this.need(4, 'a binary');
+    const size = this.u32();
+    this.need(size, `a binary of ${size} bytes`);
+    const out = Buffer.allocUnsafe(size);
+    const start = this.pos;
+    if (size <= 32) {
+      // A short copy in JavaScript is cheaper than the call into Buffer's native copy.
+      const buf = this.buf;
+      for (let i = 0; i < size; i++) out[i] = buf[start + i];
+    } else {
+      this.buf.copy(out, 0, start, start + size);
+    }
+    this.pos = start + size;
+    return out;
+  }
+
+  private bitBinary(): Buffer | Bitstring {
+    this.need(5, 'a bitstring');
+    const size = this.u32();
+    const bits = this.buf[this.pos++];
+    this.need(size, `a bitstring of ${size} bytes`);
+    if (size === 0 ? bits !== 0 : bits < 1 || bits > 8) {
+      throw new DecodeError('bad_length', `a bitstring of ${size} bytes cannot use ${bits} bits of its last byte`, this.pos - 1);
+    }
+    const start = this.pos;
+    this.pos += size;
+    if (bits === 8 || size === 0) return Buffer.from(this.buf.subarray(start, start + size));
+    return new Bitstring(this.buf.subarray(start, start + size), (size - 1) * 8 + bits);
+  }
+
+  private float(): number | Float {
+    this.need(8, 'a float');
+    const buf = this.buf;
+    const view = (this.view ??= new DataView(buf.buffer, buf.byteOffset, buf.byteLength));
+    const at = this.pos;
+    this.pos = at + 8;
+    return this.checkedFloat(view.getFloat64(at), at);
+  }
+
+  private checkedFloat(value: number, at: number): number | Float {
+    if (!Number.isFinite(value)) throw new DecodeError('bad_float', `the float ${value} is not an Erlang float`, at);
+    // An integral float stays a float: 1.0 must not come back as the integer 1.
+    return Number.isInteger(value) ? new Float(value) : value;
+  }
+
+  private oldFloat(): number | Float {
+    this.need(31, 'a float');
+    const at = this.pos;
+    const text = latin1(this.buf, at, at + 31).replace(/\0+$/, '');
+    this.pos = at + 31;
+    if (!/^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(text)) {
+      throw new DecodeError('bad_float', `the float text ${JSON.stringify(text)} is not a number`, at);
+    }
+    return this.checkedFloat(parseFloat(text), at);
+  }
+
+  private big(size: number): number | bigint {
+    this.need(size + 1, `an integer of ${size} bytes`);
+    const buf = this.buf;
+    const negative = buf[this.pos++] !== 0;
+    const start = this.pos;
+    this.pos += size;
+    let low = 0;
+    for (let i = start + Math.min(size, 6) - 1; i >= start; i--) low = low * 256 + buf[i];
+    if (size <= 6) return negative && low !== 0 ? -low : low;
+    if (size <= 12) {
+      // Two 48-bit halves: a number when it is safe, else one bigint built from them.
+      let high = 0;
+      for (let i = start + size - 1; i >= start + 6; i--) high = high * 256 + buf[i];
+      if (high < 32) {
+        const n = high * 2 ** 48 + low;
+        return negative && n !== 0 ? -n : n;
+      }
+      const n = (BigInt(high) << 48n) + BigInt(low);
+      return negative ? -n : n;
+    }
+    let hex = '';
+    for (let i = start + size - 1; i >= start; i--) hex += HEX[buf[i]];
+    const n = BigInt('0x' + hex);
+    const signed = negative ? -n : n;
+    return signed >= -MAX_SAFE && signed <= MAX_SAFE ? Number(signed) : signed;
+  }
+
+  private map(): unknown {
+    this.need(4, 'a map');
+    const size = this.u32();
+    // Each key and each value take at least one byte.
+    if (this.pos + 2 * size > this.end) throw this.truncated(`a map of ${size} pairs`);
+    this.enter();
+    let record: Record<string, unknown> | undefined = {};
+    let map: Map<unknown, unknown> | undefined;
+    const keysFrom = this.keyTop;
+    for (let i = 0; i < size; i++) {
+      const keyAt = this.pos;
+      const key = this.read();
+      const value = this.read();
+      if (record !== undefined && (typeof key === 'string' || typeof key === 'boolean')) {
+        const name = typeof key === 'string' ? key : key ? 'true' : 'false';
+        if (this.seenKey(record, name, keysFrom, size)) throw new DecodeError('duplicate_key', `the map has the key '${name}' twice`, keyAt);
+        if (name === '__proto__') Object.defineProperty(record, name, { value, enumerable: true, writable: true, configurable: true });
+        else record[name] = value;
+        continue;
+      }
+      if (record !== undefined) {
+        // A key that is not an atom: the whole map becomes a JS Map.
+        map = new Map();
+        for (const name of Object.keys(record)) map.set(name === 'true' ? true : name === 'false' ? false : name, record[name]);
+        record = undefined;
+      }
+      if (typeof key !== 'object' && map!.has(key)) throw new DecodeError('duplicate_key', 'the map has a key twice', keyAt);
+      map!.set(key, value);
+    }
+    this.keyTop = keysFrom;
+    this.depth--;
+    return record ?? map;
+  }
+
+  /**
+   * Whether the map being decoded already has the atom key `name` (BEAM refuses such input).
+   * For a small map its keys so far are compared (they are usually the same interned strings,
+   * so each compare is a pointer compare), which costs less than asking the object.
+   */
+  private seenKey(record: Record<string, unknown>, name: string, keysFrom: number, size: number): boolean {
+    if (size > SMALL_MAP) return record[name] !== undefined && Object.hasOwn(record, name);
+    for (let j = keysFrom; j < this.keyTop; j++) if (mapKeyStack[j] === name) return true;
+    mapKeyStack[this.keyTop++] = name;
+    return false;
+  }
+
+  private pid(tag: number): Pid {
+    const node = this.nodeName();
+    const wide = tag === NEW_PID_EXT;
+    this.need(wide ? 12 : 9, 'a pid');
+    const id = this.u32();
+    const serial = this.u32();
+    const creation = wide ? this.u32() : this.buf[this.pos++];
+    // One of this node's processes: their numbers fit in ID (Serial stays 0 below 2^32 spawns).
+    if (serial === 0 && node === localNodeName() && creation === localNodeCreation()) {
+      return lookupProcessById(id)?.pid ?? new Pid(id);
+    }
+    return new RemotePid(node, id, serial, creation);
+  }
+
+  private ref(tag: number): Ref {
+    let count = 1;
+    if (tag !== REFERENCE_EXT) {
+      this.need(2, 'a reference');
+      count = this.u16();
+      if (count < 1 || count > 5) throw new DecodeError('bad_length', `a reference of ${count} words (1 to 5)`, this.pos - 2);
+    }
+    const node = this.nodeName();
+    let creation: number;
+    const words: number[] = [];
+    if (tag === REFERENCE_EXT) {
+      this.need(5, 'a reference');
+      words.push(this.u32());
+      creation = this.buf[this.pos++];
+    } else {
+      const wide = tag === NEWER_REFERENCE_EXT;
+      this.need((wide ? 4 : 1) + 4 * count, 'a reference');
+      creation = wide ? this.u32() : this.buf[this.pos++];
+      for (let i = 0; i < count; i++) words.push(this.u32());
+    }
+    // A local Ref's number is below 2^53: only such words name one of ours.
+    if (node === localNodeName() && creation === localNodeCreation() && count === 3 && words[2] === 0 && words[1] < 0x20_0000) {
+      return new Ref(words[0] + words[1] * TWO_32);
+    }
+    return new RemoteRef(node, creation, words);
+  }
+
+  private port(tag: number): Port {
+    const node = this.nodeName();
+    let id: number | bigint;
+    let creation: number;
+    if (tag === V4_PORT_EXT) {
+      this.need(12, 'a port');
+      const high = this.u32();
+      const low = this.u32();
+      id = high < 0x20_0000 ? high * TWO_32 + low : (BigInt(high) << 32n) | BigInt(low);
+      creation = this.u32();
+    } else {
+      this.need(tag === NEW_PORT_EXT ? 8 : 5, 'a port');
+      id = this.u32();
+      creation = tag === NEW_PORT_EXT ? this.u32() : this.buf[this.pos++];
+    }
+    return new Port(node, id, creation);
+  }
+
+  private exportFun(): ExportFun {
+    const module = this.atomTerm('the module of a fun');
+    const name = this.atomTerm('the name of a fun');
+    const arity = this.read();
+    if (typeof arity !== 'number' || arity < 0 || arity > 255 || !Number.isInteger(arity)) {
+      throw new DecodeError('bad_length', `a fun's arity must be 0 to 255, found ${String(arity)}`, this.pos);
+    }
+    return new ExportFun(module, name, arity);
+  }
+
+  private atomTerm(what: string): string {
+    const at = this.pos;
+    const value = this.read();
+    if (typeof value === 'boolean') return String(value);
+    if (typeof value !== 'string') throw new DecodeError('bad_atom', `${what} must be an atom`, at);
+    return value;
+  }
+
+  /** NEW_FUN_EXT: kept as its bytes, with what printing it needs read from them. */
+  private fun(): ErlangFun {
+    const start = this.pos - 1;
+    this.need(4, 'a fun');
+    const size = this.u32();
+    // Size counts itself; then Arity (1), Uniq (16), Index (4), NumFree (4), Module, OldIndex,
+    // OldUniq, Pid, free variables.
+    if (size < 29) throw new DecodeError('bad_length', `a fun of ${size} bytes`, start + 1);
+    if (start + 1 + size > this.end) throw this.truncated(`a fun of ${size} bytes`);
+    const end = start + 1 + size;
+    const arity = this.buf[this.pos];
+    const inner = new TermReader(this.buf, this.pos + 25, end);
+    const module = inner.atomTerm('the module of a fun');
+    const index = inner.read();
+    const uniq = inner.read();
+    if (typeof index !== 'number' || typeof uniq !== 'number') throw new DecodeError('bad_length', 'a fun without its index and uniq', this.pos);
+    this.pos = end;
+    return new ErlangFun(Buffer.from(this.buf.subarray(start, end)), module, arity, index, uniq);
+  }
+}
+
+/** The list of `items` followed by `tail` (not NIL). */
+function withTail(items: unknown[], tail: unknown): unknown {
+  // [1 | [2]] is [1, 2]: BEAM never writes it so, but it is a proper list.
+  if (tail instanceof List) return new List(items.concat(tail.items));
+  if (tail instanceof ImproperList) return new ImproperList(items.concat(tail.items), tail.tail);
+  return items.length === 0 ? tail : new ImproperList(items, tail);
+}
+
+/** The map of the keys and values in `pairs` (key, value, key, value...), for readDeep. */
+function mapOfPairs(pairs: unknown[], at: number): unknown {
+  let record: Record<string, unknown> | undefined = {};
+  for (let i = 0; i < pairs.length; i += 2) {
+    const key = pairs[i];
+    if (typeof key !== 'string' && typeof key !== 'boolean') {
+      record = undefined;
+      break;
+    }
+    const name = typeof key === 'string' ? key : key ? 'true' : 'false';
+    if (Object.hasOwn(record, name)) throw new DecodeError('duplicate_key', `the map has the key '${name}' twice`, at);
+    Object.defineProperty(record, name, { value: pairs[i + 1], enumerable: true, writable: true, configurable: true });
+  }
+  if (record !== undefined) return record;
+  const map = new Map<unknown, unknown>();
+  for (let i = 0; i < pairs.length; i += 2) {
+    if (typeof pairs[i] !== 'object' && map.has(pairs[i])) throw new DecodeError('duplicate_key', 'the map has a key twice', at);
+    map.set(pairs[i], pairs[i + 1]);
+  }
+  return map;
+}
+
+/** A container readDeep has opened: the children read so far, and how many it has. */
+interface DecodeFrame {
+  kind: typeof SMALL_TUPLE_EXT | typeof LIST_EXT | typeof MAP_EXT;
+  children: unknown[];
+  count: number;
+  /** For a list: whether its tail (not NIL) is the last child. */
+  hasTail: boolean;
+  at: number;
+}
+
+const PENDING: unique symbol = Symbol('pending');
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));

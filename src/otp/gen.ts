@@ -1,0 +1,105 @@
+// OTP's gen module: the calling convention every behaviour shares. A call is a monitor, a
+// message `[tag, [callerPid, ref], request]` and a receive for `[ref, reply]` or the DOWN of
+// the server: the shapes BEAM's gen:call puts on the wire. It returns a Receive, so the
+// caller waits without blocking the thread: `await gen_server.call(...)` in an async
+// process, or `return` it (the shell waits for it and binds its value).
+import { ErlangException, badarg } from '../runtime/errors';
+import { Pid, type Ref } from '../runtime/pid';
+import { monitor, demonitor } from '../runtime/links';
+import { lookupName } from '../runtime/registry';
+import { type Process, EXITED } from '../runtime/process';
+import { after, receive, releasesCode, type Receive, _ } from '../runtime/receive';
+import { send } from '../runtime/api';
+import { callingProcess } from '../runtime/caller';
+import { processOf } from '../runtime/table';
+import { MODULE_NAME_KEY } from '../runtime/process';
+
+/** Who a call is addressed to: a pid, a registered name, or `['local', name]`. */
+export type ServerRef = Pid | string | readonly ['local', string];
+
+/** The caller of a call: `[pid, tag]`; `gen_server.reply(from, value)` answers it. */
+export type From = readonly [Pid, Ref];
+
+/** Milliseconds, or 'infinity'. */
+export type CallTimeout = number | 'infinity';
+
+/** The live process behind a server reference, or undefined. */
+export function whereServer(server: ServerRef): Process | undefined {
+  let proc: Process | undefined;
+  if (server instanceof Pid) proc = processOf(server);
+  else if (typeof server === 'string') proc = lookupName(server);
+  else if (isLocalName(server)) proc = lookupName(server[1]);
+  else if (isHandleName(server)) proc = lookupName(moduleName(server));
+  else throw badarg(`expected a pid, a registered name or ['local', name], got ${describe(server)}`);
+  return proc === undefined || proc.state === EXITED ? undefined : proc;
+}
+
+/** In the shell a bare module name (`tree_sup`) is its handle; as a server it is the atom. */
+function isHandleName(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as Record<symbol, unknown>)[MODULE_NAME_KEY] === 'string';
+}
+
+export function isLocalName(value: unknown): value is ['local', string] {
+  return Array.isArray(value) && value.length === 2 && value[0] === 'local' && typeof value[1] === 'string';
+}
+
+/**
+ * Sends `[tag, [self, ref], request]` and returns the receive for the reply. `label` is the
+ * `[module, function, args]` a failed call exits with (`['noproc', ['gen_server', 'call',
+ * [server, request]]]`); `then` maps the reply inside the receive.
+ */
+export function genCall(
+  server: ServerRef,
+  tag: string,
+  request: unknown,
+  timeout: CallTimeout,
+  label: readonly [string, string, unknown[]],
+  then?: (reply: unknown) => unknown,
+): Receive {
+  const caller = callingProcess(`${label[0]}.${label[1]}()`);
+  const proc = whereServer(server);
+  if (proc === undefined) throw new ErlangException('exit', ['noproc', label]);
+  if (proc === caller) throw new ErlangException('exit', ['calling_self', label]);
+  const ref = monitor('process', proc.pid);
+  send(proc.pid, [tag, [caller.pid, ref], request]);
+  const onReply = ([, reply]: [unknown, unknown]) => {
+    demonitor(ref, ['flush']);
+    return then === undefined ? reply : then(reply);
+  };
+  const onDown = ([, , , , reason]: unknown[]) => {
+    throw new ErlangException('exit', [reason, label]);
+  };
+  const onTimeout = () => {
+    demonitor(ref, ['flush']);
+    throw new ErlangException('exit', ['timeout', label]);
+  };
+  const replyClause = [[ref, _], onReply] as const;
+  const downClause = [['DOWN', ref, _, _, _], onDown] as const;
+  if (timeout === 'infinity' || timeout === Infinity) {
+    return releasesCode((receive as (...c: unknown[]) => Receive)(replyClause, downClause));
+  }
+  if (typeof timeout !== 'number' || !(timeout >= 0)) {
+    throw badarg(`${label[0]}.${label[1]}: the timeout must be a number of milliseconds or 'infinity', got ${describe(timeout)}`);
+  }
+  return releasesCode((receive as (...c: unknown[]) => Receive)(replyClause, downClause, after(timeout, onTimeout)));
+}
+
+/** Answers a call: `[tag, reply]` to the caller, as gen:reply does. */
+export function reply(from: From, value: unknown): 'ok' {
+  if (!Array.isArray(from) || !(from[0] instanceof Pid)) throw badarg(`reply: expected a From ([pid, tag]), got ${describe(from)}`);
+  send(from[0], [from[1], value]);
+  return 'ok';
+}
+
+/** A module's name for reports: a handle's or a plain callback object's. */
+export function moduleName(module: unknown): string {
+  if (typeof module === 'string') return module;
+  const name = (module as Record<symbol, unknown> | null)?.[MODULE_NAME_KEY];
+  return typeof name === 'string' ? name : 'anonymous';
+}
+
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  return typeof value === 'string' ? `'${value}'` : typeof value;
+}

@@ -1,0 +1,116 @@
+// Ctrl-G job control against the real evaluator, in a pseudo-terminal, step by step as erl
+// (OTP 25) does it. Each test keeps erl's screen for the same keys as the reference.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openShell as shell, enter } from './helpers/prompt.mjs';
+import { lastLine } from './helpers/env.mjs';
+
+const BLOCK = 'receive(after(Infinity, () => 1)).';
+
+/** Types a User switch command and waits for the next ` -->` below what it printed. */
+async function menu(sh, command, printed = []) {
+  await sh.type(command);
+  await sh.waitForScreen((lines) => lastLine(lines) === ` --> ${command}`);
+  sh.key('enter');
+  await sh.waitForScreen((lines) => lines.slice(-2 - printed.length).join('|') === [` --> ${command}`, ...printed, ' -->'].join('|'));
+}
+
+async function openMenu(sh) {
+  sh.key('ctrl-g');
+  await sh.waitForScreen((lines) => lastLine(lines) === ' -->');
+}
+
+test('Ctrl-G h lists the commands and j the jobs, with the first one started by init', async (t) => {
+  // erl:
+  //   User switch command
+  //    --> j
+  //      1* {shell,start,[init]}
+  //    --> c
+  const sh = await shell(t);
+  await openMenu(sh);
+  await sh.type('h');
+  sh.key('enter');
+  await sh.waitFor('  i [nn]            - interrupt job');
+  await menu(sh, 'j', ['   1* {shell,start,[init]}']);
+  await sh.type('c');
+  sh.key('enter');
+  await sh.waitForScreen((lines) => lines.slice(-2).join('|') === ' --> c|1>');
+});
+
+test('Ctrl-G i interrupts the blocked evaluation; lines typed meanwhile run at the next prompt', async (t) => {
+  // erl:
+  //   1> receive after infinity -> ok end.
+  //   (typed_while_blocked. typed here, not echoed)
+  //   User switch command
+  //    --> i
+  //    --> c
+  //   ** exception exit: killed
+  //   2> typed_while_blocked.
+  //   typed_while_blocked
+  //   3>
+  const sh = await shell(t);
+  await enter(sh, BLOCK);
+  await sh.type("'typed_while_blocked'.");
+  sh.key('enter');
+  await openMenu(sh);
+  await menu(sh, 'i');
+  await sh.type('c');
+  sh.key('enter');
+  await sh.waitForScreen((lines) => lines.slice(-5).join('|') ===
+    " --> c|** exception exit: killed|2> 'typed_while_blocked'.|'typed_while_blocked'|3>");
+  // i on an idle job prints nothing; a job that does not exist is unknown.
+  await openMenu(sh);
+  await menu(sh, 'i');
+  await menu(sh, 'i 7', ['Unknown job']);
+  await menu(sh, 'x', ['Unknown command']);
+});
+
+test('the recipe for a stuck shell, Ctrl-G k s c, starts a fresh job with its banner and 1>', async (t) => {
+  // erl:
+  //   3> X = 5.
+  //   4> receive after infinity -> ok end.
+  //   User switch command
+  //    --> k
+  //    --> j
+  //    --> c
+  //   Unknown job
+  //    --> s
+  //    --> j
+  //      2* {shell,start,[]}
+  //    --> c
+  //   Eshell V13.1.5  (abort with ^G)
+  //   1> X.
+  //   * 1:1: variable 'X' is unbound
+  const sh = await shell(t);
+  await enter(sh, 'X = 5.', 2);
+  await enter(sh, BLOCK);
+  await openMenu(sh);
+  await menu(sh, 'k');
+  await menu(sh, 'j');
+  await menu(sh, 'c', ['Unknown job']);
+  await menu(sh, 's');
+  await menu(sh, 'j', ['   2* {shell,start,[]}']);
+  await sh.type('c');
+  sh.key('enter');
+  await sh.waitForScreen((lines) =>
+    /^Eshell-TS V[\d.]+ .*\(abort with \^G\)$/.test(lines.at(-2)) && lastLine(lines) === '1>');
+  // The new job has its own bindings, and it answers.
+  const printed = await enter(sh, 'X.', 2);
+  assert.deepEqual(printed, ["* variable 'X' is unbound"]);
+  assert.deepEqual(await enter(sh, '1 + 1.', 3), ['2']);
+});
+
+test('a job left running keeps running; connecting back waits for its result', async (t) => {
+  const sh = await shell(t);
+  await enter(sh, 'receive(after(1500, () => "late")).');
+  await openMenu(sh);
+  await menu(sh, 's');
+  await sh.type('c 2');
+  sh.key('enter');
+  await sh.waitForScreen((lines) => lastLine(lines) === '1>');
+  assert.deepEqual(await enter(sh, '7.', 2), ['7']);
+  await openMenu(sh);
+  await sh.type('c 1');
+  sh.key('enter');
+  await sh.waitForScreen((lines) => lines.slice(-2).join('|') === "'late'|2>", { timeout: 5000 });
+});
