@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runErlang } from './erlang/run.mjs';
 import { runInFreshNode } from './measure.mjs';
+import { spawn as spawnChild } from 'node:child_process';
 
 // The ring node as a user writes it in a module: a receive with a pattern and a guard, and the
 // loop through the module handle so that a reload would move the process to new code.
@@ -38,7 +39,7 @@ const [, , first, ...rest] = process.argv;
 
 if (first === '--child') {
   const [impl, n, m] = rest;
-  const result = impl === 'naive' ? await naiveRing(+n, +m) : await eshellRing(+n, +m);
+  const result = impl === 'naive' ? await naiveRing(+n, +m) : await eshellRing(+n, +m, { observed: impl === 'observed' });
   console.log(JSON.stringify(result));
 } else {
   const n = Number(first ?? 1000);
@@ -81,7 +82,11 @@ function round2(x) {
   return Math.round(x * 100) / 100;
 }
 
-async function eshellRing(n, m) {
+/**
+ * The eshell ring; with `observed`, while the observer runs and a page (a streaming client in
+ * another process) receives its updates, as bench/observer.mjs measures.
+ */
+async function eshellRing(n, m, { observed = false } = {}) {
   // internal.js is index.js plus the code server. Loaded with require: an ESM import of the
   // CommonJS bundle would first scan it for export names, and the scanner's own optimisation
   // would still be compiling when the clock starts.
@@ -100,10 +105,12 @@ async function eshellRing(n, m) {
   }
   const ring = moduleHandle('ring');
   const isCount = (k) => typeof k === 'number';
+  const page = observed ? await openObserverPage(require) : undefined;
 
   let finished;
   const done = new Promise((resolve) => (finished = resolve));
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   spawn(() => {
     let next = self();
     for (let i = 1; i < n; i++) next = spawn_link(ring, 'node', [next]);
@@ -118,7 +125,37 @@ async function eshellRing(n, m) {
   });
   await done;
   const ms = performance.now() - started;
-  return { impl: 'eshell', hops: n * m, ms, hopsPerSec: (n * m * 1000) / ms };
+  const cpu = process.cpuUsage(cpuBefore);
+  const updates = page?.close();
+  // CPU time (this process's threads) as well as wall time: on a shared machine it varies less.
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  return { impl: observed ? 'observed' : 'eshell', hops: n * m, ms, cpuMs, hopsPerSec: (n * m * 1000) / ms, ...(page ? { updates } : {}) };
+}
+
+/**
+ * Starts the observer and a page's stream of updates in a separate Node process (as a browser
+ * would be), and resolves once the first update arrived: from then on the observer samples
+ * and the message tap is installed. close() ends the page and says how many updates it got.
+ */
+async function openObserverPage(require) {
+  const { observerRuntime } = require('../dist/internal.js');
+  const { startObserver } = require('../dist/observer.js');
+  const url = new URL(await startObserver(observerRuntime()));
+  const events = `${url.origin}/events?token=${url.searchParams.get('token')}&client=bench`;
+  const reader = spawnChild(process.execPath, ['-e', `
+    let updates = 0;
+    require('node:http').get(process.argv[1], (r) => r.on('data', (c) => {
+      updates += String(c).split('\\n\\n').length - 1;
+      console.log(updates);
+    }));
+  `, events], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let updates = 0;
+  await new Promise((resolve) => reader.stdout.on('data', (chunk) => {
+    updates = Number(String(chunk).trim().split('\n').pop());
+    if (updates >= 2) resolve();
+  }));
+  const before = updates;
+  return { close: () => (reader.kill(), updates - before) };
 }
 
 async function naiveRing(n, m) {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-const BENCHMARKS = ['ring', 'spawn', 'messaging', 'printing', 'reload', 'startup', 'typecheck', 'idle', 'gen_server', 'etf', 'dist'];
+const BENCHMARKS = ['ring', 'spawn', 'messaging', 'printing', 'reload', 'startup', 'typecheck', 'idle', 'gen_server', 'etf', 'dist', 'observer'];
 
 function run(name) {
   process.stderr.write(`running bench/${name}.mjs ...\n`);
@@ -30,7 +30,7 @@ function run(name) {
 }
 
 const results = Object.fromEntries(BENCHMARKS.map((name) => [name, run(name)]));
-const { ring, spawn, messaging, printing, reload, startup, typecheck, idle, gen_server, etf, dist } = results;
+const { ring, spawn, messaging, printing, reload, startup, typecheck, idle, gen_server, etf, dist, observer } = results;
 
 const fmt = (n, digits = 0) => (n === undefined || n === null ? 'n/a' : Number(n).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 const millions = (n) => (n === undefined ? 'n/a' : `${(n / 1e6).toFixed(2)} M`);
@@ -61,6 +61,8 @@ const rows = [
   ['dist round trips/s: eshell-ts→BEAM / BEAM→eshell-ts', `${fmt(dist?.tsToBeam?.roundTripsPerSec)} / ${fmt(dist?.beamToTs?.roundTripsPerSec)}`, `${fmt(dist?.beamToBeam?.roundTripsPerSec)} (BEAM↔BEAM)`, '', '≥ BEAM↔BEAM'],
   ['dist round trips/s: eshell-ts↔eshell-ts', fmt(dist?.tsToTs?.roundTripsPerSec), `${fmt(dist?.beamToBeam?.roundTripsPerSec)} (BEAM↔BEAM)`, '', '≥ BEAM↔BEAM'],
   ['dist 1 KB messages/s one way: eshell-ts→BEAM / eshell-ts→eshell-ts', `${fmt(dist?.tsToBeam?.messagesPerSec)} / ${fmt(dist?.tsToTs?.messagesPerSec)}`, `${fmt(dist?.beamToBeam?.messagesPerSec)} (BEAM→BEAM)`, '', '≥ BEAM→BEAM'],
+  ['ring 1000 × 20000 without / with an observer page open, hops/s', `${millions(observer?.plainHopsPerSec)} / ${millions(observer?.observedHopsPerSec)}`, '', '', ''],
+  ['ring: cost of an open observer page (wall / CPU time), %', `${fmt(observer?.overheadPercent, 1)} / ${fmt(observer?.cpuOverheadPercent, 1)}`, '', '', '< 5'],
 ];
 
 const headers = ['figure', 'eshell-ts', 'BEAM', 'Node', 'target'];

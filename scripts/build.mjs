@@ -22,6 +22,25 @@ const entryPoints = {
   typecheck: 'src/code/typeCheckThread.ts',     // the type checker thread: warnings for c/1, docs for h/1
   'editor-setup': 'src/shell/terminal/editorSetup.ts', // --init, loaded only then
   recording: 'src/shell/terminal/recording.ts',  // --record and --replay, loaded only then
+  observer: 'src/observer/observer.ts',         // the observer's server, required by observer() on first use
+};
+
+// The observer bundle reaches the runtime only through the ObserverRuntime it is handed: a
+// module of the runtime bundled into it would be a second runtime with an empty process table.
+const observerStaysSeparate = {
+  name: 'observer-stays-separate',
+  setup(b) {
+    b.onResolve({ filter: /^\./ }, (args) => {
+      const importer = path.relative(root, args.importer);
+      // runtimeHost.ts is the bridge, imported by the shell (never by the observer bundle).
+      if (!importer.startsWith(path.join('src', 'observer')) || importer.endsWith('runtimeHost.ts')) return undefined;
+      const target = path.relative(root, path.resolve(args.resolveDir, args.path));
+      if (/^src[\\/](runtime|code|io|shell)[\\/]|runtimeHost$/.test(target)) {
+        return { errors: [{ text: `${importer} imports ${target}: the observer reaches the runtime through ObserverRuntime (src/observer/observerRuntime.ts)` }] };
+      }
+      return undefined;
+    });
+  },
 };
 
 await build({
@@ -31,6 +50,22 @@ await build({
   ),
   outdir: 'dist',
   ...BUNDLE_OPTIONS,
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  plugins: [observerStaysSeparate],
+});
+
+// The observer's page, for the browser: one script and one stylesheet, served by the observer's
+// own server (src/observer/server.ts) and never fetched from anywhere else.
+await build({
+  absWorkingDir: root,
+  entryPoints: { 'observer-page': 'src/observer/page/main.ts' },
+  outdir: 'dist',
+  bundle: true,
+  platform: 'browser',
+  target: 'chrome110',
+  format: 'iife',
+  minify: true,
   sourcemap: 'linked',
   logLevel: 'warning',
 });

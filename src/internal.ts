@@ -19,3 +19,4 @@ export { setLocalNode, localNodeName, localNodeCreation, setNodeIndexer, type No
 export { encodeTermInto, decodeTermAt, TermWriter, limits as etfLimits } from './dist/etf';
 export { formatValue } from './io/print';
 export { exactlyEqual } from './runtime/terms';
+export { observerRuntime } from './observer/runtimeHost';

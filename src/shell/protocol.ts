@@ -128,6 +128,8 @@ export interface EvaluatorWorkerData {
   watch: boolean;
   /** -sname/-name (start distribution before the first prompt), -setcookie, -kernel net_ticktime. */
   distribution?: { name?: string; cookie?: string; tickTime?: number };
+  /** --observer: start the observer once the evaluator is ready. */
+  observer?: boolean;
 }
 
 const isText = (v: unknown): v is string => typeof v === 'string';

@@ -16,6 +16,8 @@ import { shellDirectory } from './directory';
 import { awaitedByShell } from './evaluatorProcess';
 import { formatColumns } from '../columns';
 import type { ShellJob } from './job';
+import type * as ObserverLayer from '../../observer/observer';
+import { observerRuntime } from '../../observer/runtimeHost';
 import type { ShellHost } from './shell';
 import type { BareArgument } from '../forms';
 import { code, MODULE_NAME_KEY } from '../../code/moduleHandle';
@@ -205,6 +207,13 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
     help: { 'memory()': 'memory use in bytes' },
     make: () => () => memorySummary(),
   },
+  observer: {
+    help: { 'observer()': 'live web view of processes and code; observer.stop() ends it' },
+    make: () =>
+      Object.assign(() => awaitedByShell(startObserverAndPrint()), {
+        stop: () => awaitedByShell(observerLayer().stopObserver().then(() => 'ok' as const)),
+      }),
+  },
   q: {
     help: { 'q()': 'quit the shell' },
     make: (host) => () => {
@@ -269,6 +278,21 @@ function print(text: string): 'ok' {
 
 function show(host: BuiltinHost): (value: unknown) => string {
   return (value) => formatValue(value, { color: host.color(), width: host.columns() });
+}
+
+/**
+ * The observer layer, a bundle of its own (dist/observer.js) required on first use: none of it
+ * is on the path to the first prompt.
+ */
+function observerLayer(): typeof ObserverLayer {
+  return require(path.join(__dirname, 'observer.js')) as typeof ObserverLayer;
+}
+
+/** `observer()` and `eshell-ts --observer`: starts the web view and prints where it is. */
+export async function startObserverAndPrint(): Promise<'ok'> {
+  const url = await observerLayer().startObserver(observerRuntime());
+  writeOutput(`Observer running at ${url}\n  (open it in a browser on this machine; observer.stop() ends it)\n`);
+  return 'ok';
 }
 
 function moduleSpec(module: unknown, fn: string): string {

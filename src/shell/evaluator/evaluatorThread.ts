@@ -26,6 +26,7 @@ import { versionLine } from '../version';
 import { findStartupFile } from './startupFile';
 import { moduleWatcher } from '../../code/moduleWatcher';
 import { configureDistribution, is_alive, node, startDistribution } from '../../dist/api';
+import { startObserverAndPrint } from './builtins';
 
 const data = workerData as EvaluatorWorkerData;
 // Before any user code can run: the port to the terminal is ours alone, timers are charged to
@@ -262,4 +263,7 @@ if (data.distribution) {
 } else {
   runStartupFile();
   post({ t: 'ready', prompt: shell.activeJob.promptNumber });
+}
+if (data.observer) {
+  startObserverAndPrint().catch((error: unknown) => writeOutput(`*** observer: ${error instanceof Error ? error.message : String(error)}\n`));
 }

@@ -23,6 +23,8 @@ export interface ShellOptions {
   speed: number;
   /** --step: replay one input line per key press. */
   step: boolean;
+  /** --observer: start the web observer with the shell. */
+  observer: boolean;
   help: boolean;
   version: boolean;
   /** -sname/-name: this node's full name; distribution starts before the first prompt. */
@@ -54,6 +56,7 @@ Options:
   --replay FILE type a recorded session's input into a fresh shell
   --speed N     replay N times as fast (default 1)
   --step        replay one input line (or file edit) per key press
+  --observer    start the observer (a live web view) and print its URL
   --help        show this help
   --version     print the version
 
@@ -66,7 +69,7 @@ Environment:
 
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedArgs {
   const options: ShellOptions = {
-    pathDirs: [], noColor: false, watch: false, noRc: false, init: false, speed: 1, step: false, help: false, version: false,
+    pathDirs: [], noColor: false, observer: false, watch: false, noRc: false, init: false, speed: 1, step: false, help: false, version: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -151,6 +154,9 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
       case '--no-color':
       case '--no-colour':
         options.noColor = true;
+        break;
+      case '--observer':
+        options.observer = true;
         break;
       case '-h':
       case '--help':

@@ -46,6 +46,7 @@ function connect(options: ShellOptions, tty: boolean, handlers: ConnectionHandle
     ...(options.node === undefined && options.cookie === undefined && options.netTickTime === undefined
       ? {}
       : { distribution: { name: options.node, cookie: options.cookie, tickTime: options.netTickTime } }),
+    observer: options.observer,
   }, withChdir, tty);
 }
 

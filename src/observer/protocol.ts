@@ -1,0 +1,126 @@
+// What travels between the observer's server (evaluator thread) and its page (the browser):
+// the pushed updates, the view a page asks for, and the actions it may take. Types only, so
+// that the page's bundle and the server agree without sharing code.
+
+export type CodeState = 'current' | 'old' | '';
+
+export interface ProcessRow {
+  /** The pid number N of `<0.N.0>`. */
+  id: number;
+  pid: string;
+  name: string;
+  initialCall: string;
+  currentFunction: string;
+  /** The module its code runs in ('' for a process outside any module). */
+  module: string;
+  version: number;
+  code: CodeState;
+  status: string;
+  messages: number;
+  reductions: number;
+  /** Estimated bytes (see sampler.ts). */
+  memory: number;
+}
+
+export interface VersionInfo {
+  version: number;
+  loadedAt: number;
+  /** The processes seen running this version. */
+  processes: { pid: string; name: string }[];
+}
+
+export interface ModuleRow {
+  module: string;
+  path: string;
+  current: VersionInfo;
+  old: VersionInfo | null;
+}
+
+export interface SystemPoint {
+  at: number;
+  processes: number;
+  messagesPerSecond: number;
+  runQueue: number;
+  heapUsed: number;
+  reductionsPerSecond: number;
+}
+
+/** A delivered message seen by the tap: [sender pid number (0: not a process), receiver]. */
+export type MessageSample = [number, number];
+
+export interface VersionChange {
+  at: number;
+  module: string;
+  version: number;
+}
+
+export type SortKey = keyof ProcessRow;
+
+/** What one page looks at; sent with POST /api/view whenever it changes. */
+export interface View {
+  sort: SortKey;
+  descending: boolean;
+  filter: string;
+  /** The process opened in the side panel, by pid text. */
+  selected: string | null;
+}
+
+export interface ProcessDetail {
+  pid: string;
+  alive: boolean;
+  row?: ProcessRow;
+  /** Messages in the shell's notation, oldest first (at most MAILBOX_SHOWN). */
+  mailbox?: string[];
+  mailboxLength?: number;
+  links?: string[];
+  monitors?: string[];
+  monitoredBy?: string[];
+  trapExit?: boolean;
+  versions?: [string, number, CodeState][];
+  history?: VersionChange[];
+}
+
+export interface GraphNode {
+  /** A pid number, or for a group its initial call. */
+  key: string;
+  label: string;
+  /** Processes the node stands for (1 unless grouped). */
+  count: number;
+  code: CodeState;
+}
+
+export interface GraphEdge {
+  from: string;
+  to: string;
+  kind: 'link' | 'monitor';
+  count: number;
+}
+
+export interface Graph {
+  grouped: boolean;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  /** Messages seen since the last update: [from node key, to node key]. */
+  messages: [string, string][];
+}
+
+export interface Update {
+  at: number;
+  system: SystemPoint;
+  /** Sent with the first update of a connection: the points gathered so far. */
+  series?: SystemPoint[];
+  rows: ProcessRow[];
+  /** Processes matching the filter, of which `rows` are the first ROWS_SHOWN. */
+  matching: number;
+  total: number;
+  modules: ModuleRow[];
+  graph: Graph;
+  detail: ProcessDetail | null;
+}
+
+export type ActionRequest =
+  | { action: 'send'; pid: string; message: string }
+  | { action: 'exit'; pid: string; reason: string }
+  | { action: 'kill'; pid: string };
+
+export type ActionReply = { ok: true; text: string } | { ok: false; error: string };
