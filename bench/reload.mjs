@@ -36,7 +36,7 @@ let server;
 async function reload(i) {
   writeFileSync(file, i % 2 ? fixed : demo);
   const start = performance.now();
-  const result = await rt.codeServer.c('code_reload');
+  const result = await rt.shellCommands.c('code_reload');
   const elapsed = performance.now() - start;
   if (result[0] !== 'ok') throw new Error(`c(code_reload) failed: ${JSON.stringify(result)}`);
   if (server) {

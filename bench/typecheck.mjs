@@ -41,7 +41,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function reload(source, i, { strict = false } = {}) {
   writeFileSync(file, `${source}\n// edit ${i}\n`);
   const start = performance.now();
-  const result = await rt.codeServer.c('code_reload', { strict });
+  const result = await rt.shellCommands.c('code_reload', { strict });
   const elapsed = performance.now() - start;
   if (result[0] !== 'ok') throw new Error(`c(code_reload) failed: ${JSON.stringify(result)}`);
   return { elapsed, returnedAt: start + elapsed };

@@ -26,11 +26,11 @@ export function loop(n: number) {
 const settle = () => new Promise((r) => setImmediate(r));
 (async () => {
   writeFileSync(path.join(dir, 'churn.ts'), source(0));
-  await rt.codeServer.c('churn');
+  await rt.shellCommands.c('churn');
   const pid = rt.spawn(rt.moduleHandle('churn'), 'loop', [0]);
   const reload = async (v) => {
     writeFileSync(path.join(dir, 'churn.ts'), source(v));
-    await rt.codeServer.c('churn');
+    await rt.shellCommands.c('churn');
     rt.send(pid, 'tick');
     await settle();
   };

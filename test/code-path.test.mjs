@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { initCodePath, findModule, listModules, getPath, code, codeServer, setOutputSink } from '../dist/internal.js';
+import { initCodePath, findModule, listModules, getPath, code, shellCommands, setOutputSink } from '../dist/internal.js';
 
 let printed = '';
 setOutputSink((text) => { printed += text; });
@@ -56,7 +56,7 @@ test('a module is found in the first directory that has it, .ts before .js', () 
 test('a missing module is nofile, with a message naming where it looked', async () => {
   const dir = workspace({ 'modules/other.ts': '' });
   initCodePath({ cwd: dir });
-  assert.deepEqual(await codeServer.c('ghost'), ['error', 'nofile']);
+  assert.deepEqual(await shellCommands.c('ghost'), ['error', 'nofile']);
   assert.match(printed, /ghost/);
   assert.ok(printed.includes(dir) && printed.includes(path.join(dir, 'modules')), printed);
   assert.equal(code.which('ghost'), 'non_existing');
@@ -67,7 +67,7 @@ test('names that are not module names are refused, not searched', async () => {
   initCodePath({ cwd: dir });
   for (const spec of ['..', 'a.b', 'foo\\bar', '', '1abc', 'has space', 'x/my-mod.ts']) {
     printed = '';
-    assert.deepEqual(await codeServer.c(spec), ['error', 'badarg'], spec);
+    assert.deepEqual(await shellCommands.c(spec), ['error', 'badarg'], spec);
     assert.match(printed, /not a module name/, spec);
   }
 });
@@ -77,12 +77,12 @@ test('a path the user spells out is loaded from there, named after the file', as
   const dir = workspace({});
   initCodePath({ cwd: dir });
   const relative = path.relative(dir, path.join(outside, 'pathmod_elsewhere.ts'));
-  assert.deepEqual(await codeServer.c(relative), ['ok', 'pathmod_elsewhere']);
+  assert.deepEqual(await shellCommands.c(relative), ['ok', 'pathmod_elsewhere']);
   assert.equal(code.which('pathmod_elsewhere'), path.join(outside, 'pathmod_elsewhere.ts'));
   printed = '';
-  assert.deepEqual(await codeServer.c('../no/such/file.ts'), ['error', 'nofile']);
+  assert.deepEqual(await shellCommands.c('../no/such/file.ts'), ['error', 'nofile']);
   assert.match(printed, /no such file/);
-  assert.deepEqual(await codeServer.c('notes/readme.txt'), ['error', 'badarg']);
+  assert.deepEqual(await shellCommands.c('notes/readme.txt'), ['error', 'badarg']);
 });
 
 test('listModules lists every module on the path once, sorted', () => {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  initCodePath, codeServer, moduleHandle, code, setOutputSink, spawn, send, receive, _, is_process_alive,
+  initCodePath, codeServer, shellCommands, moduleHandle, code, setOutputSink, spawn, send, receive, _, is_process_alive,
 } from '../dist/internal.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -56,11 +56,11 @@ ${body}`;
 
 test('c/1 compiles and loads; handle calls reach the current version', async () => {
   const dir = workspace({ 'hello_a.ts': 'export function greet(who: string): string { return `hello ${who}`; }\n' });
-  assert.deepEqual(await codeServer.c('hello_a'), ['ok', 'hello_a']);
+  assert.deepEqual(await shellCommands.c('hello_a'), ['ok', 'hello_a']);
   const M = moduleHandle('hello_a');
   assert.equal(M.greet('joe'), 'hello joe');
   writeFiles(dir, { 'hello_a.ts': 'export function greet(who: string): string { return `hi ${who}`; }\n' });
-  assert.deepEqual(await codeServer.c('hello_a'), ['ok', 'hello_a']);
+  assert.deepEqual(await shellCommands.c('hello_a'), ['ok', 'hello_a']);
   assert.equal(M.greet('joe'), 'hi joe');
   assert.equal(moduleHandle('hello_a'), M, 'handles are cached per module');
   assert.equal(M[Symbol.for('eshell-ts.module')], 'hello_a');
@@ -72,14 +72,14 @@ test('c/1 compiles and loads; handle calls reach the current version', async () 
 
 test('a compile error prints file:line:col, the line and a caret, and changes nothing', async () => {
   const dir = workspace({ 'cerr_a.ts': serverSource('cerr_a', 1) });
-  await codeServer.c('cerr_a');
+  await shellCommands.c('cerr_a');
   const log = [];
   const pid = spawn(moduleHandle('cerr_a'), 'remote_loop', [log]);
   send(pid, 'before');
   await settle();
   writeFiles(dir, { 'cerr_a.ts': 'export function f() {\n  let x = 1\n  return x x;\n}\n' });
   printed = '';
-  assert.deepEqual(await codeServer.c('cerr_a'), ['error', 'compile_error']);
+  assert.deepEqual(await shellCommands.c('cerr_a'), ['error', 'compile_error']);
   assert.equal(printed, [
     'cerr_a.ts:3:12: error: Expected ";" but found "x"',
     '    3 |   return x x;',
@@ -96,23 +96,23 @@ test('a compile error prints file:line:col, the line and a caret, and changes no
 
 test('warnings are printed like errors, and strict makes them errors', async () => {
   workspace({ 'warn_a.ts': 'export function f(x: number) {\n  return x == -0;\n}\n' });
-  assert.deepEqual(await codeServer.c('warn_a'), ['ok', 'warn_a']);
+  assert.deepEqual(await shellCommands.c('warn_a'), ['ok', 'warn_a']);
   assert.match(printed, /^warn_a\.ts:2:\d+: warning: .*-0/m);
   assert.match(printed, /\| {3}return x == -0;\n/);
   printed = '';
-  assert.deepEqual(await codeServer.c('warn_a', { strict: true }), ['error', 'compile_error']);
+  assert.deepEqual(await shellCommands.c('warn_a', { strict: true }), ['error', 'compile_error']);
   assert.match(printed, /^warn_a\.ts:2:\d+: error: /m);
   assert.equal(codeServer.current('warn_a').version, 1);
 });
 
 test('a module whose top level throws is not loaded and nothing changes', async () => {
   const dir = workspace({ 'top_a.ts': serverSource('top_a', 1) });
-  await codeServer.c('top_a');
+  await shellCommands.c('top_a');
   const log = [];
   const pid = spawn(moduleHandle('top_a'), 'local_loop', [log]);
   await settle();
   writeFiles(dir, { 'top_a.ts': serverSource('top_a', 2, "throw new Error('no config found');") });
-  const result = await codeServer.c('top_a');
+  const result = await shellCommands.c('top_a');
   assert.equal(result[0], 'error');
   assert.equal(result[1][0], 'load_failed');
   assert.match(printed, /top_a\.ts: error: loading failed/);
@@ -128,7 +128,7 @@ test('a module whose top level throws is not loaded and nothing changes', async 
 
 test('two versions: handle loops upgrade at their next call, local loops are killed at the next-but-one load', async () => {
   const dir = workspace({ 'two_a.ts': serverSource('two_a', 1) });
-  await codeServer.c('two_a');
+  await shellCommands.c('two_a');
   const M = moduleHandle('two_a');
   const remoteLog = [];
   const localLog = [];
@@ -138,7 +138,7 @@ test('two versions: handle loops upgrade at their next call, local loops are kil
   await both('a');
 
   writeFiles(dir, { 'two_a.ts': serverSource('two_a', 2) });
-  assert.deepEqual(await codeServer.c('two_a'), ['ok', 'two_a']);
+  assert.deepEqual(await shellCommands.c('two_a'), ['ok', 'two_a']);
   await both('b'); // waited for in version 1: handled there, then the remote loop enters version 2
   await both('c');
   assert.deepEqual(remoteLog, [[1, 'a'], [1, 'b'], [2, 'c']]);
@@ -147,7 +147,7 @@ test('two versions: handle loops upgrade at their next call, local loops are kil
 
   printed = '';
   writeFiles(dir, { 'two_a.ts': serverSource('two_a', 3) });
-  assert.deepEqual(await codeServer.c('two_a'), ['ok', 'two_a']);
+  assert.deepEqual(await shellCommands.c('two_a'), ['ok', 'two_a']);
   await settle();
   assert.equal(alive(local), false);
   assert.ok(alive(remote));
@@ -158,7 +158,7 @@ test('two versions: handle loops upgrade at their next call, local loops are kil
 
 test('the shell calling a module does not count as running it once the call returned', async () => {
   const dir = workspace({ 'caller_a.ts': serverSource('caller_a', 1, 'export function ping() { return "pong"; }') });
-  await codeServer.c('caller_a');
+  await shellCommands.c('caller_a');
   const caller = spawn(moduleHandle('caller_a'), 'ping', []);
   const log = [];
   // A process outside the module calling into it, then waiting in its own receive:
@@ -169,7 +169,7 @@ test('the shell calling a module does not count as running it once the call retu
   await settle();
   for (const v of [2, 3, 4]) {
     writeFiles(dir, { 'caller_a.ts': serverSource('caller_a', v, 'export function ping() { return "pong"; }') });
-    assert.deepEqual(await codeServer.c('caller_a'), ['ok', 'caller_a']);
+    assert.deepEqual(await shellCommands.c('caller_a'), ['ok', 'caller_a']);
   }
   assert.ok(alive(client));
   assert.equal(printed, '');
@@ -180,12 +180,12 @@ test('soft_purge refuses while a process runs old code; purge kills it, even whe
   const trapping = `import { process_flag } from 'eshell-ts';
 export function trapping_loop(log: unknown[]) { process_flag('trap_exit', true); return local_loop(log); }`;
   const dir = workspace({ 'purge_a.ts': serverSource('purge_a', 1, trapping) });
-  await codeServer.c('purge_a');
+  await shellCommands.c('purge_a');
   const log = [];
   const pid = spawn(moduleHandle('purge_a'), 'trapping_loop', [log]);
   await settle();
   writeFiles(dir, { 'purge_a.ts': serverSource('purge_a', 2, trapping) });
-  await codeServer.c('purge_a');
+  await shellCommands.c('purge_a');
   assert.equal(code.soft_purge('purge_a'), false);
   assert.ok(alive(pid));
   assert.ok(codeServer.old('purge_a'));
@@ -216,7 +216,7 @@ test('code.load_file refuses while old code is not purged; code.delete makes cur
 
 test('a handle to a missing function or module raises undef naming module and function', async () => {
   workspace({ 'undef_a.ts': 'export function known() { return 1; }' });
-  await codeServer.c('undef_a');
+  await shellCommands.c('undef_a');
   assert.throws(() => moduleHandle('undef_a').unknown(1, 2), (e) => {
     assert.equal(e.kind, 'error');
     assert.deepEqual(e.reason, ['undef', ['undef_a', 'unknown', 2]]);
@@ -239,7 +239,7 @@ test('a handle call auto-loads a module that is on the path but not loaded', () 
 
 test('stack traces point into the .ts source', async () => {
   workspace({ 'stack_a.ts': 'type T = { a: number };\n\nexport function fail(t: T): never {\n  throw new Error(`bad ${t.a}`);\n}\n' });
-  await codeServer.c('stack_a');
+  await shellCommands.c('stack_a');
   try {
     moduleHandle('stack_a').fail({ a: 1 });
     assert.fail('should throw');
@@ -251,14 +251,14 @@ test('stack traces point into the .ts source', async () => {
 test('a binary file is refused as not a text source file', async () => {
   const dir = workspace({});
   writeFileSync(path.join(dir, 'bin_a.ts'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]));
-  assert.deepEqual(await codeServer.c('bin_a'), ['error', 'not_text']);
+  assert.deepEqual(await shellCommands.c('bin_a'), ['error', 'not_text']);
   assert.match(printed, /bin_a\.ts: not a text source file/);
   assert.equal(codeServer.current('bin_a'), undefined);
 });
 
 test('an empty file loads, exports nothing, and says so', async () => {
   workspace({ 'empty_a.ts': '' });
-  assert.deepEqual(await codeServer.c('empty_a'), ['ok', 'empty_a']);
+  assert.deepEqual(await shellCommands.c('empty_a'), ['ok', 'empty_a']);
   assert.match(printed, /empty_a\.ts: warning: module empty_a exports nothing/);
   assert.deepEqual(codeServer.moduleInfo('empty_a').exports, []);
 });
@@ -275,7 +275,7 @@ export const run = (n: number) => [double(n), triple(n), path.basename('/a/b.ts'
     'imp_other.ts': 'export const triple = (n: number) => 3 * n;',
   });
   symlinkSync(path.join(projectRoot, 'node_modules'), path.join(dir, 'node_modules'));
-  assert.deepEqual(await codeServer.c('imp_main'), ['ok', 'imp_main']);
+  assert.deepEqual(await shellCommands.c('imp_main'), ['ok', 'imp_main']);
   assert.deepEqual(moduleHandle('imp_main').run(5), [10, 15, 'b.ts', 'function', 'function']);
   assert.equal(codeServer.current('imp_helper').version, 1, 'imported modules are loaded by the code server');
   assert.equal(codeServer.current('imp_other').version, 1);
@@ -287,28 +287,28 @@ test('modules that import each other load once each; a module calling itself whi
     'cyc_b.ts': `import { a } from './cyc_a';\nexport const b = () => 'b';\nexport const viaA = () => a();`,
     'early_a.ts': `import { moduleHandle } from 'eshell-ts';\nexport const f = () => 1;\nmoduleHandle('early_a').f();`,
   });
-  assert.deepEqual(await codeServer.c('cyc_a'), ['ok', 'cyc_a']);
+  assert.deepEqual(await shellCommands.c('cyc_a'), ['ok', 'cyc_a']);
   assert.equal(moduleHandle('cyc_a').both(), 'ab');
   assert.equal(moduleHandle('cyc_b').viaA(), 'a');
   assert.equal(codeServer.current('cyc_a').version, 1);
   assert.equal(codeServer.current('cyc_b').version, 1);
-  const result = await codeServer.c('early_a');
+  const result = await shellCommands.c('early_a');
   assert.equal(result[1][0], 'load_failed');
   assert.match(printed, /undefined function early_a:f\/0/);
 });
 
 test('l/1 reloads from the cached compile while the source is unchanged', async () => {
   const dir = workspace({ 'lcache_a.ts': 'export const v = () => 1;' });
-  await codeServer.c('lcache_a');
+  await shellCommands.c('lcache_a');
   const first = codeServer.moduleInfo('lcache_a');
   await settle(5);
-  assert.deepEqual(codeServer.l('lcache_a'), ['module', 'lcache_a']);
+  assert.deepEqual(shellCommands.l('lcache_a'), ['module', 'lcache_a']);
   const second = codeServer.moduleInfo('lcache_a');
   assert.equal(second.version, first.version + 1);
   assert.equal(second.compiledAt.getTime(), first.compiledAt.getTime(), 'not compiled again');
   assert.ok(second.loadedAt > first.loadedAt);
   writeFiles(dir, { 'lcache_a.ts': 'export const v = () => 2;' });
-  assert.deepEqual(codeServer.l('lcache_a'), ['module', 'lcache_a']);
+  assert.deepEqual(shellCommands.l('lcache_a'), ['module', 'lcache_a']);
   const third = codeServer.moduleInfo('lcache_a');
   assert.ok(third.compiledAt > first.compiledAt, 'an edited source is compiled');
   assert.equal(moduleHandle('lcache_a').v(), 2);
@@ -316,13 +316,13 @@ test('l/1 reloads from the cached compile while the source is unchanged', async 
 
 test('mm() lists modules whose source changed; lm() reloads them', async () => {
   const dir = workspace({ 'mm_a.ts': 'export const v = () => 1;', 'mm_b.ts': 'export const v = () => 1;' });
-  await codeServer.c('mm_a');
-  await codeServer.c('mm_b');
+  await shellCommands.c('mm_a');
+  await shellCommands.c('mm_b');
   assert.ok(!codeServer.modifiedModules().includes('mm_a'));
   writeFiles(dir, { 'mm_a.ts': 'export const v = () => 2;' });
   assert.ok(codeServer.modifiedModules().includes('mm_a'));
   assert.ok(!codeServer.modifiedModules().includes('mm_b'));
-  const results = codeServer.loadModified();
+  const results = shellCommands.lm();
   assert.ok(results.some(([tag, m]) => tag === 'module' && m === 'mm_a'));
   assert.equal(moduleHandle('mm_a').v(), 2);
   assert.ok(!codeServer.modifiedModules().includes('mm_a'));
@@ -330,7 +330,7 @@ test('mm() lists modules whose source changed; lm() reloads them', async () => {
 
 test('m() lists loaded modules with version and path', async () => {
   const dir = workspace({ 'list_a.ts': 'export const x = 1;' });
-  await codeServer.c('list_a');
+  await shellCommands.c('list_a');
   const row = codeServer.loadedModules().find((r) => r.module === 'list_a');
   assert.equal(row.path, path.join(dir, 'list_a.ts'));
   assert.equal(row.version, 1);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { stripVTControlCharacters } from 'node:util';
 import { bundleForTest } from './helpers/bundle.mjs';
 
-const { formatValue, formatTerm, quoteString, formatKey, Pid, Ref, ErlangException } = bundleForTest([
+const { formatValue, formatTerm, quoteString, Pid, Ref, ErlangException } = bundleForTest([
   'src/io/print.ts',
   'src/runtime/pid.ts',
   'src/runtime/errors.ts',
@@ -333,10 +333,9 @@ describe('colour', () => {
   });
 });
 
-test('helpers: quoteString and formatKey', () => {
+test('quoteString; keys print bare when they are identifiers, quoted otherwise', () => {
   assert.equal(quoteString("a'b"), "'a\\'b'");
-  assert.equal(formatKey('plain'), 'plain');
-  assert.equal(formatKey('with space'), "'with space'");
+  assert.equal(formatTerm({ plain: 1, 'with space': 2 }), "{ plain: 1, 'with space': 2 }");
 });
 
 describe('exceptions', () => {

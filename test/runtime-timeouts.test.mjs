@@ -1,22 +1,34 @@
 // Receive timeouts share one timer: they fire in deadline order, a receive that matched in
 // time never runs its after clause, and a cancelled timeout does not keep Node running.
+// The deadline-order test runs on a simulated clock: time moves when the test says so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { spawn, send, self, receive, after, _ } from '../dist/internal.js';
+import { spawn, send, self, receive, after, _, process_info, setReceiveClock, SimulatedClock } from '../dist/internal.js';
 import { inProcess } from './helpers/runtime.mjs';
+import { until } from './helpers/env.mjs';
 
-test('timeouts fire in deadline order, whatever order they started in', async () => {
-  const got = await inProcess(async () => {
+test('timeouts fire in deadline order, whatever order they started in', async (t) => {
+  const clock = new SimulatedClock();
+  const previous = setReceiveClock(clock);
+  t.after(() => setReceiveClock(previous));
+  const waiters = [];
+  const got = inProcess(async () => {
     const me = self();
-    for (const ms of [40, 10, 30, 20]) spawn(() => receive(after(ms, () => send(me, ms))));
+    for (const ms of [40, 10, 30, 20]) waiters.push(spawn(() => receive(after(ms, () => send(me, ms)))));
     const order = [];
     for (let i = 0; i < 4; i++) order.push(await receive([_, (m) => m]));
     return order;
   });
-  assert.deepEqual(got, [10, 20, 30, 40]);
+  await until(() => waiters.length === 4 && waiters.every((pid) => process_info(pid)?.status === 'waiting'), 'four waiting');
+  clock.advance(39);
+  await until(() => waiters.slice(1).every((pid) => process_info(pid) === undefined), 'the 10, 20 and 30 ms waiters ended');
+  assert.equal(process_info(waiters[0])?.status, 'waiting', 'at 39 ms the 40 ms timeout is still pending');
+  clock.advance(1);
+  await until(() => process_info(waiters[0]) === undefined, 'the 40 ms waiter ended', 5000);
+  assert.deepEqual(await got, [10, 20, 30, 40]);
 });
 
 test('a receive that matches before its timeout never runs the after clause', async () => {

@@ -8,12 +8,16 @@ import { openShell as shell, enter } from './helpers/prompt.mjs';
 import { tempDir } from './helpers/tempDir.mjs';
 import { lastLine } from './helpers/env.mjs';
 
-
-/** Types `text`, presses Tab and waits until the input line reads `expected`. */
-async function complete(sh, text, expected) {
+/** Types `text`, presses Tab and waits until the input line reads `expected`; a failure names
+ *  the case (`why`) and what the line read instead. */
+async function complete(sh, text, expected, why = 'Tab completion') {
   await sh.type(text);
   sh.key('tab');
-  await sh.waitForScreen((lines) => lastLine(lines) === expected);
+  try {
+    await sh.waitForScreen((lines) => lastLine(lines) === expected);
+  } catch {
+    assert.fail(`${why}: Tab after ${JSON.stringify(text)} should read ${JSON.stringify(expected)}, reads ${JSON.stringify(lastLine(sh.screenLines()))}`);
+  }
 }
 
 test('Tab completes built-ins, variables, modules on the code path, their exports, and properties', async (t) => {
@@ -39,7 +43,7 @@ test('Tab completes built-ins, variables, modules on the code path, their export
   await complete(sh, 'config.be', '4> config.beta');
   await complete(sh, '.g', '4> config.beta.gamma');
   sh.key('ctrl-u');
-  await complete(sh, 'greeter:', '4> greeter:hel'); // the exports' common prefix
+  await complete(sh, 'greeter:', '4> greeter:hel', "the exports' common prefix");
   sh.key('tab');
   await sh.waitForScreen((lines) => lines.at(-2) === 'hello(    help_me(' && lastLine(lines) === '4> greeter:hel');
 });

@@ -8,11 +8,10 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isFailure, type Failure } from './failure';
+import { isModuleName } from './moduleName';
 
 /** Source extensions, in the order they are tried in each directory. */
 const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.js', '.mjs'] as const;
-
-const MODULE_NAME = /^[A-Za-z_$][\w$]*$/;
 
 /** A module's source file, found on the code path or named by the user. */
 export interface ModuleLocation {
@@ -91,10 +90,6 @@ export function displayName(file: string): string {
   return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
 
-export function isModuleName(name: string): boolean {
-  return MODULE_NAME.test(name);
-}
-
 /** A user-given spec that names a file rather than a module to search for. */
 function isPathSpec(spec: string): boolean {
   return spec.includes('/') || SOURCE_EXTENSIONS.some((ext) => spec.endsWith(ext));
@@ -165,7 +160,7 @@ function locateFile(file: string, spec: string): ModuleLocation | Failure {
   if (!isModuleName(name)) {
     return {
       error: 'badarg',
-      message: `${spec}: ${JSON.stringify(name)} is not a module name (use letters, digits, _ or $)`,
+      message: `${spec}: ${JSON.stringify(name)} is not a module name (a lower-case letter, then letters, digits, _ or $)`,
     };
   }
   const refused = reserved(name, spec);

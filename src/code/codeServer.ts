@@ -64,48 +64,60 @@ export class CodeServer {
     return this.table.get(name)?.old;
   }
 
-  /** Eshell's `c(Mod)`: find, compile (asynchronously), purge, load. Prints diagnostics. */
-  async c(spec: string, options: CompileOptions = {}): Promise<['ok', string] | ['error', unknown]> {
+  /**
+   * Finds, compiles (asynchronously), purges and loads `spec` (a module name or a path), the
+   * load behind the shell's c/1. Compile warnings are printed; a failure is returned, not
+   * printed. With `strict` the type checker must agree before anything loads; otherwise it
+   * reports type errors as warnings shortly after, while the new code already runs.
+   */
+  async compileAndLoad(spec: string, options: CompileOptions = {}): Promise<ModuleVersion | Failure> {
     const location = findModule(spec);
-    if (isFailure(location)) return this.fail(location);
+    if (isFailure(location)) return location;
     const source = readSource(location.file);
-    if (isFailure(source)) return this.fail(source);
+    if (isFailure(source)) return source;
     const caller = currentProcess();
-    // Under 'strict' the type checker must agree before anything loads; otherwise it reports
-    // type errors as warnings shortly after, while the new code already runs.
     const [compiled, typeErrors] = await Promise.all([
       compile(location.file, source.text, options),
       options.strict ? typeErrorsOf(location.file, source.text) : undefined,
     ]);
     // The caller was interrupted (Ctrl-C) while esbuild compiled: nobody waits for this load
     // any more, and nothing is loaded.
-    if (caller !== undefined && !api.is_process_alive(caller.pid)) return ['error', 'interrupted'];
-    if (isFailure(compiled)) return this.fail(compiled);
-    if (typeErrors) return this.fail(typeErrors);
+    if (caller !== undefined && !api.is_process_alive(caller.pid)) {
+      return { error: 'interrupted', message: `${displayName(location.file)}: not loaded: the load was interrupted while compiling` };
+    }
+    if (isFailure(compiled)) return compiled;
+    if (typeErrors) return typeErrors;
     const loaded = this.install(location, source, compiled, { purge: true });
-    if (isFailure(loaded)) return this.fail(loaded);
-    if (!options.strict) warnAboutTypeErrors(location.file, source.text);
-    return ['ok', location.name];
+    if (!isFailure(loaded) && !options.strict) warnAboutTypeErrors(location.file, source.text);
+    return loaded;
   }
 
   /**
-   * Eshell's `l(Mod)`: purge and load again from the source, without compiling when the
-   * compiled output of the current version matches the file's hash. A module loaded from a
-   * path the user named is reloaded from that path.
+   * @deprecated The shell's c/1 is `c` in shell/evaluator/shellCommands.ts. This delegate stays
+   * only for callers below the shell written against it; use compileAndLoad.
    */
-  l(name: string): LoadResult {
-    return this.loadFile(name, { purge: true });
+  async c(spec: string, options: CompileOptions = {}): Promise<['ok', string] | ['error', unknown]> {
+    const loaded = await this.compileAndLoad(spec, options);
+    return isFailure(loaded) ? this.reportFailure(loaded) : ['ok', loaded.module];
   }
 
   /**
-   * Erlang's `code:load_file`: like l/1 but without purging, so it fails with `not_purged`
-   * while an old version exists.
+   * Loads `name` again from its source, from the file it was loaded from when it is loaded
+   * (a path the user named stays that path), else from the code path. The compiled output of
+   * the current version is reused while the file's hash matches. Without `purge` it fails
+   * with `not_purged` while an old version exists (Erlang's code:load_file); with it, the old
+   * version is purged first (c:l/1). A failure is returned, not printed.
    */
-  loadFile(name: string, { purge = false }: { purge?: boolean } = {}): LoadResult {
+  load(name: string, { purge }: { purge: boolean }): ModuleVersion | Failure {
     const loadedFrom = this.current(name)?.file;
     const location = loadedFrom ? { name, file: loadedFrom } : findModule(name);
-    const loaded = isFailure(location) ? location : this.loadSync(location, { purge });
-    return isFailure(loaded) ? this.fail(loaded) : ['module', name];
+    return isFailure(location) ? location : this.loadSync(location, { purge });
+  }
+
+  /** Erlang's `code:load_file`: load again, failing with `not_purged` while old code exists. */
+  loadFile(name: string): LoadResult {
+    const loaded = this.load(name, { purge: false });
+    return isFailure(loaded) ? this.reportFailure(loaded) : ['module', name];
   }
 
   /**
@@ -133,11 +145,6 @@ export class CodeServer {
       if (hash !== undefined && hash !== current.hash) modified.push(name);
     }
     return modified.sort();
-  }
-
-  /** Erlang's `lm()`: reloads every modified module. */
-  loadModified(): LoadResult[] {
-    return this.modifiedModules().map((name) => this.l(name));
   }
 
   /** Erlang's `code:soft_purge`: drops old code unless a process still runs it. */
@@ -225,6 +232,13 @@ export class CodeServer {
     return this.install(location, source, compiled, options);
   }
 
+  /**
+   * Makes `compiled` the current version of `location.name`. Its phases, in the order that
+   * lets a failure change nothing (see the top of this file): refuse while old code is not
+   * purged (unless asked to purge), evaluate the new code, refuse a version that would take
+   * every function away, purge the old version, swap, warn about an empty module, and tell
+   * the load listeners.
+   */
   private install(
     location: ModuleLocation,
     source: SourceText,
@@ -239,6 +253,32 @@ export class CodeServer {
     }
     const version = entry.lastVersion + 1;
     const compiledName = versionedFileName(file, version);
+    const evaluated = this.evaluateVersion(location, compiled, compiledName);
+    if (isFailure(evaluated)) return evaluated;
+    const refused = refuseFunctionless(entry, location, evaluated);
+    if (refused) {
+      unregisterCode(compiledName);
+      return refused;
+    }
+    if (entry.old) this.purgeOld(entry);
+    const loaded: ModuleVersion = {
+      module: name, version, exports: evaluated.exports, file, hash: source.hash,
+      code: compiled.code, compiledName, compiledAt: compiled.compiledAt, loadedAt: new Date(),
+    };
+    this.swapIn(name, entry, loaded);
+    if (Object.keys(loaded.exports).length === 0) {
+      writeOutput(`${displayName(file)}: warning: module ${name} exports nothing\n`);
+    }
+    for (const listener of this.loadListeners) listener(name, file);
+    return loaded;
+  }
+
+  /**
+   * Runs the new code's top level into a fresh exports object, as the process that asked for
+   * the load. On failure its code is unregistered again and nothing else has changed.
+   */
+  private evaluateVersion(location: ModuleLocation, compiled: Compiled, compiledName: string): ModuleObject | Failure {
+    const { name, file } = location;
     const module: ModuleObject = { exports: {} };
     registerCode(compiledName, file, compiled.code);
     this.loading.set(name, module);
@@ -246,43 +286,31 @@ export class CodeServer {
       evaluateModule(module, compiled.code, file, compiledName, moduleRequire(file, this.requireHooks)),
     );
     this.loading.delete(name);
-    if (evaluation.outcome !== 'done') {
-      // Formatted before the code is unregistered: the stack is mapped through its source map.
-      const message =
-        evaluation.outcome === 'threw'
-          ? `${displayName(file)}: error: loading failed, the module's top level raised:\n${formatThrown(evaluation.thrown)}\n`
-          : `${displayName(file)}: error: loading was interrupted: the module's top level did not finish\n`;
-      unregisterCode(compiledName);
-      return evaluation.outcome === 'threw'
-        ? { error: ['load_failed', evaluation.thrown], message }
-        : { error: 'interrupted', message };
-    }
-    if (entry.current && exportsFunctions(entry.current.exports) && !exportsFunctions(module.exports)) {
-      // A types-only file compiles to nothing: loading it would leave every process that calls
-      // through the module with no function to call. Refusing keeps the running system whole.
-      unregisterCode(compiledName);
-      return {
-        error: 'no_functions',
-        message: `${displayName(file)}: error: the new version exports no functions (only types?); not loaded, ${name} version ${entry.current.version} keeps running\n`,
-      };
-    }
-    if (entry.old) {
-      this.killLingering(entry.old);
-      this.dropOld(entry);
-    }
-    const loaded: ModuleVersion = {
-      module: name, version, exports: module.exports, file, hash: source.hash,
-      code: compiled.code, compiledName, compiledAt: compiled.compiledAt, loadedAt: new Date(),
-    };
+    if (evaluation.outcome === 'done') return module;
+    // Formatted before the code is unregistered: the stack is mapped through its source map.
+    const message =
+      evaluation.outcome === 'threw'
+        ? `${displayName(file)}: error: loading failed, the module's top level raised:\n${formatThrown(evaluation.thrown)}\n`
+        : `${displayName(file)}: error: loading was interrupted: the module's top level did not finish\n`;
+    unregisterCode(compiledName);
+    return evaluation.outcome === 'threw'
+      ? { error: ['load_failed', evaluation.thrown], message }
+      : { error: 'interrupted', message };
+  }
+
+  /** Erlang's purge before a load: processes still in the old version are killed, it is dropped. */
+  private purgeOld(entry: ModuleEntry): void {
+    if (!entry.old) return;
+    this.killLingering(entry.old);
+    this.dropOld(entry);
+  }
+
+  /** The two-version rule: current becomes old, the new version current. */
+  private swapIn(name: string, entry: ModuleEntry, loaded: ModuleVersion): void {
     entry.old = entry.current;
     entry.current = loaded;
-    entry.lastVersion = version;
+    entry.lastVersion = loaded.version;
     this.table.set(name, entry);
-    if (Object.keys(module.exports).length === 0) {
-      writeOutput(`${displayName(file)}: warning: module ${name} exports nothing\n`);
-    }
-    for (const listener of this.loadListeners) listener(name, file);
-    return loaded;
   }
 
   private readonly requireHooks = {
@@ -316,8 +344,9 @@ export class CodeServer {
     entry.old = undefined;
   }
 
-  /** Prints the failure and returns it as Erlang's `{error, Reason}`. */
-  private fail(failure: Failure): ['error', unknown] {
+  /** Prints the failure, as the code server reports its own (a load on first call, an import),
+   *  and returns it as Erlang's `{error, Reason}`. */
+  reportFailure(failure: Failure): ['error', unknown] {
     this.report(failure);
     return ['error', failure.error];
   }
@@ -329,6 +358,19 @@ export class CodeServer {
 
 /** The one code server of the runtime. */
 export const codeServer = new CodeServer();
+
+/**
+ * A types-only file compiles to nothing: loading it over a version with functions would leave
+ * every process that calls through the module with no function to call. Refusing keeps the
+ * running system whole.
+ */
+function refuseFunctionless(entry: ModuleEntry, location: ModuleLocation, module: ModuleObject): Failure | undefined {
+  if (!entry.current || !exportsFunctions(entry.current.exports) || exportsFunctions(module.exports)) return undefined;
+  return {
+    error: 'no_functions',
+    message: `${displayName(location.file)}: error: the new version exports no functions (only types?); not loaded, ${location.name} version ${entry.current.version} keeps running\n`,
+  };
+}
 
 function exportsFunctions(exports: Readonly<Record<string, unknown>>): boolean {
   return Object.values(exports).some((value) => typeof value === 'function');

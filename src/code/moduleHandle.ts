@@ -12,10 +12,11 @@
 import { codeServer } from './codeServer';
 import { addPath, getPath } from './codePath';
 import { isFailure } from './failure';
-import { currentProcess, ErlangException, isReleasingCode, isThenable, MODULE_NAME_KEY } from './runtimeLinks';
+import { currentProcess, ErlangException, handleModuleName, isReleasingCode, isThenable, MODULE_NAME_KEY } from './runtimeLinks';
 
-/** Where spawn, initial_call and the shell find the module name of a handle. */
-export { MODULE_NAME_KEY };
+/** Where a handle carries its module's name, and the one way to read it off (spawn,
+ *  initial_call, the behaviours and the shell all use it). */
+export { handleModuleName, MODULE_NAME_KEY };
 
 const handles = new Map<string, object>();
 

@@ -11,7 +11,8 @@
 //   module's own directory.
 import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
-import { findModule, findRelative, isModuleName, type ModuleLocation } from './codePath';
+import { findModule, findRelative, type ModuleLocation } from './codePath';
+import { isModuleName } from './moduleName';
 import { isFailure } from './failure';
 
 export interface CodeModules {

@@ -4,7 +4,7 @@ export { currentProcess, isThenable, runningProcess, runAs } from '../runtime/sc
 export { allProcesses } from '../runtime/table';
 export { spawn } from '../runtime/spawn';
 export { exitProcess } from '../runtime/exits';
-export { MODULE_NAME_KEY } from '../runtime/process';
+export { handleModuleName, MODULE_NAME_KEY } from '../runtime/process';
 export { wrapTimers } from '../runtime/timers';
 export { ErlangException } from '../runtime/errors';
 export { isReleasingCode } from '../runtime/receive';

@@ -30,7 +30,7 @@ export function atomText(value: unknown): value is string {
 }
 
 /** An error's or a throw's exit reason: `[reason, stack]`, the stack in Erlang's frames. */
-export function isErrorExit(reason: unknown): reason is [unknown, ErlangFrame[]] {
+function isErrorExit(reason: unknown): reason is [unknown, ErlangFrame[]] {
   return Array.isArray(reason) && reason.length === 2 && isErlangStack(reason[1]);
 }
 
@@ -120,7 +120,7 @@ function reportTimestampNow(): string {
   return reportTimestamp(when, (nowMs % 1000) * 1000);
 }
 
-export function describeExitValue(reason: unknown, thrown?: unknown): string {
+function describeExitValue(reason: unknown, thrown?: unknown): string {
   if (thrown instanceof ErlangException && isErrorExit(reason)) {
     // The term as Erlang prints it, then what the raiser said about it.
     const message = explicitMessage(thrown);

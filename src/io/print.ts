@@ -66,11 +66,6 @@ export function quoteString(text: string): string {
   return out + "'";
 }
 
-/** A property name as TypeScript would accept it in an object literal: bare if an identifier. */
-export function formatKey(key: string): string {
-  return IDENTIFIER.test(key) ? key : quoteString(key);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Limits, chosen to match Node's util.inspect defaults except depth (Node's 2 hides too much
 // of the nested tuples Erlang-style code passes around).

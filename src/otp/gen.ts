@@ -3,16 +3,15 @@
 // the server: the shapes BEAM's gen:call puts on the wire. It returns a Receive, so the
 // caller waits without blocking the thread: `await gen_server.call(...)` in an async
 // process, or `return` it (the shell waits for it and binds its value).
-import { ErlangException, badarg } from '../runtime/errors';
+import { ErlangException, badarg, describeArgument as describe } from '../runtime/errors';
 import { Pid, type Ref } from '../runtime/pid';
 import { monitor, demonitor } from '../runtime/links';
 import { lookupName } from '../runtime/registry';
-import { type Process, EXITED } from '../runtime/process';
+import { type Process, EXITED, handleModuleName } from '../runtime/process';
 import { after, receive, releasesCode, type Receive, _ } from '../runtime/receive';
 import { send } from '../runtime/api';
 import { callingProcess } from '../runtime/caller';
 import { processOf } from '../runtime/table';
-import { MODULE_NAME_KEY } from '../runtime/process';
 
 /** Who a call is addressed to: a pid, a registered name, or `['local', name]`. */
 export type ServerRef = Pid | string | readonly ['local', string];
@@ -36,7 +35,7 @@ export function whereServer(server: ServerRef): Process | undefined {
 
 /** In the shell a bare module name (`tree_sup`) is its handle; as a server it is the atom. */
 function isHandleName(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && typeof (value as Record<symbol, unknown>)[MODULE_NAME_KEY] === 'string';
+  return typeof value === 'object' && handleModuleName(value) !== undefined;
 }
 
 export function isLocalName(value: unknown): value is ['local', string] {
@@ -94,12 +93,6 @@ export function reply(from: From, value: unknown): 'ok' {
 /** A module's name for reports: a handle's or a plain callback object's. */
 export function moduleName(module: unknown): string {
   if (typeof module === 'string') return module;
-  const name = (module as Record<symbol, unknown> | null)?.[MODULE_NAME_KEY];
-  return typeof name === 'string' ? name : 'anonymous';
+  return handleModuleName(module) ?? 'anonymous';
 }
 
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  return typeof value === 'string' ? `'${value}'` : typeof value;
-}

@@ -7,7 +7,7 @@
 // is allocated per message but the Receive), and dispatches on the OTP wire shapes:
 // `['$gen_call', [pid, tag], request]`, `['$gen_cast', msg]`, `['system', from, request]`,
 // the parent's `['EXIT', parent, reason]`, and anything else for handle_info.
-import { classify, ErlangException, badarg, exitReasonOf, isNormalExit } from '../runtime/errors';
+import { classify, ErlangException, badarg, describeArgument as describe, exitReasonOf, isNormalExit } from '../runtime/errors';
 import { Pid } from '../runtime/pid';
 import type { Process } from '../runtime/process';
 import { after, continueReceive, matches, receive, Receive, releasesCode, _ } from '../runtime/receive';
@@ -20,8 +20,8 @@ import { formatTerm } from '../io/print';
 import { reportHeader } from '../io/exception';
 import { codeServer } from '../code/codeServer';
 import { moduleHandle } from '../code/moduleHandle';
-import { MODULE_NAME_KEY } from '../runtime/process';
-import { genCall, isLocalName, moduleName, reply, whereServer, describe, type CallTimeout, type From, type ServerRef } from './gen';
+import { handleModuleName } from '../runtime/process';
+import { genCall, isLocalName, moduleName, reply, whereServer, type CallTimeout, type From, type ServerRef } from './gen';
 import { exitWith, setCrashClass, startProcess, type StartResult } from './procLib';
 import { Debug, dbg, handleDebug, handleSystemMessage, show, type SystemHost } from './sys';
 
@@ -65,11 +65,6 @@ export interface StartOptions {
 type ModuleArgument = GenServerBehaviour | string | object;
 
 const servers = new WeakMap<Process, GenServerProcess>();
-
-/** The gen_server a process runs, if it runs one. */
-export function serverOf(proc: Process): GenServerProcess | undefined {
-  return servers.get(proc);
-}
 
 /** Pids of the live gen_servers whose callback module is `module`. */
 export function serversRunning(module: string): Pid[] {
@@ -350,7 +345,7 @@ function isTimeout(value: unknown): boolean {
 }
 
 function isHandle(module: object): boolean {
-  return typeof (module as Record<symbol, unknown>)[MODULE_NAME_KEY] === 'string';
+  return handleModuleName(module) !== undefined;
 }
 
 /** A module name or handle → the handle (remote calls); a plain callback object as it is. */

@@ -2,7 +2,7 @@
 // start children from their specs, restart them by strategy when they exit, give up with
 // `shutdown` after too many restarts, and stop them in reverse start order. Waiting for a
 // child to stop is a receive: the callbacks return it and the gen_server loop waits in it.
-import { ErlangException, badarg, isNormalExit } from '../runtime/errors';
+import { ErlangException, badarg, describeArgument as describe, isNormalExit } from '../runtime/errors';
 import { Pid } from '../runtime/pid';
 import { after, matches, receive, type Receive, _ } from '../runtime/receive';
 import { exit, process_flag, self } from '../runtime/api';
@@ -11,7 +11,7 @@ import { currentProcess } from '../runtime/scheduler';
 import { writeOutput } from '../runtime/output';
 import { formatTerm } from '../io/print';
 import { reportHeader } from '../io/exception';
-import { describe, genCall, moduleName, type CallTimeout, type ServerRef } from './gen';
+import { genCall, moduleName, type CallTimeout, type ServerRef } from './gen';
 import { callbackModule, startServer } from './genServer';
 import type { StartResult } from './procLib';
 

@@ -5,6 +5,7 @@
 import { spawn } from '../runtime/spawn';
 import type { Pid } from '../runtime/pid';
 import { codeServer } from '../code/codeServer';
+import { isFailure } from '../code/failure';
 import { serversRunning } from './genServer';
 import { sys } from './sys';
 
@@ -37,8 +38,8 @@ async function upgradeIn(module: string, extra: unknown): Promise<UpgradeResult>
       await sys.suspend(pid);
       suspended.push(pid);
     }
-    const loaded = await codeServer.c(module);
-    if (loaded[0] === 'error') return loaded;
+    const loaded = await codeServer.compileAndLoad(module);
+    if (isFailure(loaded)) return codeServer.reportFailure(loaded);
     const failures: [Pid, unknown][] = [];
     for (const pid of suspended) {
       const answer = await sys.change_code(pid, module, oldVsn, extra);

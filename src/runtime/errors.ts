@@ -18,6 +18,13 @@ export class ErlangException extends Error {
   }
 }
 
+/** How an error message names a bad argument: its shape, never its whole value. */
+export function describeArgument(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  return typeof value === 'string' ? `'${value}'` : typeof value;
+}
+
 /** Raises an exception of class `error` (Erlang's `erlang:error/1`). */
 export function error(reason: unknown, message?: string): never {
   throw new ErlangException('error', reason, message);

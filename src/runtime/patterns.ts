@@ -1,7 +1,7 @@
 // Erlang-style patterns over TypeScript values, interpreted: patterns are usually literals
 // written inside the receive call, so compiling them would cost more than matching them.
 import { Pid, Ref } from './pid';
-import { Float, List, exactlyEqual } from './terms';
+import { Float, List, exactlyEqual, isPlainObject } from './terms';
 
 /** The wildcard: matches anything, at any position. */
 export const _: unique symbol = Symbol('_') as never;
@@ -118,9 +118,4 @@ function passesGuard(guard: Guard, value: unknown): boolean {
   } catch {
     return false;
   }
-}
-
-function isPlainObject(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }

@@ -34,6 +34,13 @@ const ARITY_ONLY: (readonly unknown[])[] = [];
  */
 export const MODULE_NAME_KEY = Symbol.for('eshell-ts.module');
 
+/** The module name a handle carries, or undefined for anything that is not a handle. */
+export function handleModuleName(value: unknown): string | undefined {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return undefined;
+  const name = (value as Record<symbol, unknown>)[MODULE_NAME_KEY];
+  return typeof name === 'string' ? name : undefined;
+}
+
 export interface Monitor {
   readonly ref: Ref;
   readonly watcher: Process;
@@ -200,13 +207,13 @@ export class Process {
   get initialCall(): string {
     const label = this.ext?.initialCallLabel;
     if (label !== undefined) return label;
-    const entry = this.entry as { [MODULE_NAME_KEY]?: unknown; name?: unknown };
+    const entry = this.entry as { name?: unknown };
     if (this.entryName === undefined) {
       const name = typeof entry.name === 'string' && entry.name !== '' ? entry.name : 'anonymous';
       return `${name}/${this.arity}`;
     }
-    const module = entry[MODULE_NAME_KEY];
-    const prefix = typeof module === 'string' ? `${module}:` : '';
+    const module = handleModuleName(entry);
+    const prefix = module !== undefined ? `${module}:` : '';
     return `${prefix}${this.entryName}/${this.arity}`;
   }
 

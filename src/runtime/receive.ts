@@ -4,7 +4,7 @@
 // runs forever in constant stack and heap. `await receive(...)` works too (Receive is a
 // thenable): the scheduler still runs the handler inside a batch, and its result settles
 // the await.
-import { ErlangException, badarg } from './errors';
+import { ErlangException, badarg, describeArgument as describe } from './errors';
 import { _, matches, type Matched, type Pattern } from './patterns';
 import type { Process } from './process';
 import { callingProcess } from './caller';
@@ -201,11 +201,6 @@ function badClause(clause: unknown, index: number): ErlangException {
   return badarg(
     `receive() clause ${index + 1} must be a [pattern, handler] pair (handler a function), got ${describe(clause)}`,
   );
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  return value === null ? 'null' : typeof value;
 }
 
 /**

@@ -7,17 +7,20 @@
 // microseconds), so starting and cancelling one must cost next to nothing: a heap push and
 // remove, where a Node timer each time cost a quarter of a call round trip. The Node timer
 // keeps the event loop alive only while some deadline is pending, as a timer per receive did.
+// Time comes from a replaceable clock (clock.ts), so tests can move it instead of waiting.
 import type { Process, ProcessExtras } from './process';
 import { WAITING } from './process';
 import type { Receive } from './receive';
 import { makeRunnable } from './scheduler';
+import { realClock, type Clock, type ClockTimer } from './clock';
 
 /** setTimeout's largest delay; longer timeouts are treated as never. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** One pending receive timeout; `index` is its place in the heap (-1 once out of it). */
 export class Deadline {
-  declare readonly at: number;
+  /** When it is due, on the receive clock (rebased when the clock is replaced). */
+  declare at: number;
   declare readonly proc: Process;
   declare readonly receive: Receive;
   declare index: number;
@@ -31,8 +34,9 @@ export class Deadline {
 }
 
 const heap: Deadline[] = [];
-let timer: NodeJS.Timeout | null = null;
-/** When the Node timer fires (ms, performance.now()); Infinity when none is armed. */
+let clock: Clock = realClock;
+let timer: ClockTimer | null = null;
+/** When the Node timer fires (ms, on the clock); Infinity when none is armed. */
 let timerAt = Infinity;
 let timerReferenced = false;
 
@@ -43,7 +47,7 @@ export function armAfterTimer(proc: Process, r: Receive): void {
   const ms = r.after!.ms;
   if (ms > MAX_TIMER_MS) return;
   ext.afterTimerFor = r;
-  const deadline = new Deadline(performance.now() + ms, proc, r);
+  const deadline = new Deadline(clock.now() + ms, proc, r);
   ext.afterTimer = deadline;
   push(deadline);
   if (deadline.at < timerAt) armTimer(deadline.at);
@@ -72,25 +76,42 @@ export function timeoutDue(proc: Process, r: Receive): boolean {
   return ext !== null && ext.timedOut && ext.afterTimerFor === r;
 }
 
+/**
+ * Makes `next` the clock receive timeouts run on and returns the one it replaces. Pending
+ * deadlines keep the time they had left, counted on the new clock from now.
+ */
+export function setReceiveClock(next: Clock): Clock {
+  const previous = clock;
+  const shift = next.now() - previous.now();
+  if (timer !== null) previous.clearTimeout(timer);
+  timer = null;
+  timerAt = Infinity;
+  timerReferenced = false;
+  clock = next;
+  for (const deadline of heap) deadline.at += shift; // one shift for all: the heap order holds
+  if (heap.length !== 0) armTimer(heap[0].at);
+  return previous;
+}
+
 function armTimer(at: number): void {
-  if (timer !== null) clearTimeout(timer);
+  if (timer !== null) clock.clearTimeout(timer);
   timerAt = at;
-  timer = setTimeout(fire, Math.max(0, Math.ceil(at - performance.now())));
+  timer = clock.setTimeout(fire, Math.max(0, Math.ceil(at - clock.now())));
   timerReferenced = true;
 }
 
 function reference(on: boolean): void {
   timerReferenced = on;
   if (timer === null) return;
-  if (on) timer.ref();
-  else timer.unref();
+  if (on) timer.ref?.();
+  else timer.unref?.();
 }
 
 function fire(): void {
   timer = null;
   timerAt = Infinity;
   timerReferenced = false;
-  const now = performance.now();
+  const now = clock.now();
   while (heap.length !== 0 && heap[0].at <= now) {
     const deadline = heap[0];
     remove(deadline);

@@ -1,8 +1,8 @@
 // Starting processes: spawn, spawn_link, spawn_monitor. A new process runs its first step in
 // the scheduler's next batch, never inside the spawn call.
-import { badarg } from './errors';
+import { badarg, describeArgument as describe } from './errors';
 import type { Pid, Ref } from './pid';
-import { MODULE_NAME_KEY, Process } from './process';
+import { handleModuleName, Process } from './process';
 import { callingProcess } from './caller';
 import { linkProcesses, monitorProcess } from './links';
 import { currentProcess, makeRunnable } from './scheduler';
@@ -54,8 +54,8 @@ function newProcess(what: string, target: unknown, fnNameOrArgs?: unknown, args?
       throw badarg(`${what}: expected a module before the function name '${fnNameOrArgs}', got ${describe(target)}`);
     }
     if (typeof module[fnNameOrArgs] !== 'function') {
-      const name = (module as Record<symbol, unknown>)[MODULE_NAME_KEY];
-      throw badarg(`${what}: ${typeof name === 'string' ? `module ${name}` : 'the module'} has no function '${fnNameOrArgs}'`);
+      const name = handleModuleName(module);
+      throw badarg(`${what}: ${name !== undefined ? `module ${name}` : 'the module'} has no function '${fnNameOrArgs}'`);
     }
     return new Process(module, fnNameOrArgs, checkArgs(what, args));
   }
@@ -91,10 +91,4 @@ function checkArgs(what: string, args: unknown): readonly unknown[] {
   if (args === undefined) return [];
   if (!Array.isArray(args)) throw badarg(`${what}: the arguments must be an array, got ${describe(args)}`);
   return args;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'string' ? `the string '${value}'` : `a value of type ${typeof value}`;
 }

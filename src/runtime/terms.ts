@@ -281,7 +281,9 @@ function sameMap(a: Map<unknown, unknown>, b: Map<unknown, unknown>): boolean {
   return true;
 }
 
-function isPlainObject(value: object): value is Record<string, unknown> {
+/** An object literal's kind of object (what a pattern matches key by key), not an instance. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }

@@ -7,8 +7,8 @@
 // variables are the ones installed on globalThis.
 
 import { ErlangException } from '../../runtime/errors';
-import { exactlyEqual } from '../../runtime/terms';
-import { _ } from '../../runtime/patterns';
+import { exactlyEqual, isPlainObject } from '../../runtime/terms';
+import { matches } from '../../runtime/patterns';
 
 export class VariableMarker {
   constructor(readonly name: string) {}
@@ -70,8 +70,15 @@ export class Bindings {
     if (this.installed) defineGlobal(name, value);
   }
 
+  /**
+   * The runtime's receive matching (`matches`), extended with what only the shell's `=` has:
+   * variables, bound ones compared by exact equality and unbound ones bound (consistently,
+   * when a name occurs twice), and `...T` for the rest of an array. Arrays and plain objects
+   * are walked here because a variable may stand at any depth; everything else is a leaf
+   * and matches as in a receive, except a function, which is a value here (Erlang allows no
+   * guards inside a pattern) where a receive pattern calls it as a guard.
+   */
   private matchInto(pattern: unknown, value: unknown, fresh: Map<string, unknown>): boolean {
-    if (pattern === _) return true;
     if (pattern instanceof VariableMarker) {
       if (this.values.has(pattern.name)) return exactlyEqual(this.values.get(pattern.name), value);
       if (fresh.has(pattern.name)) return exactlyEqual(fresh.get(pattern.name), value);
@@ -102,14 +109,9 @@ export class Bindings {
         (key) => key in record && this.matchInto(pattern[key], record[key], fresh),
       );
     }
-    return exactlyEqual(pattern, value);
+    if (typeof pattern === 'function') return pattern === value;
+    return matches(pattern, value);
   }
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
 }
 
 /** Globals a binding hides (the API's `Pid` once the user binds Pid), put back when it goes. */

@@ -10,6 +10,7 @@ import { badarg, ErlangException } from '../../runtime/errors';
 import { pid as makePid, isPid, type Pid } from '../../runtime/pid';
 import { currentProcess, takeAllMessages } from '../../runtime/scheduler';
 import { codeServer } from '../../code/codeServer';
+import * as shellCommands from './shellCommands';
 import { moduleWatcher } from '../../code/moduleWatcher';
 import { upgradeModule } from '../../otp/upgrade';
 import { shellDirectory } from './directory';
@@ -20,7 +21,7 @@ import type * as ObserverLayer from '../../observer/observer';
 import { observerRuntime } from '../../observer/runtimeHost';
 import type { ShellHost } from './shell';
 import type { BareArgument } from '../forms';
-import { code, MODULE_NAME_KEY } from '../../code/moduleHandle';
+import { code, handleModuleName } from '../../code/moduleHandle';
 import { processTable, processDetails, registeredTable, loadedModulesTable, moduleDetails, memorySummary } from './reports';
 
 export interface BuiltinHost extends ShellHost {
@@ -54,17 +55,17 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
     bare: ['atom'],
     make: () => (module: unknown, options: unknown = []) => {
       const strict = Array.isArray(options) && options.includes('strict');
-      return awaitedByShell(codeServer.c(moduleSpec(module, 'c'), { strict }));
+      return awaitedByShell(shellCommands.c(moduleSpec(module, 'c'), { strict }));
     },
   },
   l: {
     help: { 'l(mod)': 'load mod again, without compiling if its source is unchanged' },
     bare: ['atom'],
-    make: () => (module: unknown) => codeServer.l(moduleSpec(module, 'l')),
+    make: () => (module: unknown) => shellCommands.l(moduleSpec(module, 'l')),
   },
   lm: {
     help: { 'lm()': 'load all modules whose source changed' },
-    make: () => () => codeServer.loadModified(),
+    make: () => () => shellCommands.lm(),
   },
   upgrade: {
     help: { 'upgrade(mod)': "suspend mod's gen_servers, load mod, code_change them, resume" },
@@ -297,10 +298,8 @@ export async function startObserverAndPrint(): Promise<'ok'> {
 
 function moduleSpec(module: unknown, fn: string): string {
   if (typeof module === 'string') return module;
-  if (typeof module === 'object' && module !== null) {
-    const name = (module as Record<symbol, unknown>)[MODULE_NAME_KEY];
-    if (typeof name === 'string') return name;
-  }
+  const name = handleModuleName(module);
+  if (name !== undefined) return name;
   throw badarg(`${fn}(Module): name a module, as in ${fn}(code_reload)`);
 }
 

@@ -6,7 +6,7 @@
 
 import { runInThisContext } from 'node:vm';
 import { codeServer } from '../../code/codeServer';
-import { MODULE_NAME_KEY } from '../../code/moduleHandle';
+import { handleModuleName } from '../../code/moduleHandle';
 import { listModules } from '../../code/codePath';
 import { lastIdentifierChain } from '../forms';
 import type { Shell } from './shell';
@@ -67,12 +67,7 @@ function globalValue(name: string): unknown {
 }
 
 function isModuleHandle(value: unknown): boolean {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && moduleNameOf(value) !== undefined;
-}
-
-function moduleNameOf(value: object): string | undefined {
-  const name = (value as Record<symbol, unknown>)[MODULE_NAME_KEY];
-  return typeof name === 'string' ? name : undefined;
+  return handleModuleName(value) !== undefined;
 }
 
 function moduleExports(shell: Shell, module: string): string[] {
@@ -86,7 +81,7 @@ function propertiesOf(shell: Shell, chain: string): string[] {
   if (!chain.includes('.') && shell.isModule(head) && !(head in globalThis)) return moduleExports(shell, head);
   const value = lookupChain(chain);
   if (value === null || value === undefined) return [];
-  const module = moduleNameOf(Object(value));
+  const module = handleModuleName(value);
   if (module !== undefined) return moduleExports(shell, module);
   const names: string[] = [];
   for (let o: object | null = Object(value); o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {

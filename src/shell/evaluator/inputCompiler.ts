@@ -9,6 +9,7 @@ import { Script } from 'node:vm';
 import { transformAsync } from '../../code/compile';
 import { tokenize, significantTokens, type Token } from '../forms/tokenizer';
 import { depthChange } from '../forms/terminator';
+import { VARIABLE_DECLARATION_WORDS } from '../forms/vocabulary';
 import { DELEGATE_MARKER, WAIT_MARKER } from '../forms/emitter';
 
 export type CompiledInput =
@@ -137,8 +138,6 @@ function compiles(code: string, filename: string): boolean {
   }
 }
 
-const DECLARATION_WORDS = new Set(['const', 'let', 'var']);
-
 /**
  * Top-level declarations of an input that runs inside a function, made global as they are in
  * a script: `const x = f()` → `x = f()`, `function g() {}` → `g = function g() {};`, with the
@@ -156,7 +155,7 @@ function hoistDeclarations(code: string): { hoisted: string[]; body: string } {
     depth += depthChange(t);
     if (!atTop || t.kind !== 'identifier' || !startsStatement(tokens, i)) continue;
     const name = tokens[i + 1];
-    if (DECLARATION_WORDS.has(t.text)) {
+    if (VARIABLE_DECLARATION_WORDS.has(t.text)) {
       if (name?.kind === 'identifier' && tokens[i + 2]?.text === '=') {
         hoisted.push(name.text);
         edits.push({ start: t.start, end: name.start, text: '' });

@@ -3,6 +3,7 @@
 
 import { allProcesses, liveProcessCount, lookupProcessById } from '../../runtime/table';
 import { registered, whereis } from '../../runtime/registry';
+import { process_info } from '../../runtime/introspection';
 import type { Process } from '../../runtime/process';
 import type { Pid } from '../../runtime/pid';
 import { codeServer } from '../../code/codeServer';
@@ -31,22 +32,14 @@ export function processTable(): string {
   return lines.join('\n');
 }
 
-/** `i(Pid)`: everything process_info knows; undefined when the process is gone. */
+/** `i(Pid)`: what process_info says, one item a line (the first ten messages of a long queue);
+ *  undefined when the process is gone. */
 export function processDetails(pid: Pid): string | undefined {
-  const proc = lookupProcessById(pid.id);
-  if (!proc) return undefined;
-  const rows: [string, unknown][] = [
-    ['registered_name', proc.registeredName ?? []],
-    ['initial_call', proc.initialCall],
-    ['current_function', proc.currentFunction ?? proc.initialCall],
-    ['status', proc.status],
-    ['message_queue_len', proc.mailbox.length],
-    ['messages', proc.mailbox.slice(0, 10)],
-    ['links', [...proc.links].map((linked) => linked.pid)],
-    ['trap_exit', proc.trapExit],
-    ['reductions', proc.reductions],
-  ];
-  return rows.map(([key, value]) => `${column(key, 20)}${formatTerm(value)}`).join('\n');
+  const info = process_info(pid);
+  if (!info) return undefined;
+  return Object.entries(info)
+    .map(([key, value]) => `${column(key, 20)}${formatTerm(key === 'messages' ? info.messages.slice(0, 10) : value)}`)
+    .join('\n');
 }
 
 /** `regs()`: registered names with their processes. */

@@ -24,7 +24,7 @@ import { inputSteps } from './evaluatorProcess';
 import { bareArguments, builtins } from './builtins';
 import { catchForm, drainSteps } from './catchForm';
 import { installBareAtoms } from './bareAtoms';
-import { RESERVED_WORDS, isVariableName } from '../forms/vocabulary';
+import { DECLARING_WORDS, isModuleName, isVariableName } from '../forms/vocabulary';
 import { runStartupFile } from './startupFile';
 
 /** What the evaluator thread provides to the shell and, through it, to the built-ins. */
@@ -43,8 +43,6 @@ export interface ShellHost {
 
 /** What erl prints when the shell's server process dies. */
 export const SHELL_TERMINATED = '*** ERROR: Shell process terminated! ***';
-
-const DECLARING_WORDS = new Set(['const', 'let', 'var', 'class', 'function', 'enum', 'namespace']);
 
 /**
  * The modules the runtime itself offers. `io:format(...)` and `io.format(...)` both reach
@@ -202,8 +200,8 @@ export class Shell implements InputTranslator {
     const names: string[] = [];
     tokens.forEach((token, i) => {
       const name = token.text;
-      if (token.kind !== 'identifier' || !/^[a-z_]/.test(name) || tokens[i - 1]?.text === '.') return;
-      if (name in globalThis || this.declaredNames.has(name) || RESERVED_WORDS.has(name)) return;
+      if (token.kind !== 'identifier' || !isModuleName(name) || tokens[i - 1]?.text === '.') return;
+      if (name in globalThis || this.declaredNames.has(name)) return;
       if (isModule(name)) names.push(name);
     });
     return names;

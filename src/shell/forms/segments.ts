@@ -3,13 +3,10 @@
 // array elements) — without cutting inside TypeScript type arguments (`new Map<K, V>()`).
 
 import { firstToken, isGroup, isPunct, tokenOf, type Item } from './tree.js';
-import { isOperandEndToken } from './vocabulary.js';
+import { CONTINUING_WORDS, isOperandEndToken } from './vocabulary.js';
 import { isStatementHead, type LevelRole } from './groupRoles.js';
 
 export type Range = [from: number, to: number];
-
-/** Words that continue an expression on the next line rather than start a statement. */
-const CONTINUING_WORDS = new Set(['in', 'instanceof', 'as', 'satisfies', 'of', 'extends', 'implements']);
 
 /** Statements of items[from, to): separated by `;`, and — in statement levels — by a line
  *  break after an operand before a word or literal (automatic semicolon insertion). */

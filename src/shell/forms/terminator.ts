@@ -6,9 +6,8 @@
 // as two forms, as Erlang would.
 
 import { significantTokens, tokenize, type Token } from './tokenizer.js';
-import { isOperandEndToken } from './vocabulary.js';
+import { CONTINUING_WORDS, isOperandEndToken } from './vocabulary.js';
 
-const CONTINUATION_WORDS = new Set(['in', 'instanceof', 'as', 'satisfies', 'of']);
 const EXPRESSION_START_PUNCTUATORS = new Set(['(', '[', '{', '!', '~', '@']);
 
 /** Splits the input into its forms, each with its terminator (the last may lack one). The
@@ -79,7 +78,7 @@ function isNumberWithTerminator(token: Token): boolean {
 function startsExpression(token: Token): boolean {
   switch (token.kind) {
     case 'identifier':
-      return !CONTINUATION_WORDS.has(token.text);
+      return !CONTINUING_WORDS.has(token.text);
     case 'punctuator':
       return EXPRESSION_START_PUNCTUATORS.has(token.text);
     case 'template':

@@ -1,16 +1,10 @@
 // Word lists and small predicates shared by the completeness check, the transform and the
 // completer: what counts as a keyword, an operand, an Eshell variable.
 
+import { RESERVED_WORDS } from '../../code/moduleName.js';
 import type { Token } from './tokenizer.js';
 
-/** Reserved words: never a variable, a module name or the end of an operand. `this`, `super`,
- *  `true`, `false`, `null` are reserved too but *are* operands, see `isOperandEnd`. */
-export const RESERVED_WORDS = new Set([
-  'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete',
-  'do', 'else', 'enum', 'export', 'extends', 'finally', 'for', 'function', 'if', 'import',
-  'in', 'instanceof', 'new', 'return', 'switch', 'throw', 'try', 'typeof', 'var', 'void',
-  'while', 'with', 'yield', 'let', 'static', 'await', 'this', 'super', 'true', 'false', 'null',
-]);
+export { RESERVED_WORDS, isModuleName } from '../../code/moduleName.js';
 
 const OPERAND_WORDS = new Set(['this', 'super', 'true', 'false', 'null']);
 
@@ -29,6 +23,17 @@ export const STATEMENT_KEYWORDS = new Set([
 export const TYPE_DECLARATION_WORDS = new Set([
   'type', 'interface', 'enum', 'namespace', 'module', 'declare', 'abstract',
 ]);
+
+/** Words that continue the expression before them (`a\n in b`, `x as T`), so a line break or
+ *  a `.` before them ends nothing. `extends`/`implements` can only follow a class's name. */
+export const CONTINUING_WORDS = new Set(['in', 'instanceof', 'as', 'satisfies', 'of', 'extends', 'implements']);
+
+/** Words that declare variables: the evaluator makes the top-level ones global. */
+export const VARIABLE_DECLARATION_WORDS = new Set(['const', 'let', 'var']);
+
+/** Words followed by the name of a value they declare: the variables, functions and classes,
+ *  and the TypeScript declarations that exist at run time. */
+export const DECLARING_WORDS = new Set([...VARIABLE_DECLARATION_WORDS, 'function', 'class', 'enum', 'namespace']);
 
 /** Each opening bracket and the bracket that closes it. */
 export const CLOSING_BRACKET: Readonly<Record<string, string>> = { '(': ')', '[': ']', '{': '}' };
@@ -71,10 +76,6 @@ export function isVariableName(name: string): boolean {
   return /^_?\p{Lu}[\p{ID_Continue}$\u200C\u200D]*$/u.test(name);
 }
 
-/** Module names are Erlang atoms written bare: lowercase first letter. */
-export function isModuleName(name: string): boolean {
-  return /^[a-z][\w$]*$/.test(name) && !RESERVED_WORDS.has(name);
-}
 
 /** True when the two tokens touch: not even a space between them. */
 export function adjacent(left: { end: number }, right: { start: number }): boolean {
