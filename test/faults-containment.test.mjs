@@ -112,7 +112,7 @@ test('modules named like the API or a JavaScript global are refused; one named l
   assert.match(await s.evaluate('c("undefined").'), /'undefined' is a JavaScript global/);
   assert.match(await s.evaluate('c(io).'), /'io' is part of eshell-ts's API/);
   assert.match(await s.evaluate('c("spawn").'), /'spawn' is part of eshell-ts's API/);
-  assert.match(await s.evaluate('c("./JSON.ts").'), /'JSON' is a JavaScript global/);
+  assert.match(await s.evaluate('c("./JSON.ts").'), /"JSON" is not a module name/);
   assert.match(await s.evaluate('process:hello().'), /undefined function process:hello\/0/);
   assert.match(await s.evaluate('undefined:hello().'), /undefined function undefined:hello\/0/);
   // A module named like a built-in: `c:hello()` is the module, `c()` stays the built-in.
