@@ -8,16 +8,12 @@
 // a time; then tells `sink` to expect N messages, sends N `{blob, <<1 KB>>}` and waits for
 // `done`. Every node uses a private epmd port and a temporary HOME. Prints one JSON line.
 // Usage: node bench/dist.mjs [roundTrips] [messages]
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HOST, erlAvailable, withCluster } from './distHarness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const HOST = os.hostname().split('.')[0];
 const COOKIE = 'distbench';
 const SIZE = 1024;
 const RUNS = 3;
@@ -78,59 +74,19 @@ async function tsClient(name, target, roundTrips, messages) {
   });
 }
 
-function freePort() {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen({ port: 0, host: '127.0.0.1' }, () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function erlEval(call) {
   const file = path.join(here, 'erlang', 'dist_bench.erl');
   return `{ok, M, Bin} = compile:file("${file}", [binary, report]), {module, M} = code:load_binary(M, "${file}", Bin), ${call}`;
 }
 
 async function main(roundTrips, messages) {
-  try {
-    execFileSync('erl', ['-version'], { stdio: 'ignore' });
-  } catch {
+  if (!erlAvailable()) {
     console.log(JSON.stringify({ bench: 'dist', skipped: 'erl not found (apt-get install erlang-base)' }));
     return;
   }
-  const home = mkdtempSync(path.join(os.tmpdir(), 'eshell-ts-distbench-'));
-  writeFileSync(path.join(home, '.erlang.cookie'), COOKIE, { mode: 0o400 });
-  const epmdPort = await freePort();
-  const env = { ...process.env, HOME: home, ERL_EPMD_PORT: String(epmdPort) };
-  const children = [];
-  const start = (command, args) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    children.push(child);
-    return child;
-  };
-  const ready = (child) => new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      if (out.includes('ready')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
-  });
-  const result = (child) => new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.once('exit', () => {
-      const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop();
-      line ? resolve(JSON.parse(line)) : reject(new Error(`no result: ${out}`));
-    });
-  });
-  const erlNode = (name, call) => start('erl', ['-noshell', '-sname', name, '-setcookie', COOKIE, '-eval', erlEval(call)]);
-  const tsNode = (...args) => start(process.execPath, [fileURLToPath(import.meta.url), ...args]);
-
-  try {
-    children.push(spawn('epmd', ['-port', String(epmdPort)], { env, stdio: 'ignore' }));
-    await new Promise((r) => setTimeout(r, 300));
+  await withCluster(COOKIE, async ({ erl, node, ready, result }) => {
+    const erlNode = (name, call) => erl(name, erlEval(call));
+    const tsNode = (...args) => node(fileURLToPath(import.meta.url), ...args);
     const beamServer = erlNode('bserve', 'dist_bench:serve()');
     const tsServer = tsNode('--ts-serve', 'tserve');
     await Promise.all([ready(beamServer), ready(tsServer)]);
@@ -159,8 +115,5 @@ async function main(roundTrips, messages) {
       ...Object.fromEntries(Object.keys(pairs).map((pair) => [pair, best(pair)])),
       runs,
     }));
-  } finally {
-    for (const child of children) child.kill('SIGKILL');
-    rmSync(home, { recursive: true, force: true });
-  }
+  });
 }

@@ -30,7 +30,7 @@ export { io } from './io/format';
 // Error reports read as the shell prints exceptions (the io layer installs that in the runtime).
 import './io/exception';
 export { moduleHandle, code } from './code/moduleHandle';
-export { node, nodes, is_alive, net_kernel, net_adm } from './dist/api';
+export { node, nodes, is_alive, net_kernel, net_adm, monitor_node, rpc, nl } from './dist/api';
 // Erlang terms with no TypeScript value of their own, and the external term format.
 export { List, list, charlist, ImproperList, improperList, Float, float, Bitstring, bitstring, Port, ExportFun, exportFun, ErlangFun } from './runtime/terms';
 export { termToBinary, binaryToTerm, DecodeError } from './dist/etf';

@@ -15,7 +15,7 @@ import { isFailure, type Failure } from './failure';
 import { moduleRequire } from './moduleRequire';
 import { typeErrorsOf, warnAboutTypeErrors } from './typeCheck';
 import { allProcesses, api, currentProcess, exitProcess, formatThrown, runAs, runningProcess, writeOutput } from './runtimeLinks';
-import { currentHash, readSource, type SourceText } from './sourceFile';
+import { currentHash, readSource, sourceOfText, type SourceText } from './sourceFile';
 import { registerCode, unregisterCode, versionedFileName } from './stackTraces';
 
 export interface ModuleVersion {
@@ -117,6 +117,18 @@ export class CodeServer {
   /** Erlang's `code:load_file`: load again, failing with `not_purged` while old code exists. */
   loadFile(name: string): LoadResult {
     const loaded = this.load(name, { purge: false });
+    return isFailure(loaded) ? this.reportFailure(loaded) : ['module', name];
+  }
+
+  /**
+   * Erlang's `code:load_binary`, for nl/1: `name` from source text another node sent, as if
+   * read from `file` (the sender's path, named in messages and stack traces). Replaces the
+   * current version as c/1 does.
+   */
+  loadSource(name: string, file: string, text: string): LoadResult {
+    const source = sourceOfText(text);
+    const compiled = this.cachedCompile(name, source) ?? compileSync(file, text);
+    const loaded = isFailure(compiled) ? compiled : this.install({ name, file }, source, compiled, { purge: true });
     return isFailure(loaded) ? this.reportFailure(loaded) : ['module', name];
   }
 

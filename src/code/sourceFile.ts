@@ -29,6 +29,11 @@ export function readSource(file: string): SourceText | Failure {
   return { text, hash: hashOf(bytes) };
 }
 
+/** Source that came as text, not from a file (a module another node sent, see nl/1). */
+export function sourceOfText(text: string): SourceText {
+  return { text, hash: hashOf(Buffer.from(text, 'utf8')) };
+}
+
 /** The sha1 of a file now, or undefined when it cannot be read. */
 export function currentHash(file: string): string | undefined {
   try {

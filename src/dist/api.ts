@@ -4,20 +4,23 @@
 import { localNodeName } from '../runtime/node';
 import { badarg } from '../runtime/errors';
 import { Pid, Ref } from '../runtime/pid';
-import { self, send } from '../runtime/api';
+import { self, send, spawn } from '../runtime/api';
 import { after, receive, _, type Receive } from '../runtime/receive';
 import { writeOutput } from '../runtime/output';
+import { callingProcess } from '../runtime/caller';
+import { deliver, markFreshRef } from '../runtime/scheduler';
 import type { DistNode } from './node';
 import { fullNodeName } from './nodeName';
+import { List } from '../runtime/terms';
 
-type Implementation = typeof import('./node') & typeof import('./cookie') & typeof import('./epmd');
+type Implementation = typeof import('./node') & typeof import('./cookie') & typeof import('./epmd') & typeof import('./rpc');
 
 /**
  * The sockets, handshake and term codec. A require inside a function: the bundler evaluates
  * these modules only on this first call.
  */
 function implementation(): Implementation {
-  return { ...require('./node'), ...require('./cookie'), ...require('./epmd') } as Implementation;
+  return { ...require('./node'), ...require('./cookie'), ...require('./epmd'), ...require('./rpc') } as Implementation;
 }
 
 /** receive() with clauses built at run time (its overloads are for literal clauses). */
@@ -34,6 +37,14 @@ export interface DistributionSettings {
 const settings: DistributionSettings = { tickTime: 60 };
 let current: DistNode | undefined;
 let starting: Promise<Pid> | undefined;
+
+/** Called in the started node's first moments, however it was started (-sname or net_kernel.start). */
+const startListeners = new Set<() => void>();
+
+/** For the layers above that serve other nodes (the shell's -remsh server). */
+export function onDistributionStarted(listener: () => void): void {
+  startListeners.add(listener);
+}
 
 export function configureDistribution(next: Partial<DistributionSettings>): void {
   Object.assign(settings, next);
@@ -57,6 +68,7 @@ export function startDistribution(name: string): Promise<Pid> {
     const node = new DistNode({ name, cookie, tickTime: settings.tickTime });
     const pid = await node.start();
     current = node;
+    for (const listener of startListeners) listener();
     return pid;
   };
   starting = run().finally(() => {
@@ -118,7 +130,28 @@ function awaitResult<T>(work: () => Promise<T>): Receive {
   return receiveClauses(clause);
 }
 
+/**
+ * `monitor_node(Node, true)`: the caller gets `['nodedown', Node]` when the connection to
+ * Node goes down, or at once when it cannot be made; each call asks for one message.
+ * `monitor_node(Node, false)` takes one back.
+ */
+export function monitor_node(target: unknown, flag: unknown): true {
+  const proc = callingProcess('monitor_node()');
+  if (typeof target !== 'string' || typeof flag !== 'boolean') throw badarg('monitor_node(Node, Flag): a node name and true or false');
+  if (current?.signals !== undefined) current.signals.monitorNode(proc, target, flag);
+  else if (flag) deliver(proc, ['nodedown', target]);
+  return true;
+}
+
 export const net_kernel = {
+  /** Subscribes the caller to `['nodeup', Node]` and `['nodedown', Node]` (false: stops). */
+  monitor_nodes(flag: unknown): 'ok' | ['error', 'error'] {
+    const proc = callingProcess('net_kernel.monitor_nodes()');
+    if (typeof flag !== 'boolean') throw badarg('net_kernel.monitor_nodes(Flag): true or false');
+    if (current?.signals === undefined) return ['error', 'error'];
+    current.signals.monitorNodes(proc, flag);
+    return 'ok';
+  },
   /**
    * `net_kernel.start(['ping', 'shortnames'])` (or 'longnames', the default as in erl):
    * `['ok', pid]`, or `['error', reason]` with the reason printed as erl prints it.
@@ -204,3 +237,74 @@ export const net_adm = {
     });
   },
 };
+
+/**
+ * rpc:call to another node, waited for in the calling process, `then` applied to the answer
+ * (a value or erl's `['badrpc', ...]`). What gen_server:call does: a monitor on the server
+ * whose ref tags the reply.
+ */
+export function rpcThen(target: string, module: string, fn: string, args: readonly unknown[] | List, then: (answer: unknown) => unknown, timeout: number | 'infinity' = 'infinity'): unknown {
+  const node = current;
+  const signals = node?.signals;
+  if (!node || !signals) return then(['badrpc', 'nodedown']);
+  const caller = callingProcess('rpc.call()');
+  const tag = new Ref();
+  const ref = new Ref();
+  markFreshRef(caller, ref);
+  signals.callBySpawn(caller, target, tag, ref, module, fn, args instanceof List ? args : new List([...args]));
+  const down = [['DOWN', ref, _, _, _], ([, , , , reason]: unknown[]) => then(erpcAnswer(tag, reason))];
+  if (timeout === 'infinity') return receiveClauses(down);
+  return receiveClauses(down, after(timeout, (() => (signals.forgetCall(caller, ref), then(['badrpc', 'timeout']))) as () => void));
+}
+
+/** What rpc:call answers for the reason an erpc call's process ended with. */
+function erpcAnswer(tag: Ref, reason: unknown): unknown {
+  if (Array.isArray(reason) && tag.equals(reason[0])) {
+    const [, kind, value, stack] = reason;
+    if (kind === 'return' || kind === 'throw') return value;
+    if (kind === 'exit') return ['badrpc', ['EXIT', value]];
+    if (kind === 'error') return ['badrpc', ['EXIT', [value, stack ?? new List([])]]];
+  }
+  if (reason === 'noconnection') return ['badrpc', 'nodedown'];
+  return ['badrpc', ['EXIT', reason]];
+}
+
+export const rpc = {
+  /**
+   * Erlang's rpc:call: `module.fn(...args)` on `target` (a BEAM node's rex, or an eshell-ts
+   * node's), waited for in the calling process. Failures come back as erl's:
+   * `['badrpc', ['EXIT', reason]]`, `['badrpc', 'nodedown']` when the node cannot be reached
+   * or goes down, `['badrpc', 'timeout']` after `timeout` ms.
+   */
+  call(target: unknown, module: unknown, fn: unknown, args: unknown = [], timeout: unknown = 'infinity'): unknown {
+    if (typeof target !== 'string' || typeof module !== 'string' || typeof fn !== 'string' || !(Array.isArray(args) || args instanceof List) ||
+      !(timeout === 'infinity' || (typeof timeout === 'number' && Number.isInteger(timeout) && timeout >= 0))) {
+      throw badarg('rpc.call(Node, Module, Function, Args[, Timeout]): atoms, an array of arguments and a timeout in ms');
+    }
+    if (target === localNodeName()) return implementation().callForRpc(module, fn, args);
+    return rpcThen(target, module, fn, args, (value) => value, timeout as number | 'infinity');
+  },
+  /** Erlang's rpc:cast: runs `module.fn(...args)` on `target`, answering nothing; true. */
+  cast(target: unknown, module: unknown, fn: unknown, args: unknown = []): true {
+    if (typeof target !== 'string' || typeof module !== 'string' || typeof fn !== 'string' || !(Array.isArray(args) || args instanceof List)) {
+      throw badarg('rpc.cast(Node, Module, Function, Args): atoms and an array of arguments');
+    }
+    const argList = args instanceof List ? args : new List([...args]);
+    if (target === localNodeName()) {
+      const { applyForRpc } = implementation();
+      spawn(async () => void (await applyForRpc(module, fn, argList)));
+      return true;
+    }
+    send(['rex', target], ['$gen_cast', ['cast', module, fn, argList, current?.rpcGroupLeader ?? self()]]);
+    return true;
+  },
+};
+
+/**
+ * Erlang's nl(Module): loads this node's `module` on every connected eshell-ts node (c/1
+ * loads only here). 'abcast', or 'error' when the module is not on this node's code path.
+ */
+export function nl(module: unknown): 'abcast' | 'error' {
+  if (typeof module !== 'string') throw badarg('nl(Module): a module name');
+  return implementation().nl(module, current?.nodes() ?? []);
+}

@@ -18,6 +18,8 @@ import { ensureEpmd, epmdPort, portPlease, register as registerWithEpmd, type Ep
 import { HANDSHAKE_TIMEOUT_MS, handshakeAsAcceptor, handshakeAsConnector, HandshakeError, type HandshakeSelf, type Peer } from './handshake';
 import { CTRL, DIST_VERSION, OUR_FLAGS } from './protocol';
 import { splitNodeName } from './nodeName';
+import { ProcessSignals } from './signals';
+import { startCodeLoader, startIoServer, startRex } from './rpc';
 
 export interface NodeOptions {
   /** The full node name, `ping@host`. */
@@ -47,7 +49,13 @@ export class DistNode {
   private readonly connecting = new Map<string, { done: Promise<Connection | undefined>; queue: (() => void)[] }>();
   private pendingHandshakes = 0;
   private netKernel: Pid | undefined;
+  private rex: Pid | undefined;
+  private codeLoader: Pid | undefined;
+  /** The group leader sent with rpc calls from this node: remote output is printed here. */
+  rpcGroupLeader: Pid | undefined;
   private stopped = false;
+  /** Links, monitors and exit signals across nodes. */
+  signals: ProcessSignals | undefined;
   /** Extra capability flags offered by layers that implement more signals (links, monitors...). */
   extraFlags = 0n;
   readonly controlHandlers = new Map<number, ControlHandler>();
@@ -70,6 +78,7 @@ export class DistNode {
   async start(): Promise<Pid> {
     const { alive } = splitNodeName(this.name);
     const port = epmdPort();
+    this.signals = new ProcessSignals(this);
     this.server = await listen((socket) => this.accept(socket));
     try {
       this.epmdServer = await ensureEpmd(port, (text) => this.log(text));
@@ -80,6 +89,7 @@ export class DistNode {
     } catch (err) {
       this.server.close();
       this.epmdServer?.close();
+      this.signals.stop();
       throw err;
     }
     this.registration.socket.on('close', () => {
@@ -92,6 +102,9 @@ export class DistNode {
     });
     this.netKernel = spawn(netKernelLoop, [this]);
     register('net_kernel', this.netKernel);
+    this.rex = startRex();
+    this.rpcGroupLeader = startIoServer();
+    this.codeLoader = startCodeLoader();
     return this.netKernel;
   }
 
@@ -104,13 +117,27 @@ export class DistNode {
     this.registration?.socket.destroy();
     this.epmdServer?.close();
     setRemoteRouter(undefined);
+    this.signals?.stop();
     setLocalNode('nonode@nohost', 0);
     if (this.netKernel) exit(this.netKernel, 'kill');
+    if (this.rex) exit(this.rex, 'kill');
+    if (this.rpcGroupLeader) exit(this.rpcGroupLeader, 'kill');
+    if (this.codeLoader) exit(this.codeLoader, 'kill');
   }
 
   /** The connected nodes, in the order they connected (Erlang's nodes()). */
   nodes(): string[] {
     return [...this.connections.keys()];
+  }
+
+  /** The connection to `node`, when it is up. */
+  connection(node: string): Connection | undefined {
+    return this.connections.get(node);
+  }
+
+  /** Whether a connection to `node` is being set up (messages to it are queued). */
+  isConnecting(node: string): boolean {
+    return this.connecting.has(node);
   }
 
   get netKernelPid(): Pid | undefined {
@@ -312,6 +339,11 @@ export class DistNode {
   /** Sends a control message without a payload (for the layers that add signals). */
   sendControl(node: string, ctrl: unknown[]): void {
     this.route(node, ctrl, undefined, false);
+  }
+
+  /** Sends a control message with a payload (a spawn request's arguments). */
+  sendControlMessage(node: string, ctrl: unknown[], message: unknown): void {
+    this.route(node, ctrl, message, true);
   }
 
   /**

@@ -8,6 +8,7 @@ import { currentProcess, deliver } from './scheduler';
 import { processOf } from './table';
 import { localNodeName } from './node';
 import { remoteRouter } from './remoteSend';
+import { remoteSignals } from './remoteSignals';
 
 import { spawn, spawn_link, spawn_monitor } from './spawn';
 import { link, unlink, monitor, demonitor } from './links';
@@ -67,6 +68,10 @@ export function exit(...args: unknown[]): true {
     throw badarg('exit: call exit(reason) to end the calling process, or exit(pid, reason) to send an exit signal');
   }
   const sender = currentProcess();
+  if (pid.remote) {
+    remoteSignals()?.exit(sender?.pid, pid, reason);
+    return true;
+  }
   const target = processOf(pid);
   if (target !== undefined) sendExitSignal(target, sender?.pid, reason, false);
   if (sender !== undefined) raiseIfExiting(sender);

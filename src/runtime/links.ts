@@ -9,9 +9,18 @@ import { sendExitSignal } from './exits';
 import { lookupProcess } from './introspection';
 import { lookupName } from './registry';
 import { processOf } from './table';
+import { localNodeName } from './node';
+import { remoteSignals, type RemoteTarget } from './remoteSignals';
 
 export function link(pid: Pid): true {
   const self = callingProcess('link()');
+  if (pid instanceof Pid && pid.remote) {
+    const hooks = remoteSignals();
+    if (hooks !== undefined) hooks.link(self, pid);
+    else sendExitSignal(self, pid, 'noconnection', true);
+    raiseIfExiting(self);
+    return true;
+  }
   const other = livePid(pid, 'link');
   if (other === undefined) {
     // Erlang: the caller gets an exit signal with reason noproc.
@@ -26,6 +35,10 @@ export function link(pid: Pid): true {
 export function unlink(pid: Pid): true {
   const self = callingProcess('unlink()');
   if (!(pid instanceof Pid)) throw badarg(`unlink: expected a pid, got ${typeof pid}`);
+  if (pid.remote) {
+    remoteSignals()?.unlink(self, pid);
+    return true;
+  }
   const other = processOf(pid);
   if (other !== undefined) {
     self.ext?.links?.delete(other);
@@ -39,13 +52,23 @@ export function linkProcesses(a: Process, b: Process): void {
   (b.extras().links ??= new Set()).add(a);
 }
 
-/** Erlang's monitor(process, Pid | Name). A dead target gives an immediate 'noproc' DOWN. */
-export function monitor(type: 'process', target: Pid | string): Ref {
+/**
+ * Erlang's monitor(process, Pid | Name | [Name, Node]). A dead target gives an immediate
+ * 'noproc' DOWN; a process of another node is monitored through the distribution layer.
+ */
+export function monitor(type: 'process', target: Pid | string | readonly [string, string]): Ref {
   const watcher = callingProcess('monitor()');
   if (type !== 'process') throw badarg(`monitor: only 'process' monitors exist, got ${String(type)}`);
   const ref = new Ref();
   markFreshRef(watcher, ref);
-  const proc = typeof target === 'string' ? lookupName(target) : livePid(target, 'monitor');
+  const remote = remoteTarget(target);
+  if (remote !== undefined) {
+    const hooks = remoteSignals();
+    if (hooks !== undefined) hooks.monitor(watcher, remote, ref);
+    else deliver(watcher, ['DOWN', ref, 'process', target, 'noconnection']);
+    return ref;
+  }
+  const proc = typeof target === 'string' ? lookupName(target) : Array.isArray(target) ? lookupName(target[0]) : livePid(target as Pid, 'monitor');
   if (proc === undefined || proc.state === EXITED) {
     deliver(watcher, ['DOWN', ref, 'process', target, 'noproc']);
   } else {
@@ -80,6 +103,8 @@ export function demonitor(ref: Ref, options: readonly ('flush' | 'info')[] = [])
   if (record !== undefined) {
     watcher.ext!.monitors!.delete(ref.id);
     record.target.ext?.monitoredBy?.delete(ref.id);
+  } else {
+    remoteSignals()?.demonitor(watcher, ref);
   }
   if (options.includes('flush')) {
     const mailbox = watcher.mailbox;
@@ -92,6 +117,18 @@ export function demonitor(ref: Ref, options: readonly ('flush' | 'info')[] = [])
     }
   }
   return options.includes('info') ? record !== undefined : true;
+}
+
+/** The target when it is on another node; a `[name, node]` of another node must be two atoms. */
+function remoteTarget(target: unknown): RemoteTarget | undefined {
+  if (target instanceof Pid) return target.remote ? target : undefined;
+  if (Array.isArray(target)) {
+    if (target.length !== 2 || typeof target[0] !== 'string' || typeof target[1] !== 'string') {
+      throw badarg('monitor: expected a pid, a registered name or [name, node]');
+    }
+    return target[1] === localNodeName() ? undefined : (target as unknown as readonly [string, string]);
+  }
+  return undefined;
 }
 
 function livePid(pid: Pid, what: string): Process | undefined {

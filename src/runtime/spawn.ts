@@ -7,6 +7,8 @@ import { callingProcess } from './caller';
 import { linkProcesses, monitorProcess } from './links';
 import { currentProcess, makeRunnable } from './scheduler';
 import { addProcess } from './table';
+import { remoteSignals } from './remoteSignals';
+import type { Receive } from './receive';
 
 type AnyFunction = (...args: any[]) => unknown;
 type FunctionKeys<M> = { [K in keyof M]: M[K] extends AnyFunction ? K : never }[keyof M] & string;
@@ -20,15 +22,33 @@ type ArgsOf<F> = F extends (...args: infer A) => unknown ? A : never;
 export function spawn(fn: () => unknown): Pid;
 export function spawn<A extends readonly unknown[]>(fn: (...args: A) => unknown, args: A): Pid;
 export function spawn<M extends object, K extends FunctionKeys<M>>(module: M, fnName: K, args?: ArgsOf<M[K]>): Pid;
-export function spawn(target: unknown, fnNameOrArgs?: unknown, args?: unknown): Pid {
+/** `spawn(node, 'module', 'fn', args)`: on `node`; waits (a receive) for the pid from another node. */
+export function spawn(node: string, module: string, fnName: string, args: readonly unknown[]): Receive<Pid>;
+export function spawn(target: unknown, fnNameOrArgs?: unknown, args?: unknown, nodeArgs?: unknown): Pid | Receive<Pid> {
+  if (typeof args === 'string') return spawnOnNode('spawn', target, fnNameOrArgs, args, nodeArgs) as Receive<Pid>;
   return spawnProcess(newProcess('spawn', target, fnNameOrArgs, args)).pid;
+}
+
+/**
+ * Erlang's spawn/4 family: `module.fn(...args)` in a process on `node`, found by name on that
+ * node's code path. The distribution layer does it (also for this node, as the code server
+ * is above this layer); without it, only this node's name is known and nothing can start.
+ */
+function spawnOnNode(how: 'spawn' | 'spawn_link' | 'spawn_monitor', node: unknown, module: unknown, fn: string, args: unknown): unknown {
+  if (typeof node !== 'string' || typeof module !== 'string') throw badarg(`${how}(Node, Module, Function, Args): atoms for the node, module and function`);
+  const hooks = remoteSignals();
+  if (hooks === undefined) throw badarg(`${how}(Node, Module, Function, Args): this node is not alive (start it with -sname or net_kernel.start)`);
+  const caller = how === 'spawn' ? undefined : callingProcess(`${how}()`);
+  return hooks.spawn(caller, node, module, fn, checkArgs(how, args), how);
 }
 
 /** spawn, plus a link to the caller made before the new process runs. */
 export function spawn_link(fn: () => unknown): Pid;
 export function spawn_link<A extends readonly unknown[]>(fn: (...args: A) => unknown, args: A): Pid;
 export function spawn_link<M extends object, K extends FunctionKeys<M>>(module: M, fnName: K, args?: ArgsOf<M[K]>): Pid;
-export function spawn_link(target: unknown, fnNameOrArgs?: unknown, args?: unknown): Pid {
+export function spawn_link(node: string, module: string, fnName: string, args: readonly unknown[]): Receive<Pid>;
+export function spawn_link(target: unknown, fnNameOrArgs?: unknown, args?: unknown, nodeArgs?: unknown): Pid | Receive<Pid> {
+  if (typeof args === 'string') return spawnOnNode('spawn_link', target, fnNameOrArgs, args, nodeArgs) as Receive<Pid>;
   const parent = callingProcess('spawn_link()');
   const child = newProcess('spawn_link', target, fnNameOrArgs, args);
   linkProcesses(parent, child);
@@ -39,7 +59,9 @@ export function spawn_link(target: unknown, fnNameOrArgs?: unknown, args?: unkno
 export function spawn_monitor(fn: () => unknown): [Pid, Ref];
 export function spawn_monitor<A extends readonly unknown[]>(fn: (...args: A) => unknown, args: A): [Pid, Ref];
 export function spawn_monitor<M extends object, K extends FunctionKeys<M>>(module: M, fnName: K, args?: ArgsOf<M[K]>): [Pid, Ref];
-export function spawn_monitor(target: unknown, fnNameOrArgs?: unknown, args?: unknown): [Pid, Ref] {
+export function spawn_monitor(node: string, module: string, fnName: string, args: readonly unknown[]): Receive<[Pid, Ref]>;
+export function spawn_monitor(target: unknown, fnNameOrArgs?: unknown, args?: unknown, nodeArgs?: unknown): [Pid, Ref] | Receive<[Pid, Ref]> {
+  if (typeof args === 'string') return spawnOnNode('spawn_monitor', target, fnNameOrArgs, args, nodeArgs) as Receive<[Pid, Ref]>;
   const parent = callingProcess('spawn_monitor()');
   const child = newProcess('spawn_monitor', target, fnNameOrArgs, args);
   const ref = monitorProcess(parent, child);

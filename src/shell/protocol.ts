@@ -127,7 +127,7 @@ export interface EvaluatorWorkerData {
   /** --watch: load every module again whenever its source file is saved. */
   watch: boolean;
   /** -sname/-name (start distribution before the first prompt), -setcookie, -kernel net_ticktime. */
-  distribution?: { name?: string; cookie?: string; tickTime?: number };
+  distribution?: { name?: string; cookie?: string; tickTime?: number; remsh?: string };
   /** --observer: start the observer once the evaluator is ready. */
   observer?: boolean;
 }

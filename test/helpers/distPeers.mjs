@@ -112,6 +112,19 @@ export async function startCluster(t, { epmd = true } = {}) {
   return cluster;
 }
 
+/** Flushes `node`'s shell until what it printed matches `pattern`; everything flushed meanwhile. */
+export async function flushUntil(node, pattern, what) {
+  let seen = '';
+  await waitUntil(async () => {
+    seen += `${await node.eval('flush()')}\n`;
+    return pattern.test(seen);
+  }, `${node.name}: ${what}\n${seen}`);
+  return seen;
+}
+
+/** What a shell printed, with the lines it wrapped a long term over joined again. */
+export const unwrapped = async (printed) => (await printed).replace(/\n\s*/g, '');
+
 let marks = 0;
 
 /** A shell (eshell-ts or erl) reading forms from a pipe; `output` is everything it printed. */

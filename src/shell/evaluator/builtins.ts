@@ -22,7 +22,8 @@ import { observerRuntime } from '../../observer/runtimeHost';
 import type { ShellHost } from './shell';
 import type { BareArgument } from '../forms';
 import { code, handleModuleName } from '../../code/moduleHandle';
-import { processTable, processDetails, registeredTable, loadedModulesTable, moduleDetails, memorySummary } from './reports';
+import { rpcThen } from '../../dist/api';
+import { processTable, processDetails, remoteProcessDetails, registeredTable, loadedModulesTable, moduleDetails, memorySummary } from './reports';
 
 export interface BuiltinHost extends ShellHost {
   /** The job whose variables and history the built-in acts on. */
@@ -133,7 +134,15 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
     make: () => (...args: unknown[]) => {
       if (args.length === 0) return print(processTable());
       // As Erlang's i/1: a process that is gone is `undefined`, nothing printed.
-      const details = processDetails(pidArgument(args, 'i'));
+      const pid = pidArgument(args, 'i');
+      if (pid.remote) {
+        // A process of another node: its node is asked (erlang:process_info through rpc).
+        return rpcThen(pid.node, 'erlang', 'process_info', [pid], (info) => {
+          const remote = remoteProcessDetails(info);
+          return remote === undefined ? 'undefined' : print(remote);
+        });
+      }
+      const details = processDetails(pid);
       return details === undefined ? 'undefined' : print(details);
     },
   },

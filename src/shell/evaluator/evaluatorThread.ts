@@ -25,7 +25,9 @@ import { countOutput } from './printers';
 import { versionLine } from '../version';
 import { findStartupFile } from './startupFile';
 import { moduleWatcher } from '../../code/moduleWatcher';
-import { configureDistribution, is_alive, node, startDistribution } from '../../dist/api';
+import { configureDistribution, is_alive, net_adm, node, onDistributionStarted, startDistribution } from '../../dist/api';
+import { evaluateRemotely, startRemoteShellServer, teeOutput } from './remoteShell';
+import { spawn } from '../../runtime/api';
 import { startObserverAndPrint } from './builtins';
 
 const data = workerData as EvaluatorWorkerData;
@@ -106,7 +108,10 @@ function refreshLossSummary(): void {
   }
 }
 
-setOutputSink(queueOutput);
+setOutputSink((text) => {
+  queueOutput(text);
+  teeOutput(text);
+});
 for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
   console[method] = (...args: unknown[]) => writeOutput(`${format(...args)}\n`);
 }
@@ -175,11 +180,14 @@ port.on('message', (message: ToEvaluator) => {
       transformed(message);
       break;
     case 'eval': {
+      const remote = data.distribution?.remsh;
       const evaluate = (): void =>
-        void shell.evaluate(message.source, message.id, (reply) => {
-          post({ t: 'result', id: message.id, ...reply, node: aliveNode() });
-          refreshLossSummary();
-        }, message.awaitValue === true);
+        remote !== undefined
+          ? evaluateRemotely(remote, message.source, (reply) => post({ t: 'result', id: message.id, ...reply, node: remote }))
+          : void shell.evaluate(message.source, message.id, (reply) => {
+              post({ t: 'result', id: message.id, ...reply, node: aliveNode() });
+              refreshLossSummary();
+            }, message.awaitValue === true);
       // Inputs typed while the node comes alive wait for it, in order.
       if (nodeStarting) void nodeStarting.then(evaluate);
       else evaluate();
@@ -238,6 +246,22 @@ function aliveNode(): string | undefined {
   return is_alive() ? node() : undefined;
 }
 
+/** Ids of evaluations a remote terminal asked for (negative: never a terminal's own). */
+let remoteEvaluations = 0;
+// Every named node serves -remsh terminals, however it came alive.
+onDistributionStarted(() => startRemoteShellServer((source, reply) => void shell.evaluate(source, --remoteEvaluations, reply)));
+
+/** -remsh: the remote node must answer before the first prompt, as erl's -remsh requires. */
+async function connectRemoteShell(remote: string): Promise<void> {
+  const answer = await new Promise<unknown>((resolve) => {
+    spawn(async () => resolve(await (net_adm.ping(remote) as unknown as PromiseLike<unknown>)));
+  });
+  if (answer !== 'pong') {
+    writeOutput(`Could not connect to "${remote}"\n`);
+    post({ t: 'halt', code: 1 });
+  }
+}
+
 /** -sname/-name: the node comes alive before the first evaluation, as erl's does. */
 async function startNode(settings: NonNullable<EvaluatorWorkerData['distribution']>): Promise<void> {
   configureDistribution({
@@ -247,6 +271,7 @@ async function startNode(settings: NonNullable<EvaluatorWorkerData['distribution
   if (settings.name === undefined) return;
   try {
     await startDistribution(settings.name);
+    if (settings.remsh !== undefined) await connectRemoteShell(settings.remsh);
   } catch (err) {
     // erl does not come up without its distribution either.
     writeOutput(`Protocol 'inet_tcp': ${(err as Error).message}\n`);

@@ -8,6 +8,7 @@ import type { Process } from '../../runtime/process';
 import type { Pid } from '../../runtime/pid';
 import { codeServer } from '../../code/codeServer';
 import { formatTerm } from '../../io/print';
+import { List } from '../../runtime/terms';
 
 const column = (text: string, width: number): string =>
   text.length >= width ? `${text} ` : text.padEnd(width);
@@ -40,6 +41,13 @@ export function processDetails(pid: Pid): string | undefined {
   return Object.entries(info)
     .map(([key, value]) => `${column(key, 20)}${formatTerm(key === 'messages' ? info.messages.slice(0, 10) : value)}`)
     .join('\n');
+}
+
+/** i(Pid) for a process of another node: the `[item, value]` list its node answered. */
+export function remoteProcessDetails(info: unknown): string | undefined {
+  const items = info instanceof List ? info.items : undefined;
+  if (items === undefined) return undefined;
+  return items.map((item) => (Array.isArray(item) && item.length === 2 ? `${column(String(item[0]), 20)}${formatTerm(item[1])}` : formatTerm(item))).join('\n');
 }
 
 /** `regs()`: registered names with their processes. */

@@ -33,6 +33,8 @@ export interface ShellOptions {
   cookie?: string;
   /** -kernel net_ticktime N (seconds). */
   netTickTime?: number;
+  /** -remsh NODE: input is evaluated on that eshell-ts node (its full name). */
+  remsh?: string;
 }
 
 export type ParsedArgs = { ok: true; options: ShellOptions } | { ok: false; error: string };
@@ -47,6 +49,7 @@ Options:
   -sname NAME   start distribution as NAME@host (short host name), as erl does
   -name NAME    start distribution as NAME@host.domain (or the NAME@HOST given)
   -setcookie C  the cookie for connections (default: ~/.erlang.cookie)
+  -remsh NODE   a shell evaluated on the eshell-ts node NODE (name@host, or name: this host)
   -kernel net_ticktime N   seconds after which a silent peer is taken for dead (60)
   --no-color    print results without colours (also: NO_COLOR=1)
   --watch       load a module again whenever its source file is saved
@@ -134,6 +137,16 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
         }
         break;
       }
+      case '-remsh': {
+        const target = value();
+        if (target === undefined) return { ok: false, error: '-remsh needs a node name' };
+        try {
+          options.remsh = target.includes('@') ? fullNodeName(target, true) : fullNodeName(target, false);
+        } catch (err) {
+          return { ok: false, error: (err as Error).message };
+        }
+        break;
+      }
       case '-setcookie': {
         const cookie = value();
         if (cookie === undefined) return { ok: false, error: '-setcookie needs a cookie' };
@@ -171,10 +184,23 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     }
   }
   if (options.record && options.replay) return { ok: false, error: '--record and --replay cannot be used together' };
+  // -remsh without a name of its own: one made up from the remote node's, as erl does.
+  if (options.remsh !== undefined && options.node === undefined) options.node = remshNodeName(options.remsh);
   for (const dir of (env.ESHELL_TS_PATH ?? '').split(path.delimiter)) {
     if (dir) options.pathDirs.push(path.resolve(dir));
   }
   return { ok: true, options };
+}
+
+/** `remsh1234-ts2@host`: this terminal's node, on the host (and naming style) of the remote one. */
+function remshNodeName(remote: string): string {
+  const [alive, host] = remote.split('@') as [string, string];
+  const name = `remsh${process.pid}-${alive}`;
+  try {
+    return fullNodeName(name, host.includes('.'));
+  } catch {
+    return `${name}@${host}`;
+  }
 }
 
 /** Colours are used when stdout is a terminal and neither NO_COLOR nor --no-color says no. */

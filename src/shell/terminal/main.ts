@@ -45,7 +45,7 @@ function connect(options: ShellOptions, tty: boolean, handlers: ConnectionHandle
     watch: options.watch,
     ...(options.node === undefined && options.cookie === undefined && options.netTickTime === undefined
       ? {}
-      : { distribution: { name: options.node, cookie: options.cookie, tickTime: options.netTickTime } }),
+      : { distribution: { name: options.node, cookie: options.cookie, tickTime: options.netTickTime, remsh: options.remsh } }),
     observer: options.observer,
   }, withChdir, tty);
 }
@@ -112,7 +112,7 @@ function runInteractive(options: ShellOptions): void {
     exit: (code) => (connection ? exitAfter(connection, code) : (restoreTerminal(), process.exit(code))),
     suspend: () => suspend(session),
     plain: dumb,
-    node: options.node,
+    node: options.remsh ?? options.node,
     banner,
   });
   takeTerminal();
@@ -202,7 +202,7 @@ function runBatch(options: ShellOptions): void {
     send: (msg) => connection!.send(msg),
     nextId: () => connection!.nextId(),
     exit: (code) => exitAfter(connection!, code),
-  }, { showPrompts: evalExpr === undefined, exitStatusFromResult: evalExpr !== undefined, node: options.node });
+  }, { showPrompts: evalExpr === undefined, exitStatusFromResult: evalExpr !== undefined, node: options.remsh ?? options.node });
   connection = connect(options, false, session);
   connection.start();
   process.on('SIGTERM', () => exitAfter(connection!, 143));
