@@ -50,6 +50,8 @@ const rows = [
   ['c(code_reload) median of 100, ms', fmt(reload?.c_median_ms, 2), fmt(reload?.beam_c_median_ms, 2), '', '< 5'],
   ['heap growth after 1,000 reloads, MB', fmt(reload?.heap_growth_mb_1000_reloads, 2), '', '', '< 20'],
   ['launch to first prompt, median of 20, ms', fmt(startup?.first_prompt_median_ms, 1), `${fmt(startup?.erl_first_prompt_median_ms, 1)} (erl)`, `${fmt(startup?.node_e0_median_ms, 1)} (node -e 0)`, '< 150'],
+  ['launch to the answer of `1 + 1.` typed at the first prompt, ms', fmt(startup?.first_answer_median_ms, 1), `${fmt(startup?.erl_first_answer_median_ms, 1)} (erl)`, '', '< 150'],
+  ['`eshell-ts -e 1`, whole process, ms', fmt(startup?.eval_one_median_ms, 1), `${fmt(startup?.erl_halt_median_ms, 1)} (erl -noshell -eval 'halt().')`, `${fmt(startup?.node_e0_whole_median_ms, 1)} (node -e 0)`, '< 150'],
   ['launch to first prompt with a startup file (loads a module), ms', fmt(startup?.first_prompt_with_startup_file_median_ms, 1), '', '', '< 150'],
   [`idle shell running the demo: heap after GC, minute 1 → ${idle?.minutes ?? 10}, MB`, idle ? `${fmt(idle.heapMbAtStart, 2)} → ${fmt(idle.heapMbAtEnd, 2)}` : 'n/a', '', '', 'no growth'],
   ['c(code_reload) without / with warm type checker, ms', `${fmt(typecheck?.c_median_ms_no_checker, 2)} / ${fmt(typecheck?.c_median_ms_checker_idle, 2)}`, '', '', '< 5'],

@@ -1,6 +1,9 @@
 // Launch to first prompt: time from spawning `bin/eshell-ts` on a pseudo-terminal to the first
-// `1> ` on screen, median of 20 launches (target < 150 ms, docs/DESIGN.md "Threads").
-// Also times `node -e 0` the same way, the floor any Node program pays. Prints one JSON line.
+// `1> ` on screen, median of 20 launches (target < 150 ms, docs/DESIGN.md "Startup").
+// Launch to first answer: `1 + 1.` typed the moment `1> ` appears, until `2` is printed, as a
+// user who pastes a line meets it; and `eshell-ts -e 1` as a whole process, as a script meets
+// it (targets < 150 ms). Also times `node -e 0` the same way, the floor any Node program pays,
+// and erl's prompt, answer and `erl -noshell -eval 'halt().'` in the same run. Prints one JSON line.
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +18,36 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = 20;
 const home = mkdtempSync(path.join(os.tmpdir(), 'eshell-ts-startup-'));
 const env = { ...process.env, HOME: home, ESHELL_TS_HISTORY: path.join(home, 'history'), TERM: 'xterm-256color' };
+
+/** Spawns `command args` on a pty; types `line` at the first `1> `; resolves with ms until `answer` is printed. */
+function firstAnswer(args, line, answer, command = process.execPath) {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const p = pty.spawn(command, args, { cols: 80, rows: 24, cwd: root, env });
+    let seen = '';
+    let typedAt = -1;
+    const timer = setTimeout(() => reject(new Error(`no answer after 10 s: ${seen}`)), 10000);
+    p.onData((data) => {
+      seen += data;
+      if (typedAt < 0 && seen.includes('1> ')) {
+        typedAt = seen.length;
+        p.write(`${line}\r`);
+      } else if (typedAt >= 0 && answer.test(seen.slice(typedAt).replace(/\x1b\[[0-9;?]*[ -\/]*[@-~]/g, ''))) {
+        clearTimeout(timer);
+        const elapsed = performance.now() - start;
+        p.kill();
+        resolve(elapsed);
+      }
+    });
+  });
+}
+
+/** Runs `command args` to its end without a terminal; resolves with the ms it took. */
+function wholeProcess(args, command = process.execPath) {
+  const start = performance.now();
+  spawnSync(command, args, { cwd: root, env, stdio: 'ignore', timeout: 10000 });
+  return performance.now() - start;
+}
 
 /** Spawns `command args` on a pty; resolves with ms until `marker` appears (or the process exits). */
 function launch(args, marker, command = process.execPath, cwd = root) {
@@ -53,9 +86,26 @@ for (let i = 0; i < RUNS; i++) {
   nodeBaseline.push(await launch(['-e', '0'], undefined));
 }
 rmSync(withStartupFile, { recursive: true, force: true });
-// Erlang's own shell to its first prompt, in the same run, when Erlang is installed.
+const answer = [];
+const evalOne = [];
+const nodeWhole = [];
+const TWO = /\n2\r?\n/;
+for (let i = 0; i < RUNS; i++) {
+  answer.push(await firstAnswer([path.join(root, 'bin', 'eshell-ts')], '1 + 1.', TWO));
+  evalOne.push(wholeProcess([path.join(root, 'bin', 'eshell-ts'), '-e', '1']));
+  nodeWhole.push(wholeProcess(['-e', '0']));
+}
+// Erlang's own shell in the same run, when Erlang is installed.
 const erlPrompt = [];
-if (hasErl()) for (let i = 0; i < 5; i++) erlPrompt.push(await launch([], '1> ', 'erl'));
+const erlAnswer = [];
+const erlHalt = [];
+if (hasErl()) {
+  for (let i = 0; i < 5; i++) {
+    erlPrompt.push(await launch([], '1> ', 'erl'));
+    erlAnswer.push(await firstAnswer([], '1 + 1.', TWO, 'erl'));
+    erlHalt.push(wholeProcess(['-noshell', '-eval', 'halt().'], 'erl'));
+  }
+}
 rmSync(home, { recursive: true, force: true });
 
 function hasErl() {
@@ -69,6 +119,11 @@ console.log(JSON.stringify({
   first_prompt_with_startup_file_median_ms: +median(firstPromptWithStartupFile).toFixed(1),
   node_e0_median_ms: +median(nodeBaseline).toFixed(1),
   erl_first_prompt_median_ms: erlPrompt.length ? +median(erlPrompt).toFixed(1) : undefined,
+  first_answer_median_ms: +median(answer).toFixed(1),
+  erl_first_answer_median_ms: erlAnswer.length ? +median(erlAnswer).toFixed(1) : undefined,
+  eval_one_median_ms: +median(evalOne).toFixed(1),
+  node_e0_whole_median_ms: +median(nodeWhole).toFixed(1),
+  erl_halt_median_ms: erlHalt.length ? +median(erlHalt).toFixed(1) : undefined,
   target_ms: 150,
   runs: RUNS,
 }));

@@ -12,9 +12,22 @@ import { after, receive, releasesCode, type Receive, _ } from '../runtime/receiv
 import { send } from '../runtime/api';
 import { callingProcess } from '../runtime/caller';
 import { processOf } from '../runtime/table';
+import { localNodeName } from '../runtime/node';
 
-/** Who a call is addressed to: a pid, a registered name, or `['local', name]`. */
-export type ServerRef = Pid | string | readonly ['local', string];
+/**
+ * Who a call is addressed to: a pid (of this node or another), a registered name,
+ * `['local', name]`, or `[name, node]` (a name registered on a node, as Erlang's `{Name, Node}`).
+ */
+export type ServerRef = Pid | string | readonly ['local', string] | readonly [string, string];
+
+/** A server on another node: a remote pid, or `[name, node]` naming another node. */
+export function remoteServer(server: unknown): Pid | readonly [string, string] | undefined {
+  if (server instanceof Pid) return server.remote ? server : undefined;
+  if (Array.isArray(server) && server.length === 2 && server[0] !== 'local' && typeof server[0] === 'string' && typeof server[1] === 'string') {
+    return server[1] === localNodeName() ? undefined : (server as unknown as readonly [string, string]);
+  }
+  return undefined;
+}
 
 /** The caller of a call: `[pid, tag]`; `gen_server.reply(from, value)` answers it. */
 export type From = readonly [Pid, Ref];
@@ -28,6 +41,7 @@ export function whereServer(server: ServerRef): Process | undefined {
   if (server instanceof Pid) proc = processOf(server);
   else if (typeof server === 'string') proc = lookupName(server);
   else if (isLocalName(server)) proc = lookupName(server[1]);
+  else if (isNodeName(server) && server[1] === localNodeName()) proc = lookupName(server[0]);
   else if (isHandleName(server)) proc = lookupName(moduleName(server));
   else throw badarg(`expected a pid, a registered name or ['local', name], got ${describe(server)}`);
   return proc === undefined || proc.state === EXITED ? undefined : proc;
@@ -36,6 +50,10 @@ export function whereServer(server: ServerRef): Process | undefined {
 /** In the shell a bare module name (`tree_sup`) is its handle; as a server it is the atom. */
 function isHandleName(value: unknown): boolean {
   return typeof value === 'object' && handleModuleName(value) !== undefined;
+}
+
+function isNodeName(value: unknown): value is readonly [string, string] {
+  return Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string';
 }
 
 export function isLocalName(value: unknown): value is ['local', string] {
@@ -56,11 +74,20 @@ export function genCall(
   then?: (reply: unknown) => unknown,
 ): Receive {
   const caller = callingProcess(`${label[0]}.${label[1]}()`);
-  const proc = whereServer(server);
-  if (proc === undefined) throw new ErlangException('exit', ['noproc', label]);
-  if (proc === caller) throw new ErlangException('exit', ['calling_self', label]);
-  const ref = monitor('process', proc.pid);
-  send(proc.pid, [tag, [caller.pid, ref], request]);
+  // A server on another node is monitored and sent to through the distribution layer; its
+  // absence comes back as a 'DOWN' (noproc, noconnection), as BEAM's gen:call sees it.
+  const remote = remoteServer(server);
+  let ref: Ref;
+  if (remote !== undefined) {
+    ref = monitor('process', remote);
+    send(remote as Pid, [tag, [caller.pid, ref], request]);
+  } else {
+    const proc = whereServer(server);
+    if (proc === undefined) throw new ErlangException('exit', ['noproc', label]);
+    if (proc === caller) throw new ErlangException('exit', ['calling_self', label]);
+    ref = monitor('process', proc.pid);
+    send(proc.pid, [tag, [caller.pid, ref], request]);
+  }
   const onReply = ([, reply]: [unknown, unknown]) => {
     demonitor(ref, ['flush']);
     return then === undefined ? reply : then(reply);

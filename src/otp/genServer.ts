@@ -8,7 +8,7 @@
 // `['$gen_call', [pid, tag], request]`, `['$gen_cast', msg]`, `['system', from, request]`,
 // the parent's `['EXIT', parent, reason]`, and anything else for handle_info.
 import { classify, ErlangException, badarg, describeArgument as describe, exitReasonOf, isNormalExit } from '../runtime/errors';
-import { Pid } from '../runtime/pid';
+import { Pid, Ref } from '../runtime/pid';
 import type { Process } from '../runtime/process';
 import { after, continueReceive, matches, receive, Receive, releasesCode, _ } from '../runtime/receive';
 import { send } from '../runtime/api';
@@ -21,7 +21,8 @@ import { reportHeader } from '../io/exception';
 import { codeServer } from '../code/codeServer';
 import { moduleHandle } from '../code/moduleHandle';
 import { handleModuleName } from '../runtime/process';
-import { genCall, isLocalName, moduleName, reply, whereServer, type CallTimeout, type From, type ServerRef } from './gen';
+import { genCall, isLocalName, moduleName, remoteServer, reply, whereServer, type CallTimeout, type From, type ServerRef } from './gen';
+import { node, nodes } from '../dist/api';
 import { exitWith, setCrashClass, startProcess, type StartResult } from './procLib';
 import { Debug, dbg, handleDebug, handleSystemMessage, show, type SystemHost } from './sys';
 
@@ -409,6 +410,58 @@ function parseStart(what: string, a: unknown[]): [string | undefined, unknown, u
 
 const DEFAULT_CALL_TIMEOUT = 5000;
 
+/** This node, then every connected one: OTP's default for abcast and multi_call. */
+function allNodes(): string[] {
+  return [node(), ...nodes()];
+}
+
+/** gen_server.multi_call: a call to each node's `name`, the answers gathered in one receive loop. */
+function multiCall(nodeList: readonly string[], name: string, request: unknown, timeout: CallTimeout): Receive<[[string, unknown][], string[]]> {
+  const caller = callingProcess('gen_server.multi_call()');
+  const pending = new Map<number, { node: string; ref: Ref }>();
+  const replies = new Map<string, unknown>();
+  const bad = new Set<string>();
+  for (const node of nodeList) {
+    const target: readonly [string, string] = [name, node];
+    if (remoteServer(target) === undefined && whereServer(name) === undefined) {
+      bad.add(node);
+      continue;
+    }
+    const ref = monitor('process', target);
+    pending.set(ref.id, { node, ref });
+    send(target, ['$gen_call', [caller.pid, ref], request]);
+  }
+  const isPending = (ref: unknown): boolean => ref instanceof Ref && !ref.remote && pending.has(ref.id);
+  const settle = (ref: Ref, outcome: (node: string) => void): void => {
+    const entry = pending.get(ref.id)!;
+    pending.delete(ref.id);
+    demonitor(ref, ['flush']);
+    outcome(entry.node);
+  };
+  // In the order the nodes were given, as a list of [node, reply] and the bad nodes.
+  const result = (): [[string, unknown][], string[]] => [
+    nodeList.filter((n) => replies.has(n)).map((n) => [n, replies.get(n)] as [string, unknown]),
+    nodeList.filter((n) => bad.has(n)),
+  ];
+  const collect = (): unknown => {
+    if (pending.size === 0) return result();
+    const clauses: unknown[] = [
+      [[isPending, _], ([ref, value]: [Ref, unknown]) => (settle(ref, (n) => replies.set(n, value)), collect())],
+      [['DOWN', isPending, _, _, _], ([, ref]: [unknown, Ref]) => (settle(ref, (n) => bad.add(n)), collect())],
+    ];
+    if (timeout !== 'infinity' && timeout !== Infinity) {
+      clauses.push(after(Math.max(0, deadline - Date.now()), () => {
+        for (const { ref, node } of [...pending.values()]) settle(ref, () => bad.add(node));
+        return result();
+      }));
+    }
+    return (receive as (...c: unknown[]) => Receive)(...clauses);
+  };
+  const deadline = typeof timeout === 'number' ? Date.now() + timeout : Infinity;
+  if (pending.size === 0) return receive(after(0, () => result() as unknown as void)) as Receive<[[string, unknown][], string[]]>;
+  return releasesCode(collect() as Receive) as Receive<[[string, unknown][], string[]]>;
+}
+
 export const gen_server = {
   /** Starts a server (not linked): `['ok', pid]`, `'ignore'` or `['error', reason]`. */
   start(...a: [module: ModuleArgument, args?: unknown, options?: StartOptions] | [name: readonly ['local', string], module: ModuleArgument, args?: unknown, options?: StartOptions]): StartResult {
@@ -431,9 +484,34 @@ export const gen_server = {
   },
   /** Sends `['$gen_cast', message]`; 'ok' even if there is no such server, as in OTP. */
   cast(server: ServerRef, message: unknown): 'ok' {
+    const remote = remoteServer(server);
+    if (remote !== undefined) {
+      send(remote as Pid, ['$gen_cast', message]);
+      return 'ok';
+    }
     const proc = whereServer(server);
     if (proc !== undefined) send(proc.pid, ['$gen_cast', message]);
     return 'ok';
+  },
+  /**
+   * Casts `message` to the server registered as `name` on each of `nodes` (this node and the
+   * connected ones by default), as OTP's abcast: 'abcast', whoever is there.
+   */
+  abcast(...a: [name: string, message: unknown] | [nodes: readonly string[], name: string, message: unknown]): 'abcast' {
+    const [nodeList, name, message] = a.length === 2 ? [allNodes(), a[0], a[1]] : a;
+    if (!Array.isArray(nodeList) || typeof name !== 'string') throw badarg(`gen_server.abcast: expected ([nodes,] name, message), got ${formatTerm(a)}`);
+    for (const node of nodeList) gen_server.cast([name, node], message);
+    return 'abcast';
+  },
+  /**
+   * Calls the server registered as `name` on each of `nodes` (this node and the connected ones
+   * by default) at once, as OTP's multi_call: `[[[node, reply], ...], badNodes]`, where a bad
+   * node has no such server, is not reachable, or did not answer within `timeout`.
+   */
+  multi_call(...a: [name: string, request: unknown] | [nodes: readonly string[], name: string, request: unknown, timeout?: CallTimeout]): Receive<[[string, unknown][], string[]]> {
+    const [nodeList, name, request, timeout = 'infinity'] = a.length === 2 ? [allNodes(), a[0], a[1]] : a;
+    if (!Array.isArray(nodeList) || typeof name !== 'string') throw badarg(`gen_server.multi_call: expected ([nodes,] name, request[, timeout]), got ${formatTerm(a)}`);
+    return multiCall(nodeList, name, request, timeout);
   },
   /** Answers a call from a callback that returned 'noreply'. */
   reply(from: From, value: unknown): 'ok' {
