@@ -20,6 +20,23 @@ export interface ModuleLocation {
 }
 
 let cwd = process.cwd();
+/** Says why a name cannot be a module's (the shell reserves its globals), else undefined. */
+let reservedBecause: (name: string) => string | undefined = () => undefined;
+
+/**
+ * Installed by the shell: names it resolves itself (its built-ins, the API, JavaScript's
+ * globals) are refused as module names, as Erlang's sticky directories protect its own
+ * modules. Otherwise `c:hello()` would hide `c()` and `process:hello()` every `process`.
+ */
+export function reserveModuleNames(because: (name: string) => string | undefined): void {
+  reservedBecause = because;
+}
+
+function reserved(name: string, spec: string): Failure | undefined {
+  const why = reservedBecause(name);
+  if (why === undefined) return undefined;
+  return { error: 'reserved_name', message: `${spec}: cannot be a module: '${name}' is ${why}; rename the file` };
+}
 /** Undefined until initCodePath, or until the first lookup sets up the default path. */
 let dirs: string[] | undefined;
 
@@ -89,6 +106,8 @@ export function findModule(spec: string): ModuleLocation | Failure {
   if (!isModuleName(spec)) {
     return { error: 'badarg', message: `${JSON.stringify(spec)} is not a module name` };
   }
+  const refused = reserved(spec, spec);
+  if (refused) return refused;
   const searched = pathDirs();
   for (const dir of searched) {
     const file = sourceIn(dir, spec);
@@ -144,6 +163,8 @@ function locateFile(file: string, spec: string): ModuleLocation | Failure {
       message: `${spec}: ${JSON.stringify(name)} is not a module name (a lower-case letter, then letters, digits, _ or $)`,
     };
   }
+  const refused = reserved(name, spec);
+  if (refused) return refused;
   if (!isFile(file)) return { error: 'nofile', message: `${spec}: no such file (${file})` };
   return { name, file };
 }

@@ -75,10 +75,16 @@ export class CodeServer {
     if (isFailure(location)) return location;
     const source = readSource(location.file);
     if (isFailure(source)) return source;
+    const caller = currentProcess();
     const [compiled, typeErrors] = await Promise.all([
       compile(location.file, source.text, options),
       options.strict ? typeErrorsOf(location.file, source.text) : undefined,
     ]);
+    // The caller was interrupted (Ctrl-C) while esbuild compiled: nobody waits for this load
+    // any more, and nothing is loaded.
+    if (caller !== undefined && !api.is_process_alive(caller.pid)) {
+      return { error: 'interrupted', message: `${displayName(location.file)}: not loaded: the load was interrupted while compiling` };
+    }
     if (isFailure(compiled)) return compiled;
     if (typeErrors) return typeErrors;
     const loaded = this.install(location, source, compiled, { purge: true });

@@ -34,9 +34,28 @@ export function esbuildApi(): typeof Esbuild {
 
 const LOADERS: Record<string, Loader> = { '.ts': 'ts', '.tsx': 'tsx', '.js': 'js', '.mjs': 'js' };
 
+/** esbuild's asynchronous transform, or a stand-in that runs it elsewhere (see setTransformer). */
+export type Transformer = (source: string, options: TransformOptions) => Promise<TransformResult>;
+
+let transformer: Transformer = (source, options) => esbuildApi().transform(source, options);
+
+/**
+ * The shell runs esbuild's long-lived service in its terminal thread and installs a
+ * transformer that asks it there: the service's child process then belongs to a thread that
+ * lives as long as the session, so replacing the evaluator thread leaves no zombie behind.
+ */
+export function setTransformer(next: Transformer): void {
+  transformer = next;
+}
+
+/** TypeScript → JavaScript through the installed transformer (esbuild's service by default). */
+export function transformAsync(source: string, options: TransformOptions): Promise<TransformResult> {
+  return transformer(source, options);
+}
+
 export async function compile(file: string, source: string, options: CompileOptions = {}): Promise<Compiled | Failure> {
   try {
-    return checked(await esbuildApi().transform(source, transformOptions(file)), file, options);
+    return checked(await transformAsync(source, transformOptions(file)), file, options);
   } catch (e) {
     return failed(e, file);
   }

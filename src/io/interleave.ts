@@ -3,7 +3,7 @@
 // block is redrawn beneath it, with the cursor where it was. So output never lands inside the
 // line being typed, and since all output arrives on one channel it is never reordered.
 
-import { ANSI_SEQUENCE, charWidth } from './textWidth';
+import { ANSI_SEQUENCE, charWidth, displayWidth } from './textWidth';
 
 /** What is on screen at a prompt: whole lines (prompt included) and where the cursor is. */
 export interface PromptView {
@@ -56,12 +56,7 @@ export function layoutView(view: PromptView, columns: number): Layout {
       }
       markCursor(i);
       const cp = line.codePointAt(i)!;
-      const w = charWidth(cp);
-      if (w > 0 && col + w > cols) {
-        row++;
-        col = 0;
-      }
-      col += w;
+      [row, col] = placeChar(charWidth(cp), row, col, cols);
       i += cp > 0xffff ? 2 : 1;
     }
     markCursor(line.length);
@@ -77,6 +72,12 @@ export function layoutView(view: PromptView, columns: number): Layout {
   return { text, endRow: row, cursorRow, cursorCol };
 }
 
+/** Where the cursor is after a character `width` columns wide, wrapping as the terminal does. */
+function placeChar(width: number, row: number, col: number, cols: number): [number, number] {
+  if (width > 0 && col + width > cols) return [row + 1, width];
+  return [row, col + width];
+}
+
 function up(n: number): string {
   return n > 0 ? `\x1b[${n}A` : '';
 }
@@ -89,12 +90,21 @@ function right(n: number): string {
 export class PromptDisplay {
   private view: PromptView | undefined;
   private cursorRow = 0;
+  private cursorCol = 0;
   /** False when the last thing written outside the block did not end a line. */
   private atLineStart = true;
+
+  /** Plain mode (TERM=dumb): how wide the row drawn last is, to blank it with spaces. */
+  private plainWidth = 0;
 
   constructor(
     private readonly write: (s: string) => void,
     private readonly columns: () => number,
+    /**
+     * TERM=dumb: no escape sequences. Only the cursor's line is redrawn, with carriage return,
+     * spaces and backspaces; lines above it stay on screen as they were typed.
+     */
+    private readonly plain = false,
   ) {}
 
   get shown(): boolean {
@@ -103,7 +113,52 @@ export class PromptDisplay {
 
   /** Draws `view`, replacing the block on screen (if any). */
   show(view: PromptView): void {
+    const appended = this.appendedSequence(view);
+    if (appended !== undefined) return this.write(appended);
+    if (this.plain && this.view && view.cursorLine > this.view.cursorLine) {
+      // A continuation line: the line above stays, as typed.
+      this.view = undefined;
+      return this.write('\r\n' + this.drawSequence(view));
+    }
     this.write(this.eraseSequence() + this.drawSequence(view));
+  }
+
+  /**
+   * When `view` only adds text at the end of the last line, with the cursor at the end before
+   * and after (typing, or a paste arriving in chunks), the new characters alone: redrawing the
+   * whole block for every chunk of a 1 MB line wrote hundreds of megabytes.
+   */
+  private appendedSequence(view: PromptView): string | undefined {
+    const old = this.view;
+    const last = view.lines.length - 1;
+    if (!old || old.lines.length !== view.lines.length || old.cursorLine !== last || view.cursorLine !== last) return undefined;
+    const before = old.lines[last];
+    const after = view.lines[last];
+    if (old.cursorIndex !== before.length || view.cursorIndex !== after.length || after.length <= before.length) return undefined;
+    if (!after.startsWith(before)) return undefined;
+    for (let i = 0; i < last; i++) if (old.lines[i] !== view.lines[i]) return undefined;
+    const suffix = after.slice(before.length);
+    if (suffix.includes('\x1b')) return undefined;
+    const cols = Math.max(1, this.columns());
+    let row = this.cursorRow;
+    let col = this.cursorCol;
+    for (let i = 0; i < suffix.length; ) {
+      const cp = suffix.codePointAt(i)!;
+      [row, col] = placeChar(charWidth(cp), row, col, cols);
+      i += cp > 0xffff ? 2 : 1;
+    }
+    let text = suffix;
+    this.plainWidth += displayWidth(suffix);
+    if (col >= cols && !this.plain) {
+      // as layoutView does: step onto a fresh row so the cursor's row stays certain
+      text += '\r\n';
+      row++;
+      col = 0;
+    }
+    this.view = view;
+    this.cursorRow = row;
+    this.cursorCol = col;
+    return text;
   }
 
   /** Writes text where the block is and redraws the block beneath it. */
@@ -133,9 +188,12 @@ export class PromptDisplay {
   leave(options: { dropIfBlank?: boolean } = {}): void {
     if (!this.view) return;
     if (options.dropIfBlank && this.view.lines.every((line) => !line.trim())) return this.hide();
-    const layout = layoutView(this.view, this.columns());
-    const down = layout.endRow - this.cursorRow;
-    this.write((down > 0 ? `\x1b[${down}B` : '') + '\r\n');
+    if (this.plain) this.write('\r\n');
+    else {
+      const layout = layoutView(this.view, this.columns());
+      const down = layout.endRow - this.cursorRow;
+      this.write((down > 0 ? `\x1b[${down}B` : '') + '\r\n');
+    }
     this.view = undefined;
     this.cursorRow = 0;
     this.atLineStart = true;
@@ -159,15 +217,16 @@ export class PromptDisplay {
   clearScreen(): void {
     const view = this.view;
     this.view = undefined;
-    this.write('\x1b[H\x1b[2J');
+    this.write(this.plain ? '\r\n' : '\x1b[H\x1b[2J');
     if (view) this.show(view);
   }
 
   private eraseSequence(): string {
     if (!this.view) return '';
-    const s = up(this.cursorRow) + '\r\x1b[J';
+    const s = this.plain ? `\r${' '.repeat(this.plainWidth)}\r` : up(this.cursorRow) + '\r\x1b[J';
     this.view = undefined;
     this.cursorRow = 0;
+    this.cursorCol = 0;
     this.atLineStart = true;
     return s;
   }
@@ -175,9 +234,22 @@ export class PromptDisplay {
   private drawSequence(view: PromptView): string {
     const prefix = this.atLineStart ? '' : '\r\n';
     this.atLineStart = true;
+    if (this.plain) {
+      const line = view.lines[view.cursorLine].replace(new RegExp(ANSI_SEQUENCE.source, 'g'), '');
+      const before = view.lines[view.cursorLine].slice(0, view.cursorIndex).replace(new RegExp(ANSI_SEQUENCE.source, 'g'), '');
+      this.view = view;
+      this.cursorRow = 0;
+      this.cursorCol = 0;
+      this.plainWidth = displayWidth(line);
+      return prefix + line + '\b'.repeat(this.plainWidth - displayWidth(before));
+    }
     const layout = layoutView(view, this.columns());
     this.view = view;
     this.cursorRow = layout.cursorRow;
+    this.cursorCol = layout.cursorCol;
+    const last = view.lines.length - 1;
+    // With the cursor at the very end, writing the text left it where it belongs.
+    if (view.cursorLine === last && view.cursorIndex === view.lines[last].length) return prefix + layout.text;
     return prefix + layout.text + up(layout.endRow - layout.cursorRow) + '\r' + right(layout.cursorCol);
   }
 }

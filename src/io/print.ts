@@ -167,10 +167,15 @@ class Describer {
         return text('undefined', 'undefined');
       case 'symbol':
         return text(value.toString(), 'symbol');
-      case 'function':
-        return this.describeFunction(value, depth);
       default:
-        return value === null ? text('null', 'null') : this.describeObject(value as object, depth);
+        if (value === null) return text('null', 'null');
+        // A Proxy's traps, or a getter Node's inspect runs, may throw: printing never fails,
+        // it marks what it could not read and goes on with the rest.
+        try {
+          return typeof value === 'function' ? this.describeFunction(value, depth) : this.describeObject(value as object, depth);
+        } catch (thrown) {
+          return unreadable(thrown);
+        }
     }
   }
 
@@ -389,7 +394,12 @@ class Describer {
       typeof key === 'symbol'
         ? text(`[${key.toString()}]`, 'symbol')
         : IDENTIFIER.test(key) ? text(key) : text(quoteString(key), 'string');
-    const descriptor = Object.getOwnPropertyDescriptor(owner, key);
+    let descriptor: PropertyDescriptor | undefined;
+    try {
+      descriptor = Object.getOwnPropertyDescriptor(owner, key);
+    } catch (thrown) {
+      return concat(name, text(': '), unreadable(thrown));
+    }
     let shown: Doc;
     if (!descriptor) shown = text('undefined', 'undefined');
     else if ('value' in descriptor) shown = this.describe(descriptor.value, depth);
@@ -399,6 +409,17 @@ class Describer {
     }
     return concat(name, text(': '), shown);
   }
+}
+
+/** What could not be read (a throwing Proxy trap), in place of the value. */
+function unreadable(thrown: unknown): Text {
+  let why: string;
+  try {
+    why = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown);
+  } catch {
+    why = 'unknown';
+  }
+  return text(`<unreadable: ${why}>`, 'special');
 }
 
 function describeString(value: string): Doc {

@@ -81,6 +81,8 @@ export class ProcessExtras {
   declare timers: Map<object, TimerCancel> | null;
   /** The reason of an exit signal that arrived while the process was running. */
   declare pendingExitReason: unknown;
+  /** Runs before every ordinary process (the shell's own: see scheduler `runUrgently`). */
+  declare urgent: boolean;
   /**
    * Set by processes started the way OTP's proc_lib starts them: the initial call they report
    * (`kv:init/1` rather than the internal loop), and the crash report they print when their
@@ -119,6 +121,7 @@ export class ProcessExtras {
     this.timedOut = false;
     this.timers = null;
     this.pendingExitReason = undefined;
+    this.urgent = false;
     this.initialCallLabel = undefined;
     this.crashReporter = null;
     this.behaviourState = null;

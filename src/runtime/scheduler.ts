@@ -16,6 +16,7 @@ import { armAfterTimer, clearAfterTimer, timeoutDue } from './receiveTimer';
 import { installRejectionTracking } from './rejections';
 import { RunQueue } from './runQueue';
 import { runGuarded } from './interrupt';
+import { repairIntrinsics } from './intrinsics';
 
 
 /** Handler calls a process may make before the others get a turn. */
@@ -26,6 +27,12 @@ const BATCH_MILLISECONDS = 5;
 const STEPS_PER_CLOCK_CHECK = 16;
 
 const queue = new RunQueue<Process>();
+/**
+ * Processes that go before the run queue: the shell's own, so that the prompt answers at once
+ * even with millions of freshly spawned processes queued for their first step (behind them,
+ * `1 + 1.` waited for every one of those steps, and their garbage, seconds).
+ */
+const urgentQueue = new RunQueue<Process>();
 
 let current: Process | null = null;
 let batchPending = false;
@@ -34,6 +41,17 @@ let guarded = false;
 let flags: Int32Array | null = null;
 /** When the code running now last yielded, roughly: for the runaway report. */
 let runningSince = 0;
+/** Set by requestYield: the running process gives up its turn and the batch ends. */
+let yieldRequested = false;
+
+/**
+ * Ends the running process's turn and the batch at the next step boundary, so the event loop
+ * turns: called when printing had to wait for the terminal, so that a process flooding the
+ * output cannot keep the shell's input waiting for a whole batch of such waits.
+ */
+export function requestYield(): void {
+  yieldRequested = true;
+}
 
 /**
  * The process whose code is running: the scheduler's current process during a step or a
@@ -178,8 +196,18 @@ export function deliver(proc: Process, message: unknown): void {
 /** Queues `proc` for the next batch: a new process, a woken receiver, a receive timeout. */
 export function makeRunnable(proc: Process): void {
   proc.state = RUNNABLE;
-  queue.push(proc);
+  enqueue(proc);
   if (!inBatch && !batchPending) scheduleBatch();
+}
+
+function enqueue(proc: Process): void {
+  if (proc.ext !== null && proc.ext.urgent) urgentQueue.push(proc);
+  else queue.push(proc);
+}
+
+/** From its next turn on, `proc` runs before every ordinary runnable process. */
+export function runUrgently(proc: Process): void {
+  proc.extras().urgent = true;
 }
 
 function scheduleBatch(): void {
@@ -200,10 +228,12 @@ function runBatch(): void {
   runningSince = performance.now();
   const deadline = runningSince + BATCH_MILLISECONDS;
   let steps = 0;
-  while (queue.length !== 0) {
-    const proc = queue.shift();
+  yieldRequested = false;
+  while (queue.length !== 0 || urgentQueue.length !== 0) {
+    const proc = urgentQueue.length !== 0 ? urgentQueue.shift() : queue.shift();
     if (proc.state !== RUNNABLE) continue; // exited while queued
     step(proc);
+    if (yieldRequested) break;
     if (++steps === STEPS_PER_CLOCK_CHECK) {
       steps = 0;
       runningSince = performance.now();
@@ -216,11 +246,12 @@ function runBatch(): void {
 function endBatch(): void {
   inBatch = false;
   current = null;
+  repairIntrinsics();
   if (flags !== null) {
     Atomics.store(flags, BUSY_SLOTS.runningPid, 0);
     Atomics.store(flags, BUSY_SLOTS.busy, 0);
   }
-  if (queue.length !== 0 && !batchPending) scheduleBatch();
+  if ((queue.length !== 0 || urgentQueue.length !== 0) && !batchPending) scheduleBatch();
 }
 
 /** SIGINT stopped the batch mid-step: only the process that was running pays for it. */
@@ -298,14 +329,16 @@ function step(proc: Process): void {
       const result = handler(message);
       if (!(result instanceof Receive)) return finishStep(proc, result);
       r = adopt(proc, result);
-      if (--budget === 0) {
+      if (--budget === 0 || yieldRequested) {
         if (proc.state !== RUNNING) return exitSignalled(proc);
         proc.state = RUNNABLE;
-        queue.push(proc);
+        enqueue(proc);
         return;
       }
     }
   } catch (thrown) {
+    // The throw may come from a built-in the code just broke: repair before anything else runs.
+    repairIntrinsics();
     die(proc, thrown);
   } finally {
     current = null;
@@ -449,6 +482,7 @@ export function runAs<T>(proc: Process, fn: () => T): T | undefined {
       result = callAs(proc, fn);
     });
     if (flagged) markBusy(0);
+    if (!inBatch) repairIntrinsics();
     if (!completed) stopRunaway(proc);
     runningSince = since;
   } finally {
@@ -467,6 +501,7 @@ function callAs<T>(proc: Process, fn: () => T): T | undefined {
   try {
     result = fn();
   } catch (thrown) {
+    repairIntrinsics();
     die(proc, thrown);
     return undefined;
   }

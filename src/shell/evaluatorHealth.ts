@@ -26,10 +26,13 @@ export const HEALTH_BYTES = SLOT_BYTES + SUMMARY_MAX_BYTES;
 /**
  * The evaluator blocks the process printing once this much output is in flight, and lets it
  * go on when the terminal has written all but OUTPUT_RESUME_AT of it (Erlang's io:format
- * waits for the group leader the same way).
+ * waits for the group leader the same way). Small, because the shell's answer queues behind
+ * what is in flight: at a terminal's pace (a few hundred KB/s through a pseudo-terminal and
+ * its emulator) 256 KB held the prompt's answer for most of a second; 16 KB keeps it under
+ * 100 ms (bench/printing.mjs).
  */
-export const OUTPUT_PAUSE_AT = 256 * 1024;
-export const OUTPUT_RESUME_AT = 64 * 1024;
+export const OUTPUT_PAUSE_AT = 16 * 1024;
+export const OUTPUT_RESUME_AT = 4 * 1024;
 
 export function healthSlots(buffer: SharedArrayBuffer): Int32Array {
   return new Int32Array(buffer, 0, SLOT_BYTES / 4);

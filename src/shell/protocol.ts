@@ -4,7 +4,12 @@
 /** Sent by the terminal thread. */
 export type ToEvaluator =
   /** A complete input (main has already checked `isComplete` from src/shell/forms.ts). */
-  | { t: 'eval'; id: number; source: string }
+  | {
+      t: 'eval'; id: number; source: string;
+      /** `-e`: a promise the input evaluates to is awaited, so a rejection is an exception
+       *  (and a non-zero exit status) rather than a value printed just before the exit. */
+      awaitValue?: boolean;
+    }
   /** Tab pressed: candidates for the text before the cursor. */
   | { t: 'complete'; id: number; line: string; cursor: number }
   /** Ctrl-C while an evaluation runs: stop it (the job's evaluator process dies and is
@@ -16,7 +21,20 @@ export type ToEvaluator =
   /** The terminal was resized: width for printing terms (pretty-printing, tables). */
   | { t: 'resize'; columns: number }
   /** The terminal is going away (Ctrl-D, q(), SIGTERM, SIGHUP): stop cleanly. */
-  | { t: 'shutdown' };
+  | { t: 'shutdown' }
+  /** esbuild's answer to a `transform`: the code, or esbuild's errors, or why esbuild failed. */
+  | { t: 'transformed'; id: number; code?: string; warnings?: unknown[]; errors?: unknown[]; failure?: string };
+
+/** The esbuild transform options the evaluator may ask the terminal thread for. */
+export interface TransformRequestOptions {
+  loader?: string;
+  format?: string;
+  platform?: string;
+  target?: string;
+  sourcefile?: string;
+  sourcemap?: 'inline' | boolean;
+  logLevel?: string;
+}
 
 /** Sent by the evaluator thread. */
 export type FromEvaluator =
@@ -43,7 +61,16 @@ export type FromEvaluator =
    *  for the whole process (relative paths in user code follow). */
   | { t: 'chdir'; dir: string }
   /** q() / halt(): the terminal thread saves history, restores the terminal and exits. */
-  | { t: 'halt'; code: number };
+  | { t: 'halt'; code: number }
+  /**
+   * Compile TypeScript with esbuild's service, which runs in the terminal thread: its child
+   * process outlives a replaced evaluator thread instead of staying behind as a zombie.
+   */
+  | { t: 'transform'; id: number; source: string; options: TransformRequestOptions };
+
+/** What the terminal's sessions handle: everything but `transform`, which the connection
+ *  answers itself (src/shell/terminal/esbuildService.ts). */
+export type SessionMessage = Exclude<FromEvaluator, { t: 'transform' }>;
 
 /**
  * One message per question the two menus ask the runtime. Answered only by the evaluator
@@ -68,7 +95,9 @@ export type MenuRequest =
   /** Ctrl-G i [nn]: stop the evaluation the job runs (its evaluator exits with `killed`). */
   | { t: 'interrupt-job'; job?: number }
   /** Ctrl-G k [nn]: kill the job; no job is current until `s`. */
-  | { t: 'kill-job'; job?: number };
+  | { t: 'kill-job'; job?: number }
+  /** BREAK (k)ill, when nothing runs away: kill the process flooding the output, if one does. */
+  | { t: 'kill-printer' };
 
 /** For the `default` of a switch over messages: the type checker proves it is never reached,
  *  so a new message type cannot be forgotten by one side. */
@@ -103,3 +132,46 @@ export interface EvaluatorWorkerData {
   observer?: boolean;
 }
 
+const isText = (v: unknown): v is string => typeof v === 'string';
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isOptionalText = (v: unknown): boolean => v === undefined || typeof v === 'string';
+
+/**
+ * Whether `msg` is a well-formed FromEvaluator: the terminal checks every message, so that
+ * nothing a worker sends (a bug, or user code that reached the port) can take it down.
+ */
+export function isFromEvaluator(msg: unknown): msg is FromEvaluator {
+  if (typeof msg !== 'object' || msg === null) return false;
+  const m = msg as Record<string, unknown>;
+  switch (m.t) {
+    case 'ready':
+      return isCount(m.prompt) && isOptionalText(m.node);
+    case 'output':
+      return isText(m.text);
+    case 'result':
+      return isCount(m.id) && isText(m.text) && typeof m.ok === 'boolean' && isCount(m.prompt) && isOptionalText(m.node);
+    case 'completion':
+      return isCount(m.id) && isCount(m.replaceFrom) && Array.isArray(m.candidates) && m.candidates.every(isText);
+    case 'menu-answer':
+      return isCount(m.id) && isText(m.text);
+    case 'job-connected':
+      return isCount(m.id) && isCount(m.prompt) && (m.evaluating === undefined || isCount(m.evaluating)) && typeof m.fresh === 'boolean';
+    case 'chdir':
+      return isText(m.dir);
+    case 'halt':
+      return typeof m.code === 'number' && Number.isInteger(m.code);
+    case 'transform':
+      return isCount(m.id) && isText(m.source) && isTransformOptions(m.options);
+    default:
+      return false;
+  }
+}
+
+const TRANSFORM_TEXT_OPTIONS = new Set(['loader', 'format', 'platform', 'target', 'sourcefile', 'logLevel']);
+
+function isTransformOptions(options: unknown): options is TransformRequestOptions {
+  if (typeof options !== 'object' || options === null) return false;
+  return Object.entries(options).every(([key, value]) =>
+    key === 'sourcemap' ? value === 'inline' || typeof value === 'boolean' : TRANSFORM_TEXT_OPTIONS.has(key) && isText(value),
+  );
+}

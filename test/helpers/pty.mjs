@@ -48,7 +48,8 @@ export function startShell({ cwd = ROOT, env = {}, args = [], cols = 80, rows = 
   const fullEnv = shellEnv({ TERM: 'xterm-256color', ...(fake ? { ESHELL_TS_EVALUATOR: FAKE_EVALUATOR } : {}), ...env }, { home: tmp });
 
   const term = new Terminal({ cols, rows, allowProposedApi: true, scrollback: 1000 });
-  const proc = pty.spawn(process.execPath, [BIN, ...args], { name: 'xterm-256color', cols, rows, cwd, env: fullEnv });
+  // node-pty sets TERM from `name`: a test's TERM (dumb, say) must reach the shell.
+  const proc = pty.spawn(process.execPath, [BIN, ...args], { name: fullEnv.TERM, cols, rows, cwd, env: fullEnv });
   let raw = '';
   let writes = Promise.resolve();
   let exitCode;

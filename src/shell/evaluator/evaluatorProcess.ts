@@ -13,6 +13,7 @@
 import type { Script } from 'node:vm';
 import { receive, after, exit, _, Receive } from '../../index';
 import { classify } from '../../runtime/errors';
+import { intrinsicsRepairedMessage, restoreIntrinsics } from '../../runtime/intrinsics';
 import { discardedReceive, markWaitedIn } from '../../runtime/receive';
 import { AwaitThen, currentProcess, isThenable } from '../../runtime/scheduler';
 
@@ -62,14 +63,30 @@ function run(request: EvalRequest): unknown {
   try {
     value = request.script.runInThisContext();
   } catch (thrown) {
-    return failed(request, thrown);
+    const repaired = restoreIntrinsics();
+    return failed(request, repaired.length !== 0 ? new Error(intrinsicsRepairedMessage(repaired)) : thrown);
   }
+  // Replacing what the runtime relies on (Array.prototype.push...) is undone, and the input
+  // that did it fails, saying so.
+  const repaired = restoreIntrinsics();
+  if (repaired.length !== 0) return failed(request, new Error(intrinsicsRepairedMessage(repaired)));
+  // A Proxy whose traps throw is still a value: looking at it must not fail the evaluation.
+  if (isOpaque(value)) return reported(request, value);
   const report: Next = (fulfilled, result) => (fulfilled ? reported(request, result) : failed(request, result));
   if (value instanceof InputSteps) return drive(value.generator, report);
   if (isThenable(value) && !(value instanceof Receive) && !request.awaitsPromise && !isMarked(value)) {
     return reported(request, value); // a promise typed as a value prints as one
   }
   return waitFor(value, report);
+}
+
+/** Whether asking what `value` is (a receive, a promise, the input's steps) throws. */
+function isOpaque(value: unknown): boolean {
+  try {
+    return !(value instanceof Receive || value instanceof InputSteps || isThenable(value) || true);
+  } catch {
+    return true;
+  }
 }
 
 function reported(request: EvalRequest, value: unknown): Receive {

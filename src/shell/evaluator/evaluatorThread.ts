@@ -4,10 +4,10 @@
 // terminal thread.
 
 import path from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { format } from 'node:util';
 import { setOutputSink, writeOutput } from '../../runtime/output';
-import { configureScheduler } from '../../runtime/scheduler';
+import { configureScheduler, requestYield } from '../../runtime/scheduler';
 import { waitForAnchor } from '../../runtime/anchor';
 import { initCodePath } from '../../code/codePath';
 import { moduleDocs } from '../../code/docs';
@@ -15,9 +15,14 @@ import { Shell } from './shell';
 import { changeShellDirectory, initShellDirectory } from './directory';
 import { complete } from './completion';
 import { menuAnswer } from './menus';
-import { unreachable, type EvaluatorWorkerData, type FromEvaluator, type ToEvaluator } from '../protocol';
+import { unreachable, type EvaluatorWorkerData, type FromEvaluator, type ToEvaluator, type TransformRequestOptions } from '../protocol';
+import type { Message, TransformResult } from 'esbuild';
+import { setTransformer } from '../../code/compile';
 import { HEALTH_SLOTS, OUTPUT_PAUSE_AT, OUTPUT_RESUME_AT, healthSlots, writeLossSummary } from '../evaluatorHealth';
 import { lossSummary } from './lossSummary';
+import { containUserCode } from './containment';
+import { countOutput } from './printers';
+import { versionLine } from '../version';
 import { findStartupFile } from './startupFile';
 import { moduleWatcher } from '../../code/moduleWatcher';
 import { configureDistribution, is_alive, net_adm, node, onDistributionStarted, startDistribution } from '../../dist/api';
@@ -26,12 +31,17 @@ import { spawn } from '../../runtime/api';
 import { startObserverAndPrint } from './builtins';
 
 const data = workerData as EvaluatorWorkerData;
-const port = parentPort!;
+// Before any user code can run: the port to the terminal is ours alone, timers are charged to
+// processes, process.exit ends a process, and the built-ins the runtime uses are recorded.
+const { port, exitThread } = containUserCode();
 let columns = data.columns || 80;
 const health = healthSlots(data.health);
 Atomics.store(health, HEALTH_SLOTS.kept, 1);
 let pendingOutput = '';
 let flushScheduled = false;
+/** Output within this long of the last message joins the next one (a flood costs a message a turn). */
+const COALESCE_MS = 10;
+let lastFlushAt = 0;
 /** How often the loss summary is refreshed besides after each evaluation. */
 const SUMMARY_EVERY_MS = 250;
 
@@ -48,10 +58,16 @@ function post(message: FromEvaluator): void {
  * wait is still stopped by Ctrl-C's SIGINT, like any runaway code.
  */
 function queueOutput(text: string): void {
+  countOutput(text.length);
   pendingOutput += text;
   if (Atomics.load(health, HEALTH_SLOTS.outputInFlight) + pendingOutput.length >= OUTPUT_PAUSE_AT) {
     flushOutput();
     waitForTerminal();
+    requestYield();
+  } else if (performance.now() - lastFlushAt >= COALESCE_MS) {
+    // Output that is not a flood goes at once: code printing inside one long step (which no
+    // setImmediate interrupts) shows each line when it prints it, as erl does.
+    flushOutput();
   } else if (!flushScheduled) {
     flushScheduled = true;
     setImmediate(flushOutput);
@@ -61,6 +77,7 @@ function queueOutput(text: string): void {
 function flushOutput(): void {
   flushScheduled = false;
   if (pendingOutput === '') return;
+  lastFlushAt = performance.now();
   const text = pendingOutput;
   pendingOutput = '';
   Atomics.add(health, HEALTH_SLOTS.outputInFlight, text.length);
@@ -123,8 +140,34 @@ const shell = new Shell({
     return target;
   },
   docs: moduleDocs,
+  shellRestarted: (prompt) => post({ t: 'ready', prompt, node: aliveNode() }),
+  versionLine: () => versionLine(__dirname),
 });
 
+/** Transforms asked of the terminal thread's esbuild service, by request id. */
+const transforms = new Map<number, { resolve(result: TransformResult): void; reject(reason: unknown): void }>();
+let lastTransformId = 0;
+setTransformer((source, options) =>
+  new Promise((resolve, reject) => {
+    const id = ++lastTransformId;
+    transforms.set(id, { resolve, reject });
+    post({ t: 'transform', id, source, options: options as TransformRequestOptions });
+  }),
+);
+
+function transformed(message: Extract<ToEvaluator, { t: 'transformed' }>): void {
+  const waiting = transforms.get(message.id);
+  transforms.delete(message.id);
+  if (!waiting) return;
+  if (message.code !== undefined) {
+    waiting.resolve({ code: message.code, map: '', warnings: (message.warnings ?? []) as Message[], mangleCache: undefined, legalComments: undefined });
+  } else if (message.errors !== undefined) {
+    // Shaped as esbuild's own rejection, which the code server reads errors and warnings from.
+    waiting.reject(Object.assign(new Error('esbuild: compile error'), { errors: message.errors, warnings: message.warnings ?? [] }));
+  } else {
+    waiting.reject(new Error(message.failure ?? 'esbuild failed'));
+  }
+}
 /** Set while -sname/-name brings the node up: evaluations wait for it. */
 let nodeStarting: Promise<void> | undefined;
 
@@ -133,6 +176,9 @@ port.on('message', (message: ToEvaluator) => {
   // whose event loop no longer turns.
   Atomics.add(health, HEALTH_SLOTS.messagesHandled, 1);
   switch (message.t) {
+    case 'transformed':
+      transformed(message);
+      break;
     case 'eval': {
       const remote = data.distribution?.remsh;
       const evaluate = (): void =>
@@ -141,7 +187,7 @@ port.on('message', (message: ToEvaluator) => {
           : void shell.evaluate(message.source, message.id, (reply) => {
               post({ t: 'result', id: message.id, ...reply, node: aliveNode() });
               refreshLossSummary();
-            });
+            }, message.awaitValue === true);
       // Inputs typed while the node comes alive wait for it, in order.
       if (nodeStarting) void nodeStarting.then(evaluate);
       else evaluate();
@@ -169,6 +215,7 @@ port.on('message', (message: ToEvaluator) => {
     case 'connect-job':
     case 'interrupt-job':
     case 'kill-job':
+    case 'kill-printer':
       post(menuAnswer(shell, message));
       break;
     case 'resize':
@@ -176,8 +223,8 @@ port.on('message', (message: ToEvaluator) => {
       break;
     case 'shutdown':
       flushOutput();
-      process.exit(0);
-    // falls through: never reached, exit does not return
+      exitThread(0);
+      break;
     default:
       unreachable(message);
   }

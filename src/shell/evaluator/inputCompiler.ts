@@ -6,11 +6,11 @@
 // function, and its top-level declarations become global `var`s so that later inputs see them.
 
 import { Script } from 'node:vm';
+import { transformAsync } from '../../code/compile';
 import { tokenize, significantTokens, type Token } from '../forms/tokenizer';
 import { depthChange } from '../forms/terminator';
 import { VARIABLE_DECLARATION_WORDS } from '../forms/vocabulary';
 import { DELEGATE_MARKER, WAIT_MARKER } from '../forms/emitter';
-import { esbuildApi } from '../../code/compile';
 
 export type CompiledInput =
   | { ok: true; script: Script; awaitsPromise: boolean }
@@ -37,7 +37,7 @@ export async function compileInput(code: string, shape: InputShape, filename: st
   if (direct.ok) return direct;
   let stripped: string;
   try {
-    stripped = (await esbuildApi().transform(code, { loader: 'ts', sourcefile: filename })).code;
+    stripped = (await transformAsync(code, { loader: 'ts', sourcefile: filename })).code;
   } catch (failure) {
     return { ok: false, message: esbuildMessage(failure) ?? direct.message };
   }

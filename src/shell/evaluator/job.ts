@@ -7,6 +7,7 @@
 import { spawn, spawn_link, process_flag, receive, send, _, type Pid } from '../../index';
 import { exitProcess } from '../../runtime/exits';
 import { lookupProcessById } from '../../runtime/table';
+import { runUrgently } from '../../runtime/scheduler';
 import { formatValue } from '../../io/print';
 import { formatException, formatThrown } from '../../io/exception';
 import { writeOutput } from '../../runtime/output';
@@ -65,6 +66,7 @@ export class ShellJob {
 
   start(): void {
     this.controller = spawn(SHELL_MODULE, 'server', [this]);
+    runUrgently(lookupProcessById(this.controller.id)!);
   }
 
   get busy(): boolean {
@@ -73,9 +75,15 @@ export class ShellJob {
 
   /**
    * With `startup` (where the form is, `.eshell-ts.ts:5`, which its stack frames then name),
-   * a form of the startup file: not numbered, not in the history.
+   * a form of the startup file: not numbered, not in the history. With `awaitValue` (`-e`), a
+   * promise the input evaluates to is awaited.
    */
-  async evaluate(source: string, translator: InputTranslator, reply: (r: Reply) => void, { startup }: { startup?: string } = {}): Promise<void> {
+  async evaluate(
+    source: string,
+    translator: InputTranslator,
+    reply: (r: Reply) => void,
+    { startup, awaitValue = false }: { startup?: string; awaitValue?: boolean } = {},
+  ): Promise<void> {
     const translated = translator.translate(source, this);
     if (translated.kind === 'empty') return reply({ text: '', ok: true, prompt: this.promptNumber });
     if (translated.kind === 'syntax-error') {
@@ -85,7 +93,7 @@ export class ShellJob {
     const compiled = await compileInput(translated.code, translated, fileName);
     if (!compiled.ok) return reply({ text: `* ${compiled.message}`, ok: false, prompt: this.promptNumber });
     const entry = startup !== undefined ? undefined : this.inputs.record(this.promptNumber, source.trim(), compiled.script);
-    this.dispatch(compiled.script, compiled.awaitsPromise, {
+    this.dispatch(compiled.script, compiled.awaitsPromise || awaitValue, {
       entry,
       keepsPrompt: startup !== undefined,
       reply,
@@ -106,6 +114,22 @@ export class ShellJob {
     if (!this.running || !proc) return false;
     exitProcess(proc, reason);
     return true;
+  }
+
+  /**
+   * The job's server died: its evaluator goes too, and the evaluation it ran (if any) will
+   * never be answered here. Returns that evaluation's reply, for whoever answers instead.
+   */
+  abandon(): ((r: Reply) => void) | undefined {
+    const proc = this.evaluator && lookupProcessById(this.evaluator.id);
+    if (proc) exitProcess(proc, 'kill');
+    this.evaluator = undefined;
+    const running = this.running ?? this.waiting?.running;
+    this.running = undefined;
+    this.waiting = undefined;
+    if (!running || running.reported) return undefined;
+    running.reported = true;
+    return running.reply;
   }
 
   /** Ctrl-G `k`: the job's processes die. */
@@ -142,6 +166,8 @@ export class ShellJob {
   /** @internal Called in the controller process (it links the evaluator to itself). */
   startEvaluator(): void {
     this.evaluator = spawn_link(SHELL_MODULE, 'eval_loop');
+    // The prompt answers first, even behind millions of processes waiting for their turn.
+    runUrgently(lookupProcessById(this.evaluator.id)!);
     const waiting = this.waiting;
     this.waiting = undefined;
     if (waiting) this.dispatch(waiting.script, waiting.awaitsPromise, waiting.running);

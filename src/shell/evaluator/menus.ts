@@ -5,9 +5,10 @@
 import { processTable, loadedModulesTable, memorySummary } from './reports';
 import type { Shell } from './shell';
 import { versionLine } from '../version';
+import { stopTopPrinter } from './printers';
 import { unreachable, type FromEvaluator, type MenuRequest } from '../protocol';
 
-/** Read once, on the first (v)ersion: BREAK's (k)ill sends it as its cheap probe. */
+/** Read once, on the first (v)ersion. */
 let version: string | undefined;
 
 /** erl's answer to a job number it does not know (and to `c`/`i` with no current job). */
@@ -38,6 +39,8 @@ export function menuAnswer(shell: Shell, request: MenuRequest & { id: number }):
       return text(shell.interruptJob(request.job) ? '' : UNKNOWN_JOB);
     case 'kill-job':
       return text(shell.killJob(request.job) ? '' : UNKNOWN_JOB);
+    case 'kill-printer':
+      return text(stopTopPrinter());
     default:
       return unreachable(request);
   }

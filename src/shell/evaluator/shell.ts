@@ -6,9 +6,13 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as api from '../../index';
-import { moduleHandle } from '../../code/moduleHandle';
+import { MODULE_NAME_KEY, moduleHandle } from '../../code/moduleHandle';
+import { badarg } from '../../runtime/errors';
+import { formatValue } from '../../io/print';
+import { onProcessExit } from '../../runtime/exits';
+import { writeOutput } from '../../runtime/output';
 import { codeServer } from '../../code/codeServer';
-import { findModule } from '../../code/codePath';
+import { findModule, reserveModuleNames } from '../../code/codePath';
 import { shellDirectory } from './directory';
 import { isFailure } from '../../code/failure';
 import { currentProcess } from '../../runtime/scheduler';
@@ -31,7 +35,14 @@ export interface ShellHost {
   changeDirectory(dir: string): string;
   /** `h(mod)`, `h(mod, fun)`: documentation from TSDoc. */
   docs(module: string, fn?: string): Promise<string>;
+  /** The connected job was replaced while no evaluation ran: its prompt starts at `prompt`. */
+  shellRestarted(prompt: number): void;
+  /** `Eshell-TS V… (Node …)`, printed again when a shell restarts. */
+  versionLine(): string;
 }
+
+/** What erl prints when the shell's server process dies. */
+export const SHELL_TERMINATED = '*** ERROR: Shell process terminated! ***';
 
 /**
  * The modules the runtime itself offers. `io:format(...)` and `io.format(...)` both reach
@@ -63,12 +74,37 @@ export class Shell implements InputTranslator {
   private readonly shadowable = new Set<string>();
   /** The startup file running; typed input waits for it. */
   private startup: Promise<void> | undefined;
+  /** What globalThis held before the shell added its own names. */
+  private readonly javascriptGlobals = new Set(Object.getOwnPropertyNames(globalThis));
 
   constructor(private readonly host: ShellHost) {
     this.installGlobals();
     installBareAtoms();
     this.startJob();
     this.connect();
+    onProcessExit((proc) => {
+      for (const job of this.jobs.values()) if (job.controller?.id === proc.pid.id) this.restartJob(job);
+    });
+  }
+
+  /**
+   * A job's server process died (killed with exit(Pid, 'kill'), or every process was): as in
+   * erl, the shell says so and a fresh shell takes its place, with new processes, no
+   * bindings and its line numbers from 1. Other processes and loaded modules are untouched.
+   */
+  private restartJob(job: ShellJob): void {
+    const fresh = new ShellJob(job.id, { color: this.host.color, columns: this.host.columns });
+    this.jobs.set(job.id, fresh);
+    this.evaluations.delete(job);
+    const unanswered = job.abandon();
+    fresh.start();
+    if (this.current === job) this.current = fresh;
+    if (this.active !== job) return;
+    this.connect(fresh.id);
+    const notice = `${SHELL_TERMINATED}\n${this.host.versionLine()} (abort with ^G)`;
+    if (unanswered) return unanswered({ text: notice, ok: false, prompt: fresh.promptNumber });
+    writeOutput(`${notice}\n`);
+    this.host.shellRestarted(fresh.promptNumber);
   }
 
   get activeJob(): ShellJob {
@@ -97,7 +133,7 @@ export class Shell implements InputTranslator {
 
   /** Evaluates typed input (request `id`); several forms on one line (`1. 2.`) run one after
    *  another. Input typed while the startup file runs waits for it. */
-  async evaluate(source: string, id: number, done: (r: Reply) => void): Promise<void> {
+  async evaluate(source: string, id: number, done: (r: Reply) => void, awaitValue = false): Promise<void> {
     const job = this.active;
     this.evaluations.set(job, id);
     const reply = (r: Reply): void => {
@@ -105,10 +141,15 @@ export class Shell implements InputTranslator {
       done(r);
     };
     if (this.startup) await this.startup;
-    return this.evaluateForms(job, source, reply);
+    return this.evaluateForms(job, source, reply, { awaitValue });
   }
 
-  private async evaluateForms(job: ShellJob, source: string, reply: (r: Reply) => void, options: { startup?: string } = {}): Promise<void> {
+  private async evaluateForms(
+    job: ShellJob,
+    source: string,
+    reply: (r: Reply) => void,
+    options: { startup?: string; awaitValue?: boolean } = {},
+  ): Promise<void> {
     const forms = splitForms(source);
     if (forms.length <= 1) return job.evaluate(source, this, reply, options);
     const texts: string[] = [];
@@ -141,6 +182,10 @@ export class Shell implements InputTranslator {
     const tokens = significantTokens(tokenize(result.code));
     this.noteDeclarations(tokens);
     for (const name of new Set([...result.freeModules, ...this.bareModuleNames(tokens, isModule)])) {
+      // Modules and globals are separate namespaces: a module named like a built-in (`m`,
+      // `c`) is reached as `m:fun()`, and never replaces the built-in or a JavaScript global.
+      const existing = Object.getOwnPropertyDescriptor(globalThis, name);
+      if (existing !== undefined && !isModuleHandle(existing.value)) continue;
       Object.defineProperty(globalThis, name, { value: moduleHandle(name), configurable: true, writable: true });
     }
     return result;
@@ -199,8 +244,8 @@ export class Shell implements InputTranslator {
   killJob(id?: number): boolean {
     const job = id === undefined ? this.current : this.jobs.get(id);
     if (!job) return false;
+    this.jobs.delete(job.id); // first: a job killed on purpose is not restarted
     job.kill();
-    this.jobs.delete(job.id);
     this.evaluations.delete(job);
     if (job === this.current) this.current = undefined;
     return true;
@@ -231,7 +276,15 @@ export class Shell implements InputTranslator {
       rest: (pattern: unknown) => new RestMarker(pattern),
       wildcard: _,
       send: (dest: unknown, message: unknown) => api.send(dest as api.Pid, message),
-      mod: (name: string) => this.runtimeModule(name) ?? moduleHandle(name),
+      mod: (name: unknown, spelled?: string) => {
+        // `M:f()` with M a variable: M holds the module's name (or its handle), as in Erlang.
+        if (typeof name === 'string') return this.runtimeModule(name) ?? moduleHandle(name);
+        if (typeof name === 'object' && name !== null && MODULE_NAME_KEY in name) return name;
+        const what = spelled !== undefined && this.javascriptGlobals.has(spelled)
+          ? 'a JavaScript global'
+          : formatValue(name, { singleLine: true, depth: 1 });
+        throw badarg(`${spelled ?? 'Module'}:…(): ${spelled ?? 'the module'} is ${what}, not a module name (a string, as an atom)`);
+      },
       steps: inputSteps,
       catch: catchForm,
       drain: drainSteps,
@@ -246,6 +299,17 @@ export class Shell implements InputTranslator {
       __eshell: helpers,
       require: shellRequire,
     };
+    const javascriptGlobals = this.javascriptGlobals;
+    // A built-in's name may be a module's too (`m:fun()` calls the module, `m()` the built-in);
+    // the API's names and JavaScript's globals may not: `io.format`, `process.exit` and a bare
+    // `spawn` must keep meaning what every module and input expects.
+    reserveModuleNames((name) => {
+      if (name === 'require' || name === '__eshell') return 'a name the shell defines';
+      if (name in api) return "part of eshell-ts's API";
+      if (name === 'shell') return "the shell's own module";
+      if (javascriptGlobals.has(name)) return 'a JavaScript global';
+      return undefined;
+    });
     for (const [name, value] of Object.entries(globals)) {
       Object.defineProperty(globalThis, name, { value, configurable: true, writable: true, enumerable: false });
       if (typeof value === 'function' && /^[a-z]/.test(name)) this.commands.add(name);
@@ -270,4 +334,8 @@ export class Shell implements InputTranslator {
   globalNames(): string[] {
     return [...new Set([...Object.getOwnPropertyNames(globalThis), ...this.declaredNames, ...this.currentJob().bindings.entries().map(([n]) => n)])];
   }
+}
+
+function isModuleHandle(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && MODULE_NAME_KEY in value;
 }

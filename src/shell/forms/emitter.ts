@@ -295,9 +295,14 @@ export class FormEmitter {
   private isRemoteCall(items: readonly Item[], colon: number): boolean {
     const module = tokenOf(items[colon - 1]);
     const fun = tokenOf(items[colon + 1]);
-    if (module?.kind !== 'identifier' || !isModuleName(module.text)) return false;
+    if (module?.kind !== 'identifier' || RESERVED_WORDS.has(module.text)) return false;
     if (fun?.kind !== 'identifier' || isMemberAccessItem(items[colon - 2])) return false;
     const tight = adjacent(module, tokenOf(items[colon])!) && adjacent(tokenOf(items[colon])!, fun);
+    if (!isModuleName(module.text)) {
+      // `M:f(…)` with a capitalised name calls the module M holds, as in Erlang; `JSON:parse()`
+      // is never a label.
+      return tight && /^[A-Z_$]/.test(module.text) && !RESERVED_WORDS.has(fun.text) && isGroup(items[colon + 2], '(');
+    }
     // `code:delete(m)` names a function; `outer: while (x)` is a label.
     if (RESERVED_WORDS.has(fun.text) && !tight) return false;
     if (isGroup(items[colon + 2], '(')) return true;
@@ -399,8 +404,11 @@ export class FormEmitter {
       return { code: `__eshell.catch(() => (${body}))`, next: to };
     }
     if (segment.remoteCalls.has(k)) {
-      if (this.context.isModule(token.text)) this.freeModules.add(token.text);
       const fun = tokenOf(items[k + 2])!.text;
+      if (!isModuleName(token.text)) {
+        return { code: `__eshell.mod(${token.text}, ${JSON.stringify(token.text)}).${fun}`, next: k + 3 };
+      }
+      if (this.context.isModule(token.text)) this.freeModules.add(token.text);
       return { code: `__eshell.mod(${JSON.stringify(token.text)}).${fun}`, next: k + 3 };
     }
     if (isPunct(item, '?')) {

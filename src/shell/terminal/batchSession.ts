@@ -3,7 +3,7 @@
 // then what the evaluation printed and its result.
 
 import type { ConnectionHandlers } from './evaluatorConnection';
-import { unreachable, type FromEvaluator, type ToEvaluator } from '../protocol';
+import { unreachable, type FromEvaluator, type SessionMessage, type ToEvaluator } from '../protocol';
 import { promptText } from './promptMode';
 
 export interface BatchIo {
@@ -47,7 +47,7 @@ export class BatchSession implements ConnectionHandlers {
     this.next();
   }
 
-  message(msg: FromEvaluator): void {
+  message(msg: SessionMessage): void {
     switch (msg.t) {
       case 'ready':
         if (this.running === undefined) this.promptNumber = msg.prompt;
@@ -95,7 +95,7 @@ export class BatchSession implements ConnectionHandlers {
     }
     if (this.mode.showPrompts) this.print(promptText(this.promptNumber, this.promptNode));
     this.running = this.io.nextId();
-    this.io.send({ t: 'eval', id: this.running, source });
+    this.io.send({ t: 'eval', id: this.running, source, ...(this.mode.exitStatusFromResult ? { awaitValue: true } : {}) });
   }
 
   private print(text: string): void {

@@ -93,6 +93,11 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
       case '-eval': {
         const expr = value();
         if (expr === undefined) return { ok: false, error: `${arg} needs an expression` };
+        // `-e --help` would run `--help` (decrementing the help built-in: NaN); erl's parser
+        // refuses `--help` too. An option where the expression belongs is a mistake.
+        if (/^--?[A-Za-z][\w-]*$/.test(expr)) {
+          return { ok: false, error: `${arg} needs an expression, and '${expr}' is an option (write -e '(${expr})' to evaluate it)` };
+        }
         options.evalExpr = expr;
         break;
       }
@@ -200,5 +205,10 @@ function remshNodeName(remote: string): string {
 
 /** Colours are used when stdout is a terminal and neither NO_COLOR nor --no-color says no. */
 export function useColor(options: ShellOptions, stdoutIsTTY: boolean, env: NodeJS.ProcessEnv): boolean {
-  return stdoutIsTTY && !options.noColor && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '');
+  return stdoutIsTTY && !options.noColor && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '') && !isDumbTerminal(env);
+}
+
+/** `TERM=dumb` (Emacs shell buffers, some CI consoles): no escape sequences at all. */
+export function isDumbTerminal(env: NodeJS.ProcessEnv): boolean {
+  return env.TERM === 'dumb';
 }

@@ -6,11 +6,12 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { startSigintAnchor, type SigintAnchor } from '../../runtime/anchor';
 import { BUSY_BYTES, BUSY_SLOTS } from '../../runtime/busySlots';
-import { type EvaluatorWorkerData, type FromEvaluator, type ToEvaluator } from '../protocol';
+import { isFromEvaluator, type EvaluatorWorkerData, type FromEvaluator, type SessionMessage, type ToEvaluator } from '../protocol';
 import { HEALTH_BYTES, HEALTH_SLOTS, healthSlots, readLossSummary } from '../evaluatorHealth';
+import { runTransform } from './esbuildService';
 
 export interface ConnectionHandlers {
-  message(msg: FromEvaluator): void;
+  message(msg: SessionMessage): void;
   /** Anything the worker wrote to its own stdout/stderr (it should post `output` instead). */
   strayOutput(text: string): void;
   /** The worker stopped without being asked; `wasReady` says whether it ever sent `ready`. */
@@ -31,6 +32,17 @@ const UNREACHABLE_AFTER_MS = 300;
  */
 const SIGINTS_BEFORE_GIVING_UP = 2;
 const RUNAWAY_POLL_MS = 10;
+
+/**
+ * Extra patience for a big heap. A stop-the-world mark-compact holds the evaluator thread
+ * (no message taken, a SIGINT honoured only when it ends): measured up to 630 ms for the
+ * heap an allocating loop builds in 2–3 s. Mistaking it for code no SIGINT reaches replaced
+ * the whole thread. The resident size of the process stands for the worker's heap (which
+ * this thread cannot read); 1.5 ms per MB leaves a small shell's timings as they were.
+ */
+function garbageCollectionAllowanceMs(): number {
+  return Math.round((process.memoryUsage.rss() / 2 ** 20) * 1.5);
+}
 
 /** What a runaway watch reports; see EvaluatorConnection.watchRunaway. */
 export interface RunawayHandlers {
@@ -106,8 +118,16 @@ export class EvaluatorConnection {
       stream.setEncoding('utf8');
       stream.on('data', (text: string) => this.handlers.strayOutput(text));
     }
-    worker.on('message', (msg: FromEvaluator) => {
+    worker.on('message', (msg: unknown) => {
       if (this.worker !== worker) return; // a replaced worker's last words
+      if (!isFromEvaluator(msg)) return; // not the protocol: never let it reach the terminal
+      if (msg.t === 'transform') {
+        // Answered only to the worker that asked: a replaced one's requests are dropped.
+        void runTransform(msg).then((reply) => {
+          if (this.worker === worker) this.post(worker, reply);
+        });
+        return;
+      }
       if (msg.t === 'ready') this.ready = true;
       try {
         this.handlers.message(msg);
@@ -183,18 +203,34 @@ export class EvaluatorConnection {
     let busySince = this.isBusy() ? Date.now() : 0;
     let deafSince = 0;
     let signalled = 0;
+    let firstSignalAt = 0;
     let unansweredSignals = 0;
     const check = (): void => {
       const now = Date.now();
       if (this.isBusy()) {
         deafSince = 0;
+        // Held by backpressure right now (its output waits for the terminal): not the moment
+        // to call it a runaway; a loop that prints without yielding is caught between waits.
+        if (Atomics.load(this.health, HEALTH_SLOTS.waitingForTerminal) === 1) {
+          busySince ||= now;
+          return;
+        }
         if (!busySince) busySince = now;
         if (now - busySince < RUNAWAY_AFTER_MS) return;
         busySince = 0;
         const pid = this.runningPid();
         if (stop) {
-          unansweredSignals = pid === signalled ? unansweredSignals + 1 : 0;
-          if (unansweredSignals >= SIGINTS_BEFORE_GIVING_UP) return giveUp();
+          if (pid === signalled) unansweredSignals++;
+          else {
+            unansweredSignals = 0;
+            firstSignalAt = now;
+          }
+          if (
+            unansweredSignals >= SIGINTS_BEFORE_GIVING_UP &&
+            now - firstSignalAt >= SIGINTS_BEFORE_GIVING_UP * RUNAWAY_AFTER_MS + garbageCollectionAllowanceMs()
+          ) {
+            return giveUp();
+          }
           signalled = pid;
           process.kill(process.pid, 'SIGINT');
         }
@@ -206,7 +242,7 @@ export class EvaluatorConnection {
         return;
       }
       if (!deafSince) deafSince = now;
-      if (now - deafSince >= UNREACHABLE_AFTER_MS) giveUp();
+      if (now - deafSince >= UNREACHABLE_AFTER_MS + garbageCollectionAllowanceMs()) giveUp();
     };
     const timer = setInterval(check, RUNAWAY_POLL_MS);
     const giveUp = (): void => {

@@ -4,7 +4,7 @@
 
 import path from 'node:path';
 import { BatchSession, FormSplitter } from './batchSession';
-import { parseArgs, USAGE, useColor, type ShellOptions } from './cli';
+import { isDumbTerminal, parseArgs, USAGE, useColor, type ShellOptions } from './cli';
 import { distFile, EvaluatorConnection, type ConnectionHandlers } from './evaluatorConnection';
 import { isComplete } from '../forms';
 import { defaultHistoryFile, History } from './history';
@@ -59,17 +59,35 @@ function changeDirectory(dir: string): void {
 }
 
 let terminalRestored = true;
+const dumb = isDumbTerminal(process.env);
 
 /** Leaves raw mode, turns bracketed paste off, shows the cursor. Safe to call twice. */
 function restoreTerminal(): void {
   if (terminalRestored) return;
   terminalRestored = true;
   try {
-    out.write(BRACKETED_PASTE_OFF + '\x1b[?25h');
+    if (!dumb) out.write(BRACKETED_PASTE_OFF + '\x1b[?25h');
     if (stdin.isTTY) stdin.setRawMode(false);
   } catch {
     // the terminal may already be gone (SIGHUP)
   }
+}
+
+/** Raw mode and bracketed paste: at start, and again after a suspension (`fg`). */
+function takeTerminal(): void {
+  stdin.setRawMode(true);
+  terminalRestored = false;
+  if (!dumb) write(BRACKETED_PASTE_ON);
+}
+
+/**
+ * Ctrl-Z or SIGTSTP: give the terminal back cooked, then stop (SIGSTOP, since our own SIGTSTP
+ * handler replaces the default stop) until the job-control shell continues us.
+ */
+function suspend(session: TerminalSession): void {
+  session.suspending();
+  restoreTerminal();
+  process.kill(process.pid, 'SIGSTOP');
 }
 
 function exitAfter(connection: EvaluatorConnection, code: number): void {
@@ -92,19 +110,27 @@ function runInteractive(options: ShellOptions): void {
     write: talk.write,
     columns,
     exit: (code) => (connection ? exitAfter(connection, code) : (restoreTerminal(), process.exit(code))),
+    suspend: () => suspend(session),
+    plain: dumb,
     node: options.remsh ?? options.node,
     banner,
   });
-  stdin.setRawMode(true);
-  terminalRestored = false;
-  talk.write(BRACKETED_PASTE_ON + banner());
+  takeTerminal();
+  talk.write(banner());
   for (const note of talk.prepare()) talk.write(note);
   session.start();
+  process.on('SIGTSTP', () => suspend(session));
+  process.on('SIGCONT', () => {
+    if (!terminalRestored) return; // continued without having stopped for us
+    takeTerminal();
+    session.resumed();
+  });
 
   connection = connect(options, true, session);
   session.attach(connection);
   connection.start();
-  history.load();
+  const historyWarning = history.load();
+  if (historyWarning) session.message({ t: 'output', text: historyWarning });
   talk.start();
 
   stdin.on('data', (chunk: Buffer) => {

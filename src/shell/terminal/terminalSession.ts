@@ -8,7 +8,7 @@ import type { ConnectionHandlers, EvaluatorConnection } from './evaluatorConnect
 import type { History } from './history';
 import { KeyDecoder, ESCAPE_TIMEOUT_MS, pasteAsKeys, type KeyEvent } from './keys';
 import { PromptMode, type PromptHost } from './promptMode';
-import { unreachable, type FromEvaluator, type MenuRequest } from '../protocol';
+import { unreachable, type FromEvaluator, type SessionMessage, type MenuRequest } from '../protocol';
 import {
   BREAK_MENU_TEXT, BreakMenu, USER_SWITCH_HEADER, UserSwitchMenu,
   type MenuHost, type MenuReply, type TerminalMode,
@@ -21,6 +21,10 @@ export interface TerminalSessionOptions {
   columns(): number;
   /** Restores the terminal, stops the threads and exits. */
   exit(code: number): void;
+  /** Ctrl-Z: hand the terminal back and stop the process (job control). */
+  suspend(): void;
+  /** TERM=dumb: draw without escape sequences. */
+  plain?: boolean;
   /** The node name the first prompt shows (-sname/-name), before the evaluator confirms it. */
   node?: string;
   /** The line a new job starts with (`Eshell-TS V… (abort with ^G)`), as at launch. */
@@ -53,7 +57,7 @@ export class TerminalSession implements ConnectionHandlers {
   private runawaysStopped = 0;
 
   constructor(private readonly options: TerminalSessionOptions) {
-    this.display = new PromptDisplay(options.write, options.columns);
+    this.display = new PromptDisplay(options.write, options.columns, options.plain ?? false);
     this.promptNode = options.node;
     this.output = new OutputInterleaver(this.display);
     this.prompt = new PromptMode(this.promptHost(), options.history);
@@ -84,6 +88,11 @@ export class TerminalSession implements ConnectionHandlers {
       const keys = ev.kind === 'paste' && !this.menu ? pasteAsKeys(ev.text) : [ev];
       for (const key of keys) {
         if (this.closing) return;
+        if (key.kind === 'key' && key.name === 'ctrl-z') {
+          this.drainKeys(); // what was typed before Ctrl-Z is on the line when we stop
+          this.options.suspend();
+          continue;
+        }
         if (this.menu) {
           this.menu.key(key);
         } else if (this.evaluating !== undefined && key.kind === 'key' && key.name === 'ctrl-c') {
@@ -108,7 +117,7 @@ export class TerminalSession implements ConnectionHandlers {
 
   // ---- evaluator messages --------------------------------------------------------------------
 
-  message(msg: FromEvaluator): void {
+  message(msg: SessionMessage): void {
     switch (msg.t) {
       case 'ready':
         if (this.evaluating === undefined && (msg.prompt !== this.promptNumber || msg.node !== this.promptNode)) {
@@ -282,12 +291,24 @@ export class TerminalSession implements ConnectionHandlers {
 
   /**
    * BREAK's (k)ill runaway: whatever holds the evaluator thread is stopped by the watch any
-   * rescuing query runs, so a cheap query finds out. The shell job and its bindings stay.
+   * rescuing query runs; the query itself stops a process flooding the output. The shell
+   * job and its bindings stay.
    */
   private async stopRunaway(): Promise<string> {
     const before = this.runawaysStopped;
-    await this.ask({ t: 'version' }, true);
-    return this.runawaysStopped === before ? '*** no runaway process\n' : '';
+    const answer = await this.ask({ t: 'kill-printer' }, true);
+    return answer.text || (this.runawaysStopped === before ? '*** no runaway process\n' : '');
+  }
+
+  /** About to stop (Ctrl-Z): leave the block on screen and move below it, as a shell expects. */
+  suspending(): void {
+    this.output.flush();
+    this.display.leave();
+  }
+
+  /** Continued after a stop (`fg`): the terminal is ours again, draw what was there. */
+  resumed(): void {
+    this.redraw();
   }
 
   quit(code: number): void {
