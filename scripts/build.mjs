@@ -18,7 +18,7 @@ const entryPoints = {
   'main-boot': 'src/shell/terminal/boot.ts',            // loads main.js through V8's code cache
   evaluator: 'src/shell/evaluator/evaluatorThread.ts',   // the worker thread: runtime, code server, evaluator
   'evaluator-boot': 'src/shell/evaluator/boot.ts',       // loads evaluator.js through V8's code cache
-  'sigint-anchor': 'src/runtime/sigintAnchor.ts',
+  'sigint-anchor': 'src/runtime/sigintAnchorWorker.ts',
   typecheck: 'src/code/typeCheckThread.ts',     // the type checker thread: warnings for c/1, docs for h/1
   'editor-setup': 'src/shell/terminal/editorSetup.ts', // --init, loaded only then
   recording: 'src/shell/terminal/recording.ts',  // --record and --replay, loaded only then

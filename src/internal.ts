@@ -10,7 +10,7 @@ export { wrapTimers, type ProcessTimers } from './runtime/timers';
 export { setReceiveClock } from './runtime/receiveTimer';
 export { SimulatedClock, type Clock } from './runtime/clock';
 export { installRejectionTracking } from './runtime/rejections';
-export { startSigintAnchor, type SigintAnchor } from './runtime/anchor';
+export { startSigintAnchor, type SigintAnchor } from './runtime/sigintAnchorThread';
 export { matches } from './runtime/patterns';
 export { setOutputSink } from './runtime/output';
 export { codeServer, type ModuleVersion, type LoadResult } from './code/codeServer';

@@ -14,7 +14,7 @@ import { evaluateModule, type ModuleObject } from './evaluate';
 import { isFailure, type Failure } from './failure';
 import { moduleRequire } from './moduleRequire';
 import { typeErrorsOf, warnAboutTypeErrors } from './typeCheck';
-import { allProcesses, api, currentProcess, exitProcess, formatThrown, runAs, runningProcess, writeOutput } from './runtimeLinks';
+import { allProcesses, api, currentProcess, exitProcess, formatThrown, runAs, runningProcess, writeOutput } from './runtimeImports';
 import { currentHash, readSource, sourceOfText, type SourceText } from './sourceFile';
 import { registerCode, unregisterCode, versionedFileName } from './stackTraces';
 

@@ -4,7 +4,7 @@
 // must not keep a thousand copies.
 import path from 'node:path';
 import vm from 'node:vm';
-import { wrapTimers } from './runtimeLinks';
+import { wrapTimers } from './runtimeImports';
 
 /** What the module sees as `module`; `exports` is replaced by esbuild's CommonJS prologue. */
 export interface ModuleObject {

@@ -12,7 +12,7 @@
 import { codeServer } from './codeServer';
 import { addPath, getPath } from './codePath';
 import { isFailure } from './failure';
-import { currentProcess, ErlangException, handleModuleName, isReleasingCode, isThenable, MODULE_NAME_KEY } from './runtimeLinks';
+import { currentProcess, ErlangException, handleModuleName, isReleasingCode, isThenable, MODULE_NAME_KEY } from './runtimeImports';
 
 /** Where a handle carries its module's name, and the one way to read it off (spawn,
  *  initial_call, the behaviours and the shell all use it). */

@@ -16,7 +16,7 @@ import { isModuleName } from './moduleName';
 import { isFailure } from './failure';
 
 export interface CodeModules {
-  /** The public API object modules get for 'eshell-ts' (a function: see runtimeLinks.ts). */
+  /** The public API object modules get for 'eshell-ts' (a function: see runtimeImports.ts). */
   api(): unknown;
   /** Exports of `name` if it is loaded or being loaded (a require cycle). */
   loadedExports(name: string): Record<string, unknown> | undefined;

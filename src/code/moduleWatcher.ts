@@ -17,7 +17,7 @@ import { codeServer } from './codeServer';
 import { displayName, findModule } from './codePath';
 import { isFailure } from './failure';
 import { currentHash } from './sourceFile';
-import { formatTerm, spawn, writeOutput } from './runtimeLinks';
+import { formatTerm, spawn, writeOutput } from './runtimeImports';
 
 /** How long a module's file must stay quiet after an event before it is loaded. */
 export const WATCH_DEBOUNCE_MS = 120;

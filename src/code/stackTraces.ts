@@ -5,7 +5,7 @@
 // mapped frame shows the plain file name again: `at server_loop (/dir/m.ts:25:13)`.
 import { SourceMap } from 'node:module';
 import path from 'node:path';
-import { setFunctionLocator, CALL_SITES, type CallSiteSummary } from './runtimeLinks';
+import { setFunctionLocator, CALL_SITES, type CallSiteSummary } from './runtimeImports';
 
 interface LoadedCode {
   file: string;

@@ -114,7 +114,7 @@ export interface EvaluatorWorkerData {
    * anchor and waits for it (waitForAnchor) before it runs any code under the SIGINT watchdog.
    */
   anchor: SharedArrayBuffer | null;
-  /** See evaluatorHealth.ts; a fresh one for every worker. */
+  /** See evaluatorThreadHealth.ts; a fresh one for every worker. */
   health: SharedArrayBuffer;
   /** `-pa` directories and ESHELL_TS_PATH, searched first. */
   pathDirs: string[];

@@ -14,7 +14,7 @@ import * as shellCommands from './shellCommands';
 import { moduleWatcher } from '../../code/moduleWatcher';
 import { upgradeModule } from '../../otp/upgrade';
 import { shellDirectory } from './directory';
-import { awaitedByShell } from './evaluatorProcess';
+import { awaitedByShell } from './evalLoop';
 import { formatColumns } from '../columns';
 import type { ShellJob } from './job';
 import type * as ObserverLayer from '../../observer/observer';

@@ -15,7 +15,7 @@ import { MODULE_NAME_KEY } from '../../code/moduleHandle';
 import { isNormalExit } from '../../runtime/errors';
 import { Bindings } from './bindings';
 import { InputHistory, type Entry } from './inputHistory';
-import { evaluatorLoop, EVAL_REQUEST, type EvalRequest } from './evaluatorProcess';
+import { evaluatorLoop, EVAL_REQUEST, type EvalRequest } from './evalLoop';
 import { compileInput, inputFileName } from './inputCompiler';
 import type { Script } from 'node:vm';
 

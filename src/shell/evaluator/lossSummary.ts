@@ -1,5 +1,5 @@
 // What replacing the evaluator thread would lose, in words: the user's processes, the shell's
-// variable bindings and the loaded modules. Written ahead of time (see evaluatorHealth.ts),
+// variable bindings and the loaded modules. Written ahead of time (see evaluatorThreadHealth.ts),
 // because when the thread has to be replaced it can no longer be asked.
 
 import { allProcesses, liveProcessCount, lookupProcessById } from '../../runtime/table';

@@ -20,7 +20,7 @@ import { _ } from '../../runtime/patterns';
 import { significantTokens, splitForms, tokenize, transformInput, type Token } from '../forms';
 import { RestMarker, VariableMarker } from './bindings';
 import { ShellJob, type InputTranslator, type Reply } from './job';
-import { inputSteps } from './evaluatorProcess';
+import { inputSteps } from './evalLoop';
 import { bareArguments, builtins } from './builtins';
 import { catchForm, drainSteps } from './catchForm';
 import { installBareAtoms } from './bareAtoms';

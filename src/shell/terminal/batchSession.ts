@@ -2,7 +2,7 @@
 // Forms are evaluated one after another and printed as `erl < file` prints them: the prompt,
 // then what the evaluation printed and its result.
 
-import type { ConnectionHandlers } from './evaluatorConnection';
+import type { ConnectionHandlers } from './evaluatorThreadConnection';
 import { unreachable, type FromEvaluator, type SessionMessage, type ToEvaluator } from '../protocol';
 import { promptText } from './promptMode';
 

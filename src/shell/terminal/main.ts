@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { BatchSession, FormSplitter } from './batchSession';
 import { isDumbTerminal, parseArgs, USAGE, useColor, type ShellOptions } from './cli';
-import { distFile, EvaluatorConnection, type ConnectionHandlers } from './evaluatorConnection';
+import { distFile, EvaluatorConnection, type ConnectionHandlers } from './evaluatorThreadConnection';
 import { isComplete } from '../forms';
 import { defaultHistoryFile, History } from './history';
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON } from './keys';
@@ -98,7 +98,7 @@ function exitAfter(connection: EvaluatorConnection, code: number): void {
 }
 
 function runInteractive(options: ShellOptions): void {
-  // Runaway code is stopped with a real SIGINT to ourselves (see evaluatorConnection.ts); it
+  // Runaway code is stopped with a real SIGINT to ourselves (see evaluatorThreadConnection.ts); it
   // must never end the session, whether or not a breakOnSigint watchdog is listening.
   process.on('SIGINT', () => {});
   const history = new History(defaultHistoryFile());

@@ -4,7 +4,7 @@
 // evaluation runs (and output is written straight out).
 
 import { OutputInterleaver, PromptDisplay } from '../../io/interleave';
-import type { ConnectionHandlers, EvaluatorConnection } from './evaluatorConnection';
+import type { ConnectionHandlers, EvaluatorConnection } from './evaluatorThreadConnection';
 import type { History } from './history';
 import { KeyDecoder, ESCAPE_TIMEOUT_MS, pasteAsKeys, type KeyEvent } from './keys';
 import { PromptMode, type PromptHost } from './promptMode';

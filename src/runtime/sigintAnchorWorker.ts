@@ -3,12 +3,12 @@
 // drops to zero: SIGINT never falls back to "exit the process", and a SIGINT that arrives
 // while no batch runs lands here harmlessly.
 //
-// workerData: { buffer: SharedArrayBuffer } viewed as the Int32 slots of ./anchorSlots.ts,
-// shared with ./anchor.ts, which starts and stops this worker.
+// workerData: { buffer: SharedArrayBuffer } viewed as the Int32 slots of ./sigintAnchorSlots.ts,
+// shared with ./sigintAnchorThread.ts, which starts and stops this worker.
 import vm from 'node:vm';
 import { workerData } from 'node:worker_threads';
 import { isInterruption } from './interrupt';
-import { ANCHOR_BYTES, ANCHOR_SLOTS } from './anchorSlots';
+import { ANCHOR_BYTES, ANCHOR_SLOTS } from './sigintAnchorSlots';
 
 const cell = new Int32Array((workerData as { buffer?: SharedArrayBuffer } | null)?.buffer ?? new SharedArrayBuffer(ANCHOR_BYTES));
 (globalThis as unknown as { __eshellTsAnchorCell: Int32Array }).__eshellTsAnchorCell = cell;

@@ -1,6 +1,6 @@
 // Starting and stopping the sigint anchor worker (entry: dist/sigint-anchor.js).
 import { Worker } from 'node:worker_threads';
-import { ANCHOR_BYTES, ANCHOR_SLOTS } from './anchorSlots';
+import { ANCHOR_BYTES, ANCHOR_SLOTS } from './sigintAnchorSlots';
 
 export interface SigintAnchor {
   /** Resolves once the anchor waits inside its breakOnSigint script. */

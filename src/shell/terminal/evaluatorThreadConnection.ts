@@ -4,10 +4,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { startSigintAnchor, type SigintAnchor } from '../../runtime/anchor';
+import { startSigintAnchor, type SigintAnchor } from '../../runtime/sigintAnchorThread';
 import { BUSY_BYTES, BUSY_SLOTS } from '../../runtime/busySlots';
 import { isFromEvaluator, type EvaluatorWorkerData, type FromEvaluator, type SessionMessage, type ToEvaluator } from '../protocol';
-import { HEALTH_BYTES, HEALTH_SLOTS, healthSlots, readLossSummary } from '../evaluatorHealth';
+import { HEALTH_BYTES, HEALTH_SLOTS, healthSlots, readLossSummary } from '../evaluatorThreadHealth';
 import { runTransform } from './esbuildService';
 
 export interface ConnectionHandlers {
