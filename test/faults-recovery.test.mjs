@@ -7,27 +7,21 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { BIN, startShell } from './helpers/pty.mjs';
-import { enter } from './helpers/prompt.mjs';
+import { BIN } from './helpers/pty.mjs';
+import { shellEnv } from './helpers/env.mjs';
+import { enter, promptSession } from './helpers/prompt.mjs';
 import { tempDir } from './helpers/tempDir.mjs';
 
 const COUNTER = 'C = spawn(function count(n = 0): any { return receive([["get", _], ([, from]) => { from ! ["count", n]; return count(n); }], [_, () => count(n + 1)]); }).';
 
-async function session(t, { files = {}, env = {} } = {}) {
-  const dir = tempDir(t, 'eshell-ts-recover-', files);
-  const sh = startShell({ t, cwd: dir, env: { NO_COLOR: '1', ...env }, rows: 50, cols: 250 });
-  await sh.waitFor('1> ', { timeout: 10000 });
-  let prompt = 1;
-  const evaluate = async (form) => (await enter(sh, form, ++prompt)).join('\n');
-  return { sh, dir, evaluate, next: () => ++prompt };
-}
+const session = (t, options = {}) => promptSession(t, { rows: 50, ...options });
 
 /** Types `form`, lets it run `ms`, presses Ctrl-C and waits for the next prompt. */
 async function interruptAfter(s, form, ms) {
   const mark = await enter(s.sh, form);
   await new Promise((resolve) => setTimeout(resolve, ms));
   s.sh.key('ctrl-c');
-  await s.sh.waitFor(`\n${s.next()}> `, { since: mark, timeout: 30000 });
+  await s.sh.waitFor(`\n${s.nextPrompt()}> `, { since: mark, timeout: 30000 });
 }
 
 test('Ctrl-C on a loop that allocates, or spawns without end, stops that evaluation only, every time', { timeout: 180000 }, async (t) => {
@@ -101,7 +95,7 @@ test('a history file grown past its limit is compacted on start to its newest en
 
 test('-e reports a rejected promise as an exception (status 1) and refuses an option as the expression', (t) => {
   const dir = tempDir(t, 'eshell-ts-e-');
-  const run = (...args) => spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 20000, env: { ...process.env, NO_COLOR: '1', HOME: dir } });
+  const run = (...args) => spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 20000, env: shellEnv({ NO_COLOR: '1' }, { home: dir }) });
   const rejected = run('-e', 'Promise.reject(3)');
   assert.equal(rejected.status, 1, rejected.stdout + rejected.stderr);
   assert.match(rejected.stdout, /\*\* exception throw: 3/);

@@ -7,20 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { startShell } from './helpers/pty.mjs';
-import { enter } from './helpers/prompt.mjs';
-import { tempDir } from './helpers/tempDir.mjs';
+import { enter, promptSession } from './helpers/prompt.mjs';
+import { sleep } from './helpers/env.mjs';
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function session(t, { env = {}, files = {} } = {}) {
-  const dir = tempDir(t, 'eshell-ts-term-', files);
-  const sh = startShell({ t, cwd: dir, env: { NO_COLOR: '1', ...env }, rows: 40, cols: 250 });
-  await sh.waitFor('1> ', { timeout: 10000 });
-  let prompt = 1;
-  const evaluate = async (form) => (await enter(sh, form, ++prompt)).join('\n');
-  return { sh, dir, evaluate, nextPrompt: () => ++prompt };
-}
+const session = (t, options = {}) => promptSession(t, options);
 
 /** The process's state letter from /proc (R, S, T for stopped...). */
 function processState(pid) {

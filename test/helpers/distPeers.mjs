@@ -9,6 +9,7 @@ import os from 'node:os';
 import { lookup } from 'node:dns/promises';
 import path from 'node:path';
 import { BIN, ROOT } from './pty.mjs';
+import { shellEnv } from './env.mjs';
 
 export { ROOT };
 
@@ -98,7 +99,7 @@ export async function startCluster(t, { epmd = true } = {}) {
     env(extra, noEpmd) {
       const home = mkdtempSync(path.join(os.tmpdir(), 'eshell-ts-dist-'));
       homes.push(home);
-      const env = { ...process.env, HOME: home, ERL_EPMD_PORT: String(epmdPort), NO_COLOR: '1', ESHELL_TS_HISTORY: '/dev/null', ...extra };
+      const env = shellEnv({ ERL_EPMD_PORT: String(epmdPort), NO_COLOR: '1', ESHELL_TS_HISTORY: '/dev/null', ...extra }, { home });
       if (noEpmd) env.PATH = home; // no epmd to start: the first node serves the protocol itself
       return env;
     },

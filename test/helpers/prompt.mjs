@@ -1,5 +1,6 @@
 // Typing at the real prompt, for the tests that drive bin/eshell-ts in a pseudo-terminal.
 import { startShell, stripAnsi } from './pty.mjs';
+import { tempDir } from './tempDir.mjs';
 
 /** Starts the shell and waits for its first prompt. */
 export async function openShell(t, options = {}) {
@@ -32,4 +33,18 @@ export async function printedBefore(sh, mark, next) {
   await sh.waitFor(`\n${next}> `, { since: mark, timeout: 10000 });
   const text = stripAnsi(sh.rawOutput().slice(mark)).replace(/\r/g, '');
   return text.slice(text.indexOf('\n') + 1, text.lastIndexOf(`\n${next}> `) + 1).split('\n').slice(0, -1);
+}
+
+/**
+ * A shell in a fresh directory holding `files`, on a wide terminal, after its first prompt:
+ * `evaluate(form)` types a form and returns what it printed before the next prompt, and
+ * `nextPrompt()` counts a prompt the test waits for itself.
+ */
+export async function promptSession(t, { files = {}, env = {}, rows = 40, cols = 250 } = {}) {
+  const dir = tempDir(t, 'eshell-ts-session-', files);
+  const sh = startShell({ t, cwd: dir, env: { NO_COLOR: '1', ...env }, rows, cols });
+  await sh.waitFor('1> ', { timeout: 10000 });
+  let prompt = 1;
+  const evaluate = async (form) => (await enter(sh, form, ++prompt)).join('\n');
+  return { sh, dir, evaluate, nextPrompt: () => ++prompt };
 }
