@@ -8,7 +8,7 @@ import { ErlangException, badarg, describeArgument as describe } from './errors'
 import { _, matches, type Matched, type Pattern } from './patterns';
 import type { Process } from './process';
 import { callingProcess } from './caller';
-import { suspendAwaiting } from './scheduler';
+import { isThenable, suspendAwaiting } from './scheduler';
 
 export { _, matches };
 export type { Pattern, Matched };
@@ -59,11 +59,14 @@ export class Receive<T = unknown> implements PromiseLike<T> {
   // Fields are assigned in the constructor, not declared with initializers: class-field
   // definitions cost measurably on this hot path (one Receive per loop iteration).
   /**
-   * @internal The clause when the receive has exactly one and no after(): the usual loop
-   * `receive([pattern, handler])` then needs no clause list at all.
+   * @internal The pattern and handler of the one clause when the receive has a single
+   * clause (with or without an after()), the usual loop `receive([pattern, handler])`: they
+   * are taken out of the clause, so a waiting process keeps no clause array and the receive
+   * needs no list. The handler is null when `list` is set.
    */
-  declare readonly only: AnyClause | null;
-  /** @internal Every clause, then the After if there is one; null when `only` is set. */
+  declare readonly pattern: unknown;
+  declare readonly handler: ((message: unknown) => unknown) | null;
+  /** @internal Every clause, then the After if there is one; null for a single clause. */
   declare readonly list: readonly unknown[] | null;
   /** @internal */
   declare readonly after: After | null;
@@ -78,8 +81,15 @@ export class Receive<T = unknown> implements PromiseLike<T> {
   declare settle: Settle | null;
 
   /** @internal */
-  constructor(only: AnyClause | null, list: readonly unknown[] | null, after: After | null, owner: Process) {
-    this.only = only;
+  constructor(
+    pattern: unknown,
+    handler: ((message: unknown) => unknown) | null,
+    list: readonly unknown[] | null,
+    after: After | null,
+    owner: Process,
+  ) {
+    this.pattern = pattern;
+    this.handler = handler;
     this.list = list;
     this.after = after;
     this.owner = owner;
@@ -89,7 +99,9 @@ export class Receive<T = unknown> implements PromiseLike<T> {
 
   /** @internal `[pattern, handler]` pairs, then the After if there is one. */
   get clauses(): readonly unknown[] {
-    return this.list ?? [this.only];
+    if (this.list !== null) return this.list;
+    const clause = [this.pattern, this.handler];
+    return this.after === null ? [clause] : [clause, this.after];
   }
 
   /**
@@ -134,11 +146,15 @@ export function receive<const Ps extends readonly Pattern[]>(...clauses: Clauses
 /** More than six clauses before an after(): handlers are not typed from their patterns. */
 export function receive(...clauses: readonly (readonly [Pattern, (message: any) => void] | After)[]): Receive;
 export function receive(): Receive {
-  // `arguments` rather than a rest parameter: when this call is inlined (the usual case) the
-  // one-clause path allocates nothing but the Receive.
+  // `arguments` rather than a rest parameter: when this call is inlined (the usual case) a
+  // single clause, with or without an after(), allocates nothing but the Receive.
   const owner = callingProcess('receive()');
   const count = arguments.length;
-  if (count === 1 && isClause(arguments[0])) return (lastCreated = new Receive(arguments[0] as AnyClause, null, null, owner));
+  const first = arguments[0];
+  if (count === 1 && isClause(first)) return (lastCreated = new Receive(first[0], first[1], null, null, owner));
+  if (count === 2 && isClause(first) && arguments[1] instanceof After) {
+    return (lastCreated = new Receive(first[0], first[1], null, arguments[1], owner));
+  }
   if (count === 0) throw badarg('receive() needs at least one clause');
   const list: unknown[] = new Array(count);
   for (let i = 0; i < count; i++) list[i] = arguments[i];
@@ -147,8 +163,8 @@ export function receive(): Receive {
     if (!isClause(list[i])) throw badClause(list[i], i);
   }
   const final = list[last];
-  if (isClause(final)) return (lastCreated = new Receive(null, list, null, owner));
-  if (final instanceof After) return (lastCreated = new Receive(null, list, final, owner));
+  if (isClause(final)) return (lastCreated = new Receive(undefined, null, list, null, owner));
+  if (final instanceof After) return (lastCreated = new Receive(undefined, null, list, final, owner));
   throw badClause(final, last);
 }
 
@@ -192,7 +208,7 @@ function describeReceive(r: Receive): string {
   return `#Receive<${String(r.owner.pid)}, ${clauses} clause${clauses === 1 ? '' : 's'}${timeout}>`;
 }
 
-function isClause(clause: unknown): boolean {
+function isClause(clause: unknown): clause is AnyClause {
   return Array.isArray(clause) && clause.length === 2 && typeof clause[1] === 'function';
 }
 
@@ -234,6 +250,11 @@ export function releasesCode<R extends Receive>(r: R): R {
   return r;
 }
 
-export function isReleasingCode(value: unknown): boolean {
-  return value instanceof Receive && value.owner.ext?.codeReleasingReceive === value;
+/**
+ * Whether a module function that returned `value` leaves its process in the module's code: a
+ * receive to wait in (one whose handlers are the module's, not releasesCode's) or a promise.
+ */
+export function staysInCode(value: unknown): boolean {
+  if (value instanceof Receive) return value.owner.ext?.codeReleasingReceive !== value;
+  return isThenable(value);
 }

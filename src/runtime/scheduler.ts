@@ -152,7 +152,7 @@ function scanStart(proc: Process, r: Receive): number {
 }
 
 function receiveNeedsRef(r: Receive, ref: Ref): boolean {
-  if (r.only !== null) return patternNeedsRef(r.only[0], ref);
+  if (r.handler !== null) return patternNeedsRef(r.pattern, ref);
   const clauses = r.list!;
   const patterns = r.after === null ? clauses.length : clauses.length - 1;
   for (let c = 0; c < patterns; c++) {
@@ -287,13 +287,13 @@ function step(proc: Process): void {
       let index = r.scanned;
       let handler: ((message?: unknown) => unknown) | undefined;
       let message: unknown;
-      const only = r.only;
-      if (only !== null) {
-        const pattern = only[0];
+      const single = r.handler;
+      if (single !== null) {
+        const pattern = r.pattern;
         for (; index < count; index++) {
           message = mailbox[index];
           if (matches(pattern, message)) {
-            handler = only[1];
+            handler = single;
             break;
           }
         }
@@ -378,7 +378,7 @@ function continueInStep(proc: Process, fn: () => unknown): void {
     return;
   }
   const now = new After(0, fn);
-  const r = new Receive(null, [now], now, proc);
+  const r = new Receive(undefined, null, [now], now, proc);
   r.scanned = 0;
   proc.receive = r;
   makeRunnable(proc);
