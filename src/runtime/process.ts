@@ -3,7 +3,7 @@
 // process must stay small: a million of them is an ordinary workload.
 import { inspect } from 'node:util';
 import { Pid, type Ref } from './pid';
-import type { Receive } from './receive';
+import type { Receive, Settle } from './receive';
 import type { Deadline } from './receiveTimer';
 import { allocatePidId } from './table';
 
@@ -24,7 +24,8 @@ export type ProcessStatus = 'running' | 'runnable' | 'waiting' | 'exiting';
 
 /** Every process starts with this one; the first message gives it its own array. */
 export const EMPTY_MAILBOX: unknown[] = Object.freeze([]) as unknown as unknown[];
-const NO_ARGS: readonly unknown[] = Object.freeze([]);
+/** The arguments of a process started without any (shared: nothing writes to it). */
+export const NO_ARGS: readonly unknown[] = Object.freeze([]);
 /** Stand-ins that keep only the arity of started processes' arguments, shared per arity. */
 const ARITY_ONLY: (readonly unknown[])[] = [];
 
@@ -105,6 +106,9 @@ export class ProcessExtras {
    */
   declare freshRef: Ref | null;
   declare freshRefAt: number;
+  /** The receive an `await` waits in, and how to settle that await when it matches. */
+  declare awaited: Receive | null;
+  declare awaitedSettle: Settle | null;
 
   constructor() {
     this.currentFunction = undefined;
@@ -128,6 +132,8 @@ export class ProcessExtras {
     this.codeReleasingReceive = null;
     this.freshRef = null;
     this.freshRefAt = 0;
+    this.awaited = null;
+    this.awaitedSettle = null;
   }
 }
 
@@ -175,7 +181,9 @@ export class Process {
     const args = this.entryArgs;
     if (args.length !== 0) this.entryArgs = (ARITY_ONLY[args.length] ??= Object.freeze(new Array(args.length)));
     const entry = this.entry as any;
-    return this.entryName === undefined ? entry(...args) : entry[this.entryName](...args);
+    // no spread for the usual spawn(fn): a spread call costs more than the call
+    if (this.entryName === undefined) return args.length === 0 ? entry() : entry(...args);
+    return entry[this.entryName](...args);
   }
 
   /** Recorded by module handles on every remote call, and restored when the call returns. */

@@ -47,7 +47,7 @@ export function after(ms: number, handler: () => void): After {
 /** A clause as the scheduler sees it: the pattern is matched, the handler called. */
 export type AnyClause = readonly [pattern: unknown, handler: (message: unknown) => unknown];
 
-interface Settle {
+export interface Settle {
   resolve(value: unknown): void;
   reject(reason: unknown): void;
 }
@@ -59,47 +59,46 @@ export class Receive<T = unknown> implements PromiseLike<T> {
   // Fields are assigned in the constructor, not declared with initializers: class-field
   // definitions cost measurably on this hot path (one Receive per loop iteration).
   /**
-   * @internal The pattern and handler of the one clause when the receive has a single
-   * clause (with or without an after()), the usual loop `receive([pattern, handler])`: they
-   * are taken out of the clause, so a waiting process keeps no clause array and the receive
-   * needs no list. The handler is null when `list` is set.
+   * @internal With one clause (and an after() or not), the usual loop `receive([pattern,
+   * handler])`: its pattern and handler, taken out of the clause so that a waiting process
+   * keeps no clause array. With several, `handler` is null and `pattern` holds the clause list
+   * (see `list`): one field for both keeps every waiting process 8 bytes smaller.
    */
   declare readonly pattern: unknown;
   declare readonly handler: ((message: unknown) => unknown) | null;
-  /** @internal Every clause, then the After if there is one; null for a single clause. */
-  declare readonly list: readonly unknown[] | null;
   /** @internal */
   declare readonly after: After | null;
   /** @internal The process that called receive(): the one an `await` suspends. */
   declare readonly owner: Process;
   /**
    * @internal How many mailbox messages this receive has already tried (and kept); -1 until
-   * the receive is waited in (returned to the scheduler or awaited).
+   * the receive is waited in (returned to the scheduler or awaited). An awaited receive is
+   * recorded on its owner (`ProcessExtras.awaited`), not here: few receives are awaited.
    */
   declare scanned: number;
-  /** @internal Set when the receive is awaited: the handler's result settles the await. */
-  declare settle: Settle | null;
 
   /** @internal */
   constructor(
     pattern: unknown,
     handler: ((message: unknown) => unknown) | null,
-    list: readonly unknown[] | null,
     after: After | null,
     owner: Process,
   ) {
     this.pattern = pattern;
     this.handler = handler;
-    this.list = list;
     this.after = after;
     this.owner = owner;
     this.scanned = -1;
-    this.settle = null;
+  }
+
+  /** @internal With several clauses, every clause, then the After if there is one; else null. */
+  get list(): readonly unknown[] | null {
+    return this.handler === null ? (this.pattern as readonly unknown[]) : null;
   }
 
   /** @internal `[pattern, handler]` pairs, then the After if there is one. */
   get clauses(): readonly unknown[] {
-    if (this.list !== null) return this.list;
+    if (this.handler === null) return this.pattern as readonly unknown[];
     const clause = [this.pattern, this.handler];
     return this.after === null ? [clause] : [clause, this.after];
   }
@@ -127,8 +126,7 @@ export class Receive<T = unknown> implements PromiseLike<T> {
     onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
     return new Promise<T>((resolve, reject) => {
-      this.settle = { resolve: resolve as (value: unknown) => void, reject };
-      suspendAwaiting(this);
+      suspendAwaiting(this, { resolve: resolve as (value: unknown) => void, reject });
     }).then(onFulfilled, onRejected);
   }
 }
@@ -150,10 +148,17 @@ export function receive(): Receive {
   // single clause, with or without an after(), allocates nothing but the Receive.
   const owner = callingProcess('receive()');
   const count = arguments.length;
-  const first = arguments[0];
-  if (count === 1 && isClause(first)) return (lastCreated = new Receive(first[0], first[1], null, null, owner));
-  if (count === 2 && isClause(first) && arguments[1] instanceof After) {
-    return (lastCreated = new Receive(first[0], first[1], null, arguments[1], owner));
+  if (count <= 2) {
+    // isClause spelled out: this is the hot path, and the call was not always inlined.
+    const first = arguments[0];
+    if (Array.isArray(first) && first.length === 2) {
+      const handler = first[1];
+      if (typeof handler === 'function') {
+        if (count === 1) return (lastCreated = new Receive(first[0], handler, null, owner));
+        const timeout = arguments[1];
+        if (timeout instanceof After) return (lastCreated = new Receive(first[0], handler, timeout, owner));
+      }
+    }
   }
   if (count === 0) throw badarg('receive() needs at least one clause');
   const list: unknown[] = new Array(count);
@@ -163,8 +168,8 @@ export function receive(): Receive {
     if (!isClause(list[i])) throw badClause(list[i], i);
   }
   const final = list[last];
-  if (isClause(final)) return (lastCreated = new Receive(undefined, null, list, null, owner));
-  if (final instanceof After) return (lastCreated = new Receive(undefined, null, list, final, owner));
+  if (isClause(final)) return (lastCreated = new Receive(list, null, null, owner));
+  if (final instanceof After) return (lastCreated = new Receive(list, null, final, owner));
   throw badClause(final, last);
 }
 
@@ -189,7 +194,7 @@ export function markWaitedIn(r: Receive): void {
  */
 export function discardedReceive(proc: Process): ErlangException | undefined {
   const r = lastCreated;
-  if (r === null || r.owner !== proc || r.scanned >= 0 || r.settle !== null) return undefined;
+  if (r === null || r.owner !== proc || r.scanned >= 0 || r.owner.ext?.awaited === r) return undefined;
   lastCreated = null;
   const first = r.clauses[0];
   const handler = first instanceof After ? first.handler : (first as AnyClause)[1];

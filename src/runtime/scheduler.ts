@@ -10,8 +10,8 @@ import { BUSY_SLOTS } from './busySlots';
 import { die, exitSignalled, terminate } from './exits';
 import { matches, patternNeedsRef } from './patterns';
 import type { Ref } from './pid';
-import { type Process, ASYNC, EMPTY_MAILBOX, EXITED, EXITING, RUNNABLE, RUNNING, WAITING } from './process';
-import { type AnyClause, After, Receive, discardedReceive } from './receive';
+import { type Process, type ProcessExtras, ASYNC, EMPTY_MAILBOX, EXITED, EXITING, RUNNABLE, RUNNING, WAITING } from './process';
+import { type AnyClause, type Settle, After, Receive, discardedReceive } from './receive';
 import { armAfterTimer, clearAfterTimer, timeoutDue } from './receiveTimer';
 import { installRejectionTracking } from './rejections';
 import { RunQueue } from './runQueue';
@@ -153,7 +153,7 @@ function scanStart(proc: Process, r: Receive): number {
 
 function receiveNeedsRef(r: Receive, ref: Ref): boolean {
   if (r.handler !== null) return patternNeedsRef(r.pattern, ref);
-  const clauses = r.list!;
+  const clauses = r.pattern as readonly unknown[];
   const patterns = r.after === null ? clauses.length : clauses.length - 1;
   for (let c = 0; c < patterns; c++) {
     if (!patternNeedsRef((clauses[c] as AnyClause)[0], ref)) return false;
@@ -251,7 +251,11 @@ function endBatch(): void {
     Atomics.store(flags, BUSY_SLOTS.runningPid, 0);
     Atomics.store(flags, BUSY_SLOTS.busy, 0);
   }
-  if ((queue.length !== 0 || urgentQueue.length !== 0) && !batchPending) scheduleBatch();
+  if (queue.length !== 0 || urgentQueue.length !== 0) {
+    if (!batchPending) scheduleBatch();
+  } else {
+    queue.compact();
+  }
 }
 
 /** SIGINT stopped the batch mid-step: only the process that was running pays for it. */
@@ -298,7 +302,7 @@ function step(proc: Process): void {
           }
         }
       } else {
-        const clauses = r.list!;
+        const clauses = r.pattern as readonly unknown[];
         const patterns = r.after === null ? clauses.length : clauses.length - 1;
         search: for (; index < count; index++) {
           message = mailbox[index];
@@ -322,10 +326,11 @@ function step(proc: Process): void {
         // the fresh ref's mark stays on the same message when one before it leaves
         if (proc.ext !== null && index < proc.ext.freshRefAt) proc.ext.freshRefAt--;
       }
-      if (proc.ext !== null) clearAfterTimer(proc.ext);
+      const ext = proc.ext;
+      if (ext !== null) clearAfterTimer(ext);
       proc.reductions++;
       proc.receive = null;
-      if (r.settle !== null) return settleAwait(proc, r, handler, message);
+      if (ext !== null && ext.awaited === r) return settleAwait(proc, ext, handler, message);
       const result = handler(message);
       if (!(result instanceof Receive)) return finishStep(proc, result);
       r = adopt(proc, result);
@@ -378,7 +383,7 @@ function continueInStep(proc: Process, fn: () => unknown): void {
     return;
   }
   const now = new After(0, fn);
-  const r = new Receive(undefined, null, [now], now, proc);
+  const r = new Receive([now], null, now, proc);
   r.scanned = 0;
   proc.receive = r;
   makeRunnable(proc);
@@ -413,9 +418,10 @@ function finishStep(proc: Process, result: unknown): void {
 }
 
 /** An awaited receive matched: its handler runs here, in the batch; the result settles the await. */
-function settleAwait(proc: Process, r: Receive, handler: (message?: unknown) => unknown, message: unknown): void {
-  const settle = r.settle!;
-  r.settle = null;
+function settleAwait(proc: Process, ext: ProcessExtras, handler: (message?: unknown) => unknown, message: unknown): void {
+  const settle = ext.awaitedSettle!;
+  ext.awaited = null;
+  ext.awaitedSettle = null;
   let result: unknown;
   try {
     result = handler(message);
@@ -432,15 +438,16 @@ function settleAwait(proc: Process, r: Receive, handler: (message?: unknown) => 
 }
 
 /** Called from Receive#then: the owner now waits in `r` on behalf of an `await`. */
-export function suspendAwaiting(r: Receive): void {
+export function suspendAwaiting(r: Receive, settle: Settle): void {
   const proc = r.owner;
   if (proc.state === EXITED) return; // a dead process's await never settles
   if (proc.receive !== null && proc.receive !== r) {
-    const settle = r.settle!;
-    r.settle = null;
     settle.reject(new Error(`process ${proc.pid} already waits in another receive`));
     return;
   }
+  const ext = proc.extras();
+  ext.awaited = r;
+  ext.awaitedSettle = settle;
   r.scanned = scanStart(proc, r);
   proc.receive = r;
   if (proc.state === ASYNC) resumeAwaiting(proc, r);
