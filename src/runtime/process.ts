@@ -111,9 +111,16 @@ export class ProcessExtras {
   declare awaitedSettle: Settle | null;
 
   constructor() {
+    // What a loop through a module handle reads on every message comes first (one cache line).
     this.currentFunction = undefined;
     this.firstModule = undefined;
     this.firstModuleVersion = 0;
+    this.freshRef = null;
+    this.freshRefAt = 0;
+    this.awaited = null;
+    this.codeReleasingReceive = null;
+    this.afterTimerFor = null;
+    this.urgent = false;
     this.versions = null;
     this.links = null;
     this.monitors = null;
@@ -121,18 +128,12 @@ export class ProcessExtras {
     this.trapExit = false;
     this.registeredName = undefined;
     this.afterTimer = null;
-    this.afterTimerFor = null;
     this.timedOut = false;
     this.timers = null;
     this.pendingExitReason = undefined;
-    this.urgent = false;
     this.initialCallLabel = undefined;
     this.crashReporter = null;
     this.behaviourState = null;
-    this.codeReleasingReceive = null;
-    this.freshRef = null;
-    this.freshRefAt = 0;
-    this.awaited = null;
     this.awaitedSettle = null;
   }
 }
@@ -152,15 +153,17 @@ export class Process {
   declare ext: ProcessExtras | null;
 
   constructor(entry: object, entryName: string | undefined, args: readonly unknown[]) {
-    this.pid = new Pid(allocatePidId(), this);
-    this.mailbox = EMPTY_MAILBOX;
+    // The order of these stores is the order of the fields in memory: what every message
+    // and every step reads comes first, to share a cache line.
     this.state = RUNNABLE;
+    this.mailbox = EMPTY_MAILBOX;
     this.receive = null;
+    this.ext = null;
+    this.reductions = 0;
+    this.pid = new Pid(allocatePidId(), this);
     this.entry = entry;
     this.entryName = entryName;
     this.entryArgs = args.length === 0 ? NO_ARGS : args;
-    this.reductions = 0;
-    this.ext = null;
   }
 
   get arity(): number {

@@ -201,12 +201,18 @@ export function makeRunnable(proc: Process): void {
 }
 
 function enqueue(proc: Process): void {
-  if (proc.ext !== null && proc.ext.urgent) urgentQueue.push(proc);
+  // Until some process is urgent, a woken process's extras need not be read (a cache miss
+  // per message in a ring of many processes).
+  if (anyUrgent && proc.ext !== null && proc.ext.urgent) urgentQueue.push(proc);
   else queue.push(proc);
 }
 
+/** Whether runUrgently was ever called. */
+let anyUrgent = false;
+
 /** From its next turn on, `proc` runs before every ordinary runnable process. */
 export function runUrgently(proc: Process): void {
+  anyUrgent = true;
   proc.extras().urgent = true;
 }
 
@@ -327,7 +333,8 @@ function step(proc: Process): void {
         if (proc.ext !== null && index < proc.ext.freshRefAt) proc.ext.freshRefAt--;
       }
       const ext = proc.ext;
-      if (ext !== null) clearAfterTimer(ext);
+      // only a receive with an after() arms a timer, and a receive is left only here or by exiting
+      if (ext !== null && r.after !== null) clearAfterTimer(ext);
       proc.reductions++;
       proc.receive = null;
       if (ext !== null && ext.awaited === r) return settleAwait(proc, ext, handler, message);
