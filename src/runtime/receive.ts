@@ -62,9 +62,11 @@ export class Receive<T = unknown> implements PromiseLike<T> {
    * @internal With one clause (and an after() or not), the usual loop `receive([pattern,
    * handler])`: its pattern and handler, taken out of the clause so that a waiting process
    * keeps no clause array. With several, `handler` is null and `pattern` holds the clause list
-   * (see `list`): one field for both keeps every waiting process 8 bytes smaller.
+   * (every clause, then the After if there is one): one field for both keeps every waiting
+   * process 8 bytes smaller.
    */
   declare readonly pattern: unknown;
+  /** @internal */
   declare readonly handler: ((message: unknown) => unknown) | null;
   /** @internal */
   declare readonly after: After | null;
@@ -89,11 +91,6 @@ export class Receive<T = unknown> implements PromiseLike<T> {
     this.after = after;
     this.owner = owner;
     this.scanned = -1;
-  }
-
-  /** @internal With several clauses, every clause, then the After if there is one; else null. */
-  get list(): readonly unknown[] | null {
-    return this.handler === null ? (this.pattern as readonly unknown[]) : null;
   }
 
   /** @internal `[pattern, handler]` pairs, then the After if there is one. */

@@ -328,6 +328,7 @@ function step(proc: Process): void {
         message = undefined;
       } else {
         if (index === 0) mailbox.shift();
+        else if (index === count - 1) mailbox.pop(); // a reply found behind older messages
         else mailbox.splice(index, 1);
         // the fresh ref's mark stays on the same message when one before it leaves
         if (proc.ext !== null && index < proc.ext.freshRefAt) proc.ext.freshRefAt--;
