@@ -327,8 +327,9 @@ function step(proc: Process): void {
         handler = r.after!.handler;
         message = undefined;
       } else {
-        if (index === 0) mailbox.shift();
-        else if (index === count - 1) mailbox.pop(); // a reply found behind older messages
+        // the last message (the only one, or a reply behind older ones) is popped: cheapest
+        if (index === count - 1) mailbox.pop();
+        else if (index === 0) mailbox.shift();
         else mailbox.splice(index, 1);
         // the fresh ref's mark stays on the same message when one before it leaves
         if (proc.ext !== null && index < proc.ext.freshRefAt) proc.ext.freshRefAt--;
