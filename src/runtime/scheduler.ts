@@ -343,6 +343,12 @@ function step(proc: Process): void {
       const result = handler(message);
       if (!(result instanceof Receive)) return finishStep(proc, result);
       r = adopt(proc, result);
+      // The usual loop: nothing waiting in the mailbox, no timeout to arm: wait at once.
+      if (proc.mailbox.length === 0 && r.after === null && proc.state === RUNNING) {
+        r.scanned = 0;
+        proc.state = WAITING;
+        return;
+      }
       if (--budget === 0 || yieldRequested) {
         if (proc.state !== RUNNING) return exitSignalled(proc);
         proc.state = RUNNABLE;
