@@ -288,6 +288,7 @@ function step(proc: Process): void {
       const result = proc.callEntry();
       if (!(result instanceof Receive)) return finishStep(proc, result);
       r = adopt(proc, result);
+      if (waitsAtOnce(proc, r)) return;
     }
     let budget = REDUCTIONS_PER_TURN;
     for (;;) {
@@ -343,12 +344,7 @@ function step(proc: Process): void {
       const result = handler(message);
       if (!(result instanceof Receive)) return finishStep(proc, result);
       r = adopt(proc, result);
-      // The usual loop: nothing waiting in the mailbox, no timeout to arm: wait at once.
-      if (proc.mailbox.length === 0 && r.after === null && proc.state === RUNNING) {
-        r.scanned = 0;
-        proc.state = WAITING;
-        return;
-      }
+      if (waitsAtOnce(proc, r)) return;
       if (--budget === 0 || yieldRequested) {
         if (proc.state !== RUNNING) return exitSignalled(proc);
         proc.state = RUNNABLE;
@@ -408,6 +404,17 @@ function adopt(proc: Process, r: Receive): Receive {
   r.scanned = scanStart(proc, r);
   proc.receive = r;
   return r;
+}
+
+/**
+ * The usual case after code returned a receive: nothing in the mailbox and no timeout to arm,
+ * so the process waits at once, without another pass over the mailbox.
+ */
+function waitsAtOnce(proc: Process, r: Receive): boolean {
+  if (proc.mailbox.length !== 0 || r.after !== null || proc.state !== RUNNING) return false;
+  r.scanned = 0;
+  proc.state = WAITING;
+  return true;
 }
 
 function wait(proc: Process, r: Receive): void {
