@@ -5,7 +5,7 @@
 export type CodeState = 'current' | 'old' | '';
 
 export interface ProcessRow {
-  /** The pid number N of `<0.N.0>`. */
+  /** The pid number N of `<0.N.0>` (for another node's process, `<0.N.S>` as that node prints it). */
   id: number;
   pid: string;
   name: string;
@@ -56,8 +56,34 @@ export interface VersionChange {
 
 export type SortKey = keyof ProcessRow;
 
+/** Another node's figures, read by rpc (erlang:system_info/1, statistics/1, memory/0). */
+export interface RemoteSystemPoint {
+  at: number;
+  processes: number;
+  runQueue: number;
+  /** erlang:memory(total) and erlang:memory(processes), in bytes. */
+  memoryTotal: number;
+  memoryProcesses: number;
+}
+
+/** What the page shows of a connected node while its tab is open. */
+export interface RemoteState {
+  node: string;
+  /** Why the node's last reading failed ('node not answering ...'), or null. */
+  error: string | null;
+  /** When the process table shown was read (null: not read yet). */
+  readAt: number | null;
+  /** The node's process count, of which the table holds the first read (see remoteNode.ts). */
+  processCount: number;
+  system: RemoteSystemPoint | null;
+  /** Sent with the first update for this node: the points gathered so far. */
+  series?: RemoteSystemPoint[];
+}
+
 /** What one page looks at; sent with POST /api/view whenever it changes. */
 export interface View {
+  /** The node whose processes the page shows: null for this node, else a connected node. */
+  node: string | null;
   sort: SortKey;
   descending: boolean;
   filter: string;
@@ -118,11 +144,17 @@ export interface Update {
   modules: ModuleRow[];
   graph: Graph;
   detail: ProcessDetail | null;
+  /** This node and the nodes connected to it, this node first; empty while it is not alive. */
+  nodes: string[];
+  /** Present when the view's node is another node: rows and detail are that node's. */
+  remote?: RemoteState;
 }
 
-export type ActionRequest =
+/** `node` (absent or null: this node) is the node the pid belongs to, as the view names it. */
+export type ActionRequest = { node?: string | null } & (
   | { action: 'send'; pid: string; message: string }
   | { action: 'exit'; pid: string; reason: string }
-  | { action: 'kill'; pid: string };
+  | { action: 'kill'; pid: string }
+);
 
 export type ActionReply = { ok: true; text: string } | { ok: false; error: string };
