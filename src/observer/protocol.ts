@@ -73,8 +73,8 @@ export interface RemoteState {
   error: string | null;
   /** When the process table shown was read (null: not read yet). */
   readAt: number | null;
-  /** The node's process count, of which the table holds the first read (see remoteNode.ts). */
-  processCount: number;
+  /** Processes beyond those the reading covers (it reads the first PROCESSES_READ, remoteNode.ts). */
+  unread: number;
   system: RemoteSystemPoint | null;
   /** Sent with the first update for this node: the points gathered so far. */
   series?: RemoteSystemPoint[];

@@ -33,7 +33,7 @@ export class RemoteNodeReader {
   private rows: ProcessRow[] = [];
   /** The pids of the last reading, by their text on the page (for details and actions). */
   private pids = new Map<string, Pid>();
-  private processCount = 0;
+  private unread = 0;
   private readAt: number | null = null;
   private error: string | null = null;
   private readonly series: RemoteSystemPoint[] = [];
@@ -94,7 +94,7 @@ export class RemoteNodeReader {
       node: this.node,
       error: this.error,
       readAt: this.readAt,
-      processCount: this.processCount,
+      unread: this.unread,
       system: this.series[this.series.length - 1] ?? null,
     };
     if (withSeries) state.series = [...this.series];
@@ -134,7 +134,7 @@ export class RemoteNodeReader {
     }
     this.rows = rows;
     this.pids = byText;
-    this.processCount = pids.length;
+    this.unread = Math.max(0, pids.length - PROCESSES_READ);
     this.readAt = Date.now();
     this.error = null;
     const figures = itemsOf(memory);

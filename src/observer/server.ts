@@ -245,8 +245,9 @@ export class ObserverServer {
   }
 
   /**
-   * Reads the nodes whose tabs are open (each no more than once a second, see remoteNode.ts)
-   * and forgets the others: a node nobody looks at is not called.
+   * Reads the nodes whose tabs are open (each no more than once a second, see remoteNode.ts):
+   * a node nobody looks at is not called. A node's last reading and its series are kept while
+   * it stays connected, for a page that comes back to its tab.
    */
   private readRemoteNodes(): void {
     const connected = new Set(rt().dist.nodes());
@@ -258,7 +259,7 @@ export class ObserverServer {
       if (view.selected !== null) pids.add(view.selected);
     }
     for (const [node, reader] of this.readers) {
-      if (!opened.has(node)) {
+      if (!connected.has(node)) {
         reader.close();
         this.readers.delete(node);
       }
@@ -312,7 +313,7 @@ export class ObserverServer {
     };
     if (view.node !== null) {
       update.remote = reader?.state(client.sentRemoteSeries !== view.node) ?? {
-        node: view.node, error: `${view.node} is not connected`, readAt: null, processCount: 0, system: null,
+        node: view.node, error: `${view.node} is not connected`, readAt: null, unread: 0, system: null,
       };
       if (reader !== undefined) client.sentRemoteSeries = view.node;
     }

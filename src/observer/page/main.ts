@@ -155,7 +155,8 @@ function receive(update: Update): void {
   // An update sent before the page opened another node's tab is not that node's.
   if ((update.remote?.node ?? null) !== page.view.node) return;
   latest = update;
-  summary.textContent = `${update.system.processes.toLocaleString('en-US')} processes · ${update.system.messagesPerSecond.toLocaleString('en-US')} msg/s`;
+  // With node tabs, the header still speaks of this node.
+  summary.textContent = `${update.nodes.length > 0 ? 'this node: ' : ''}${update.system.processes.toLocaleString('en-US')} processes · ${update.system.messagesPerSecond.toLocaleString('en-US')} msg/s`;
   tabs.graph.record(update);
   tabs[active].show(update);
 }

@@ -109,7 +109,7 @@ export class ProcessesTab implements Tab {
         : `${formatCount(update.matching)} of ${formatCount(update.total)} processes`;
     if (update.rows.length < update.matching) this.count.textContent += ` (first ${update.rows.length} shown)`;
     const remote = update.remote;
-    if (remote !== undefined && remote.processCount > update.total) this.count.textContent += ` (${formatCount(update.total)} of the node's ${formatCount(remote.processCount)} read)`;
+    if (remote !== undefined && remote.unread > 0) this.count.textContent += ` (${formatCount(remote.unread)} more on the node, not read)`;
     const rows = update.rows.map((row) => this.rowOf(row, view.selected));
     const shown = new Set(rows);
     for (const [pid, tr] of this.rowElements) if (!shown.has(tr)) this.rowElements.delete(pid);
