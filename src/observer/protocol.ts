@@ -73,6 +73,8 @@ export interface RemoteState {
   error: string | null;
   /** When the process table shown was read (null: not read yet). */
   readAt: number | null;
+  /** How long that reading took, all its calls included. */
+  readMs: number | null;
   /** Processes beyond those the reading covers (it reads the first PROCESSES_READ, remoteNode.ts). */
   unread: number;
   system: RemoteSystemPoint | null;

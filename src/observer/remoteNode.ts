@@ -35,6 +35,7 @@ export class RemoteNodeReader {
   private pids = new Map<string, Pid>();
   private unread = 0;
   private readAt: number | null = null;
+  private readMs: number | null = null;
   private error: string | null = null;
   private readonly series: RemoteSystemPoint[] = [];
   private readonly details = new Map<string, ProcessDetail>();
@@ -94,6 +95,7 @@ export class RemoteNodeReader {
       node: this.node,
       error: this.error,
       readAt: this.readAt,
+      readMs: this.readMs,
       unread: this.unread,
       system: this.series[this.series.length - 1] ?? null,
     };
@@ -103,6 +105,7 @@ export class RemoteNodeReader {
 
   private async read(): Promise<void> {
     const { dist } = rt();
+    const started = performance.now();
     const [listed, count, runQueue, memory] = await Promise.all([
       this.call('erlang', 'processes', []),
       this.call('erlang', 'system_info', ['process_count']),
@@ -136,6 +139,7 @@ export class RemoteNodeReader {
     this.pids = byText;
     this.unread = Math.max(0, pids.length - PROCESSES_READ);
     this.readAt = Date.now();
+    this.readMs = Math.round(performance.now() - started);
     this.error = null;
     const figures = itemsOf(memory);
     if (typeof count === 'number' && typeof runQueue === 'number' && figures !== undefined) {

@@ -313,7 +313,7 @@ export class ObserverServer {
     };
     if (view.node !== null) {
       update.remote = reader?.state(client.sentRemoteSeries !== view.node) ?? {
-        node: view.node, error: `${view.node} is not connected`, readAt: null, unread: 0, system: null,
+        node: view.node, error: `${view.node} is not connected`, readAt: null, readMs: null, unread: 0, system: null,
       };
       if (reader !== undefined) client.sentRemoteSeries = view.node;
     }

@@ -137,7 +137,7 @@ function showNodes(update: Update | undefined): void {
       ? `reading ${page.view.node} by rpc…`
       : remote.error !== null
         ? `${remote.error}${remote.readAt === null ? '' : ` (the table below was read at ${new Date(remote.readAt).toLocaleTimeString('en-GB')})`}`
-        : `${page.view.node}: read by rpc at ${new Date(remote.readAt!).toLocaleTimeString('en-GB')}; graph and code show this node only`;
+        : `${page.view.node}: read by rpc at ${new Date(remote.readAt!).toLocaleTimeString('en-GB')} in ${remote.readMs} ms; graph and code show this node only`;
 }
 
 function select(name: TabName): void {
