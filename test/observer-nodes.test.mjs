@@ -33,7 +33,7 @@ test('a tab per connected node: a BEAM node and an eshell-ts node, their process
   const beamName = `beam@${HOST}`;
   const peerName = `peer@${HOST}`;
   const beamPid = pidIn(await beam.eval('whereis(observed_beam)'));
-  const peerPid = pidIn(await peer.eval("Observed = spawn(function keep(): any { return receive([_, () => keep()]); })"));
+  const peerPid = pidIn(await peer.eval("Observed = spawn(function keep(): any { return receive([['stop'], () => 'ok']); })"));
   assert.equal(await peer.eval("register('observed_ts', Observed)"), 'true');
 
   const browser = await openBrowser(t);
@@ -97,9 +97,13 @@ test('a tab per connected node: a BEAM node and an eshell-ts node, their process
   await peerRow.waitFor({ timeout: 15000 });
   assert.match(await peerRow.innerText(), /observed_ts/);
   assert.match(await peerRow.innerText(), /keep\/0/);
+  // A function in its mailbox cannot travel: the details say so and show the rest.
+  await peer.eval('Observed ! [() => 1]');
   await peerRow.click();
   await page.locator('.detail h2', { hasText: peerPid }).waitFor();
   await page.locator('.detail dd', { hasText: 'keep/0' }).first().waitFor({ timeout: 10000 });
+  await page.locator('.detail h3', { hasText: 'Mailbox (1)' }).waitFor();
+  await page.locator('.detail p', { hasText: `its messages could not be read from ${peerName}` }).waitFor();
   await page.fill('.detail input[aria-label="exit reason"]', "'shutdown'");
   await page.click('.detail button.exit');
   await page.click('dialog.confirm button.confirm-yes');

@@ -100,6 +100,8 @@ export interface ProcessDetail {
   /** Messages in the shell's notation, oldest first (at most MAILBOX_SHOWN). */
   mailbox?: string[];
   mailboxLength?: number;
+  /** Why the messages could not be read (another node's process holding a value that cannot travel). */
+  mailboxError?: string;
   links?: string[];
   monitors?: string[];
   monitoredBy?: string[];

@@ -162,7 +162,13 @@ export class RemoteNodeReader {
     }
     this.readingDetails.add(text);
     try {
-      const answer = await this.call('erlang', 'process_info', [pid, rt().dist.list(DETAIL_ITEMS)]);
+      let answer = await this.call('erlang', 'process_info', [pid, rt().dist.list(DETAIL_ITEMS)]);
+      let mailboxError: string | undefined;
+      if (itemsOf(answer) === undefined && answer !== 'undefined' && !unreachable(answer)) {
+        // A message that cannot travel (an eshell-ts process may hold a function): the rest can.
+        mailboxError = `its messages could not be read from ${this.node} (one of them cannot travel between nodes)`;
+        answer = await this.call('erlang', 'process_info', [pid, rt().dist.list(DETAIL_ITEMS.filter((item) => item !== 'messages'))]);
+      }
       const items = itemsOf(answer);
       if (items === undefined) {
         if (answer === 'undefined') return this.remember(text, { pid: text, alive: false });
@@ -177,7 +183,8 @@ export class RemoteNodeReader {
         alive: true,
         row: rowOf(pid, items),
         mailbox: messages.slice(0, MAILBOX_SHOWN).map((message) => formatValue(message, { width: PRINT_WIDTH })),
-        mailboxLength: messages.length,
+        mailboxLength: mailboxError === undefined ? messages.length : Number(items.get('message_queue_len') ?? 0),
+        ...(mailboxError === undefined ? {} : { mailboxError }),
         links: pidTexts(items.get('links')),
         // {process, Pid} or {process, {Name, Node}} (a monitor by name)
         monitors: (dist.listItems(items.get('monitors')) ?? []).map((m) => (Array.isArray(m) && m[0] === 'process' ? this.pidText(m[1]) : formatValue(m, { singleLine: true }))),
@@ -243,6 +250,11 @@ function rowOf(pid: Pid, items: Map<unknown, unknown>): ProcessRow {
 function functionText(value: unknown): string {
   if (Array.isArray(value) && value.length === 3) return `${String(value[0])}:${String(value[1])}/${String(value[2])}`;
   return typeof value === 'string' ? value : value === undefined ? '' : rt().formatValue(value, { singleLine: true });
+}
+
+/** A call that failed for want of an answer (not for what was asked). */
+function unreachable(answer: unknown): boolean {
+  return Array.isArray(answer) && answer[0] === 'badrpc' && (answer[1] === 'timeout' || answer[1] === 'nodedown');
 }
 
 /** What the page says when a call to `node` failed. */

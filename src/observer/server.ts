@@ -282,8 +282,9 @@ export class ObserverServer {
     const node = typeof request === 'object' && request !== null ? (request as { node?: unknown }).node : undefined;
     if (node === undefined || node === null || node === rt().dist.localNode()) return performAction(request);
     if (typeof node !== 'string') return { ok: false, error: 'the node is a node name or null' };
+    if (!rt().dist.nodes().includes(node)) return { ok: false, error: `${node} is not connected` };
     const reader = this.readers.get(node);
-    if (reader === undefined || !rt().dist.nodes().includes(node)) return { ok: false, error: `${node} is not connected` };
+    if (reader === undefined) return { ok: false, error: `${node} has not been read yet: open its tab first` };
     return performRemoteAction(request, reader);
   }
 
@@ -298,7 +299,7 @@ export class ObserverServer {
     const { view } = client;
     const { dist } = rt();
     const reader = view.node === null ? undefined : this.readers.get(view.node);
-    const shown = reader === undefined ? sample.rows : reader.rowsRead();
+    const shown = view.node === null ? sample.rows : reader?.rowsRead() ?? [];
     const { rows, matching } = rowsFor(shown, view);
     const update: Update = {
       at: sample.at,
@@ -308,7 +309,7 @@ export class ObserverServer {
       total: shown.length,
       modules: sample.modules,
       graph,
-      detail: view.selected === null ? null : reader === undefined ? detailOf(view.selected, this.sampler) : reader.detail(view.selected),
+      detail: view.selected === null ? null : view.node === null ? detailOf(view.selected, this.sampler) : reader?.detail(view.selected) ?? null,
       nodes: dist.alive() ? [dist.localNode(), ...dist.nodes()] : [],
     };
     if (view.node !== null) {

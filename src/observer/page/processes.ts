@@ -196,10 +196,12 @@ export class ProcessesTab implements Tab {
     ));
     this.mailboxBody.replaceChildren(h('div', {},
       h('h3', {}, `Mailbox (${formatCount(detail.mailboxLength ?? 0)})`),
-      mailbox.length > 0
-        ? h('ol', { class: 'mailbox' }, ...mailbox.map((message) => h('li', {}, h('pre', {}, message))))
-        : h('p', { class: 'none' }, 'empty'),
-      more > 0 ? h('p', { class: 'none' }, `… and ${formatCount(more)} more`) : null,
+      detail.mailboxError !== undefined
+        ? h('p', { class: 'none' }, detail.mailboxError)
+        : mailbox.length > 0
+          ? h('ol', { class: 'mailbox' }, ...mailbox.map((message) => h('li', {}, h('pre', {}, message))))
+          : h('p', { class: 'none' }, 'empty'),
+      more > 0 && detail.mailboxError === undefined ? h('p', { class: 'none' }, `… and ${formatCount(more)} more`) : null,
     ));
   }
 
