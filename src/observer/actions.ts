@@ -8,9 +8,9 @@ import type { RemoteNodeReader } from './remoteNode';
 import type { ActionReply, CodeState, ProcessDetail } from './protocol';
 
 /** Messages of an opened process shown on the page; the rest are counted. */
-const MAILBOX_SHOWN = 100;
+export const MAILBOX_SHOWN = 100;
 /** Width the page prints messages in (its panel fits about this many characters). */
-const PRINT_WIDTH = 72;
+export const PRINT_WIDTH = 72;
 
 const PID_TEXT = /^\s*<0\.(\d+)\.0>\s*$/;
 

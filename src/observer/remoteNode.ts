@@ -7,6 +7,7 @@
 // A node is read only while some page has its tab open.
 import type { Pid } from '../runtime/pid';
 import { rt } from './observerRuntime';
+import { MAILBOX_SHOWN, PRINT_WIDTH } from './actions';
 import type { ProcessDetail, ProcessRow, RemoteState, RemoteSystemPoint } from './protocol';
 
 /** How long one rpc may take before the node counts as not answering. */
@@ -21,10 +22,6 @@ const READ_EVERY_MS = 1000;
 const SERIES_POINTS = 300;
 /** Opened processes whose details are kept (one per page looking at this node). */
 const DETAILS_KEPT = 8;
-/** Messages of an opened process shown on the page; the rest are counted. */
-const MAILBOX_SHOWN = 100;
-/** Width the page prints messages in (as for this node's processes, actions.ts). */
-const PRINT_WIDTH = 72;
 
 const ROW_ITEMS = ['registered_name', 'initial_call', 'current_function', 'status', 'message_queue_len', 'reductions', 'memory'];
 const DETAIL_ITEMS = [...ROW_ITEMS, 'messages', 'links', 'monitors', 'monitored_by', 'trap_exit'];
