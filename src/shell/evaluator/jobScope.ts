@@ -29,18 +29,11 @@ const undeclared = new Proxy(Object.create(null) as object, {
   },
 });
 
-/** A `const`: initialised once by its declaration, read-only afterwards, unreadable before. */
-interface Constant {
-  value: unknown;
-  initialised: boolean;
-}
-
 export class JobScope {
   /** The global through which compiled input reaches this job's names. */
   readonly globalName = `__eshell_scope_${nextScope++}`;
   private readonly names = Object.create(undeclared) as Record<string, unknown>;
   private readonly kinds = new Map<string, DeclarationKind>();
-  private readonly constants = new Map<string, Constant>();
 
   constructor() {
     Object.defineProperty(globalThis, this.globalName, { value: this.names, configurable: true, writable: false, enumerable: false });
@@ -53,6 +46,10 @@ export class JobScope {
 
   declaredNames(): string[] {
     return [...this.kinds.keys()];
+  }
+
+  kindOf(name: string): DeclarationKind | undefined {
+    return this.kinds.get(name);
   }
 
   /**
@@ -70,8 +67,19 @@ export class JobScope {
     for (const [name, kind] of Object.entries(declarations)) {
       if (this.kinds.has(name)) continue;
       this.kinds.set(name, kind);
-      if (kind === 'const') this.defineConstant(name);
-      else Object.defineProperty(this.names, name, { value: undefined, writable: true, configurable: true, enumerable: true });
+      Object.defineProperty(this.names, name, { value: undefined, writable: true, configurable: true, enumerable: true });
+    }
+  }
+
+  /**
+   * Called once a `const` declaration has given its names their values: they are read-only
+   * from then on. (Data properties, not accessors: V8 reads them as fast as a global, where
+   * a getter made a loop reading a constant up to 6 times slower.) Assignments to them are
+   * turned into errors when the input is compiled (scopedInput.ts).
+   */
+  fix(names: readonly string[]): void {
+    for (const name of names) {
+      if (this.kinds.get(name) === 'const') Object.defineProperty(this.names, name, { writable: false });
     }
   }
 
@@ -79,7 +87,6 @@ export class JobScope {
   forget(names: Iterable<string>): void {
     for (const name of names) {
       if (!this.kinds.delete(name)) continue;
-      this.constants.delete(name);
       delete this.names[name];
     }
   }
@@ -87,28 +94,8 @@ export class JobScope {
   /** A declared name's value without running anything (for completion); undefined if none. */
   peek(name: string): { value: unknown } | undefined {
     if (!this.kinds.has(name)) return undefined;
-    const constant = this.constants.get(name);
-    if (constant) return constant.initialised ? { value: constant.value } : undefined;
     const descriptor = Object.getOwnPropertyDescriptor(this.names, name);
     return descriptor && 'value' in descriptor ? { value: descriptor.value } : undefined;
-  }
-
-  private defineConstant(name: string): void {
-    const constant: Constant = { value: undefined, initialised: false };
-    this.constants.set(name, constant);
-    Object.defineProperty(this.names, name, {
-      get() {
-        if (!constant.initialised) throw new ReferenceError(`Cannot access '${name}' before initialization`);
-        return constant.value;
-      },
-      set(value: unknown) {
-        if (constant.initialised) throw new TypeError('Assignment to constant variable.');
-        constant.value = value;
-        constant.initialised = true;
-      },
-      configurable: true,
-      enumerable: true,
-    });
   }
 }
 
@@ -116,12 +103,40 @@ function isLexical(kind: DeclarationKind): boolean {
   return kind === 'const' || kind === 'let' || kind === 'class';
 }
 
-/** `__eshell.declare(…)`, the first statement of an input that declares names. */
-export function declareInScope(globalName: string, declarations: Readonly<Record<string, DeclarationKind>>): void {
+function refuseAssignment(): never {
+  throw new TypeError('Assignment to constant variable.'); // V8's words for a const
+}
+
+const ASSIGNMENT_TO_CONSTANT = {
+  get value(): unknown {
+    return refuseAssignment();
+  },
+  set value(_value: unknown) {
+    refuseAssignment();
+  },
+};
+
+function scopeNamed(globalName: string): JobScope {
   const scope = scopesByGlobal.get(globalName);
   if (!scope) throw new Error(`no shell job scope ${globalName}`);
-  scope.declare(declarations);
+  return scope;
 }
+
+/** The helpers compiled input calls (`__eshell.declare(…)`...), see scopedInput.ts. */
+export const scopeHelpers = {
+  /** The first statement of an input that declares names. */
+  declare(globalName: string, declarations: Readonly<Record<string, DeclarationKind>>): void {
+    scopeNamed(globalName).declare(declarations);
+  },
+  /** After a `const` declaration's initialisers. */
+  fix(globalName: string, names: readonly string[]): void {
+    scopeNamed(globalName).fix(names);
+  },
+  /** Stands where input assigns to a constant: `x = 2` → `__eshell.constant().value = 2`. */
+  constant(): { value: unknown } {
+    return ASSIGNMENT_TO_CONSTANT;
+  },
+};
 
 const SCOPE_ACCESS = /\(0 ?, ?__eshell_scope_\d+\.([\w$]+)\)|\b__eshell_scope_\d+\./g;
 

@@ -1,9 +1,11 @@
 // Input that declares names, or uses names its job declared, is rewritten so that those names
 // are the job's own (see jobScope.ts):
-//   const x = f()             __eshell_scope_3.x = f()         (x declared const first)
-//   const [a, b] = p          [__eshell_scope_3.a, __eshell_scope_3.b] = p
+//   const x = f()             __eshell_scope_3["x"] = f(), then x made read-only
+//   const [a, b] = p          [__eshell_scope_3["a"], __eshell_scope_3["b"]] = p
 //   function g() { x }        function g() { __eshell_scope_3.x }  __eshell_scope_3.g = g
 //   class P {}                class P {}  __eshell_scope_3.P = P
+//   x = 2   (x a constant)    __eshell.constant().value = 2   (throws, as for a const)
+// and `__eshell.declare("__eshell_scope_3", {x: "const", …})` runs first.
 // Which uses of a name are the job's and which are a parameter or local of the same name is a
 // question of scopes, answered by esbuild's `define` (it replaces only free uses of a name).
 // So the input takes two esbuild passes: the first strips TypeScript and writes every
@@ -24,6 +26,7 @@ import type { DeclarationKind } from './jobScope';
 export interface InputScope {
   readonly globalName: string;
   has(name: string): boolean;
+  kindOf(name: string): DeclarationKind | undefined;
 }
 
 export type ScopedInput =
@@ -78,7 +81,36 @@ export async function scopeInput(code: string, scope: InputScope, loader: 'js' |
   } catch (failure) {
     return { ok: false, failure };
   }
-  return { ok: true, ...scanned, code: renamed };
+  const isConstant = (name: string) => (scanned.declarations[name] ?? scope.kindOf(name)) === 'const';
+  return { ok: true, ...scanned, code: refuseAssignmentsToConstants(renamed, scope.globalName, isConstant) };
+}
+
+const ASSIGNMENT_OPERATORS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '**=', '<<=', '>>=', '>>>=', '&=', '|=', '^=', '&&=', '||=', '??=']);
+
+/**
+ * `scope.x = …`, `scope.x += …`, `scope.x++`, `++scope.x`, `for (scope.x of …)` where x is a
+ * constant: `__eshell.constant().value` in its place throws V8's TypeError for a const. The
+ * declaration's own initialisers are written `scope["x"]`, so they are not taken for these.
+ * (An assignment to a constant inside a destructuring pattern is not found: the property is
+ * read-only, so it is left as it was, without an error.)
+ */
+function refuseAssignmentsToConstants(code: string, globalName: string, isConstant: (name: string) => boolean): string {
+  const tokens = significantTokens(tokenize(code));
+  const edits: Array<{ start: number; end: number }> = [];
+  tokens.forEach((t, i) => {
+    const name = tokens[i + 2];
+    if (t.text !== globalName || tokens[i + 1]?.text !== '.' || name === undefined || !isConstant(name.text)) return;
+    const after = tokens[i + 3];
+    const before = tokens[i - 1];
+    const written =
+      (after !== undefined && (ASSIGNMENT_OPERATORS.has(after.text) || ((after.text === '++' || after.text === '--') && !after.newlineBefore))) ||
+      before?.text === '++' || before?.text === '--' ||
+      ((after?.text === 'of' || after?.text === 'in') && before?.text === '(' && tokens[i - 2]?.text === 'for');
+    if (written) edits.push({ start: t.start, end: name.end });
+  });
+  let out = code;
+  for (const edit of edits.reverse()) out = `${out.slice(0, edit.start)}__eshell.constant().value${out.slice(edit.end)}`;
+  return out;
 }
 
 /** Identifiers that may be variables: not keywords, not properties, not the shell's own. */
@@ -148,7 +180,12 @@ function rewriteDeclarations(code: string, globalName: string): {
     } else if (declaration.kind === 'class') {
       edits.push({ at: declaration.end, end: declaration.end, text: ` ${globalName}.${name} = ${name};` });
     } else {
-      edits.push({ at: tokens[i].start, end: tokens[i + 1].start, text: ';(' }, { at: declaration.end, end: declaration.end, text: ')' });
+      const fix = declaration.kind === 'const' ? `, __eshell.fix(${JSON.stringify(globalName)}, ${JSON.stringify(declaration.names)})` : '';
+      edits.push({ at: tokens[i].start, end: tokens[i + 1].start, text: ';(' }, { at: declaration.end, end: declaration.end, text: `${fix})` });
+      for (const target of declaration.targets) {
+        const member = `${globalName}[${JSON.stringify(target.token.text)}]`;
+        edits.push({ at: target.token.start, end: target.token.end, text: target.shorthand ? `${target.token.text}: ${member}` : member });
+      }
     }
     lastDeclarationEnd = declaration.end;
   });
@@ -184,21 +221,27 @@ function startsStatement(tokens: readonly Token[], i: number): boolean {
  * class's one name; every name bound by the declarators and their patterns) and where it ends
  * (before its `;`, or after a function's or class's body).
  */
-function declarationAt(tokens: readonly Token[], i: number): { kind: DeclarationKind; names: string[]; end: number } | undefined {
+interface BindingName {
+  token: Token;
+  /** `{a}` in an object pattern: the key is the name. */
+  shorthand: boolean;
+}
+
+function declarationAt(tokens: readonly Token[], i: number): { kind: DeclarationKind; names: string[]; targets: BindingName[]; end: number } | undefined {
   const word = tokens[i].text;
   const next = tokens[i + 1];
   if (VARIABLE_DECLARATION_WORDS.has(word) && next !== undefined && (next.kind === 'identifier' || next.text === '[' || next.text === '{')) {
     if (word === 'let' && next.kind === 'identifier' && RESERVED_WORDS.has(next.text) && next.text !== 'yield' && next.text !== 'await') return undefined;
-    const names: string[] = [];
+    const targets: BindingName[] = [];
     let j = i + 1;
     for (;;) {
-      j = bindingTarget(tokens, j, names);
+      j = bindingTarget(tokens, j, targets);
       if (tokens[j]?.text === '=') j = skipExpression(tokens, j + 1);
       if (tokens[j]?.text !== ',') break;
       j++;
     }
     const end = tokens[j]?.text === ';' ? tokens[j].start : tokens[Math.min(j, tokens.length) - 1].end;
-    return { kind: word as DeclarationKind, names, end };
+    return { kind: word as DeclarationKind, names: targets.map((target) => target.token.text), targets, end };
   }
   let j = i;
   if (word === 'async' && next?.text === 'function') j++;
@@ -209,17 +252,17 @@ function declarationAt(tokens: readonly Token[], i: number): { kind: Declaration
     const name = tokens[j];
     if (name?.kind !== 'identifier' || (kind === 'class' && name.text === 'extends')) return undefined;
     const end = bodyEnd(tokens, j);
-    return end === undefined ? undefined : { kind, names: [name.text], end };
+    return end === undefined ? undefined : { kind, names: [name.text], targets: [], end };
   }
   return undefined;
 }
 
 /** Collects the names a binding target binds (a name, or an array or object pattern). */
-function bindingTarget(tokens: readonly Token[], j: number, names: string[]): number {
+function bindingTarget(tokens: readonly Token[], j: number, names: BindingName[]): number {
   const t = tokens[j];
   if (t === undefined) return j;
   if (t.kind === 'identifier') {
-    names.push(t.text);
+    names.push({ token: t, shorthand: false });
     return j + 1;
   }
   if (t.text !== '[' && t.text !== '{') return j;
@@ -230,12 +273,13 @@ function bindingTarget(tokens: readonly Token[], j: number, names: string[]): nu
       j++;
       continue;
     }
-    if (tokens[j].text === '...') j++;
-    if (close === '}') {
+    if (tokens[j].text === '...') {
+      j = bindingTarget(tokens, j + 1, names);
+    } else if (close === '}') {
       const key = tokens[j];
       j = key.text === '[' ? skipBalanced(tokens, j) : j + 1;
       if (tokens[j]?.text === ':') j = bindingTarget(tokens, j + 1, names);
-      else if (key.kind === 'identifier') names.push(key.text);
+      else if (key.kind === 'identifier') names.push({ token: key, shorthand: true });
     } else {
       j = bindingTarget(tokens, j, names);
     }

@@ -24,7 +24,7 @@ import { inputSteps } from './evalLoop';
 import { bareArguments, builtins } from './builtins';
 import { catchForm, drainSteps } from './catchForm';
 import { installBareAtoms } from './bareAtoms';
-import { declareInScope } from './jobScope';
+import { scopeHelpers } from './jobScope';
 import { isModuleName, isVariableName } from '../forms/vocabulary';
 import { runStartupFile } from './startupFile';
 
@@ -284,7 +284,7 @@ export class Shell implements InputTranslator {
         throw badarg(`${spelled ?? 'Module'}:…(): ${spelled ?? 'the module'} is ${what}, not a module name (a string, as an atom)`);
       },
       steps: inputSteps,
-      declare: declareInScope,
+      ...scopeHelpers,
       catch: catchForm,
       drain: drainSteps,
     };
