@@ -156,13 +156,17 @@ test("a process spawned in job 1 keeps calling job 1's functions after the termi
   await enter(sh, 'function serve() { return receive([_, (m) => { io.format("~s~n", [reply(m)]); return serve() }]) }', 3);
   await enter(sh, 'function reply(m) { return greeting(m) }', 4);
   assert.deepEqual(await enter(sh, "register('echo', spawn(serve)).", 5), ['true']);
+  // A variable of job 1 read by a process it spawned, as an erl fun keeps the bindings it saw.
+  await enter(sh, "Suffix = '!'.", 6);
+  assert.deepEqual(await enter(sh, "register('shout', spawn(() => receive([_, (m) => io.format('~s~s~n', [m, Suffix])]))).", 7), ['true']);
   await switchTo(sh, ['s', 'c'], '1>');
   await enter(sh, 'const greeting = (m: string) => `job two got ${m}`', 2);
   await enter(sh, 'function reply(m) { return greeting(m) }', 3);
   assert.deepEqual(await enter(sh, 'echo ! hello.', 4), ['job one got hello', "'hello'"]);
   assert.deepEqual(await enter(sh, "reply('x').", 5), ["'job two got x'"]);
-  await switchTo(sh, ['c 1'], '5>');
-  assert.deepEqual(await enter(sh, 'echo ! again.', 6), ['job one got again', "'again'"]);
+  assert.deepEqual(await enter(sh, 'shout ! hey.', 6), ['hey!', "'hey'"]);
+  await switchTo(sh, ['c 1'], '7>');
+  assert.deepEqual(await enter(sh, 'echo ! again.', 8), ['job one got again', "'again'"]);
 });
 
 test("Tab completion in each job offers that job's declarations only", async (t) => {

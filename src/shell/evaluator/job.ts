@@ -49,9 +49,9 @@ interface Running {
 }
 
 export class ShellJob {
-  readonly bindings = new Bindings();
   /** What this job declared at its prompt (const, let, function, class...): its own. */
   readonly scope = new JobScope();
+  readonly bindings = new Bindings(this.scope);
   readonly inputs = new InputHistory();
   promptNumber = 1;
   controller: Pid | undefined;

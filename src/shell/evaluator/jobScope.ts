@@ -7,6 +7,8 @@
 // and a property access keeps the function as fast as one using globals (a `with` statement
 // or a context per job cost 20 to 90 times more per name, or broke `instanceof`).
 //
+// The job's bound variables are copied there too (bindings.ts), for the functions that use them.
+//
 // A name the job has not declared (yet) falls through to the object's prototype: a global of
 // that name if there is one now, else the bare atom (lower case) or a ReferenceError, as the
 // prompt answers for a name nothing defines. That makes a name used in a function before it
@@ -34,6 +36,8 @@ export class JobScope {
   readonly globalName = `__eshell_scope_${nextScope++}`;
   private readonly names = Object.create(undeclared) as Record<string, unknown>;
   private readonly kinds = new Map<string, DeclarationKind>();
+  /** The job's bound variables (`X = …`), copied here by its Bindings. */
+  private readonly variables = new Set<string>();
 
   constructor() {
     Object.defineProperty(globalThis, this.globalName, { value: this.names, configurable: true, writable: false, enumerable: false });
@@ -50,6 +54,19 @@ export class JobScope {
 
   kindOf(name: string): DeclarationKind | undefined {
     return this.kinds.get(name);
+  }
+
+  hasVariable(name: string): boolean {
+    return this.variables.has(name);
+  }
+
+  setVariable(name: string, value: unknown): void {
+    this.variables.add(name);
+    Object.defineProperty(this.names, name, { value, writable: true, configurable: true, enumerable: true });
+  }
+
+  deleteVariable(name: string): void {
+    if (this.variables.delete(name)) delete this.names[name];
   }
 
   /**

@@ -27,6 +27,8 @@ export interface InputScope {
   readonly globalName: string;
   has(name: string): boolean;
   kindOf(name: string): DeclarationKind | undefined;
+  /** A bound variable (`X = …`) of the job. */
+  hasVariable(name: string): boolean;
 }
 
 export type ScopedInput =
@@ -53,7 +55,13 @@ export function needsJobScope(code: string, scope: InputScope): boolean {
   const tokens = significantTokens(tokenize(code));
   if (topLevelDeclarations(tokens).length > 0) return true;
   const names = candidateNames(tokens);
-  return names.some((name) => scope.has(name)) || (definesFunction(tokens) && names.some(isUndefinedGlobal));
+  return names.some((name) => scope.has(name)) || (definesFunction(tokens) && names.some((name) => usedFromJob(name, scope)));
+}
+
+/** In a function, a name is the job's unless it is a global's: a variable of the job, or a
+ *  name nothing defines now, which the job may declare later. */
+function usedFromJob(name: string, scope: InputScope): boolean {
+  return scope.hasVariable(name) || isUndefinedGlobal(name);
 }
 
 /** The two esbuild passes and the scan between them (see the top of the file). */
@@ -72,7 +80,7 @@ export async function scopeInput(code: string, scope: InputScope, loader: 'js' |
     const kind = scanned.declarations[name];
     const renamed = kind !== undefined
       ? kind !== 'function' && kind !== 'class'
-      : scope.has(name) || (functions && isUndefinedGlobal(name));
+      : scope.has(name) || (functions && usedFromJob(name, scope));
     if (renamed) define[name] = `${scope.globalName}.${name}`;
   }
   let renamed: string;
