@@ -11,7 +11,8 @@
 //
 // A name the job has not declared (yet) falls through to the object's prototype: a global of
 // that name if there is one now, else the bare atom (lower case) or a ReferenceError, as the
-// prompt answers for a name nothing defines. That makes a name used in a function before it
+// prompt answers for a name nothing defines; an assignment to such a name makes a global, as
+// in a sloppy script. That makes a name used in a function before it
 // is declared (`function loop() { handle(m) }`, then `function handle(m) {…}`) work.
 
 import { isAtomName } from './bareAtoms';
@@ -28,6 +29,11 @@ const undeclared = new Proxy(Object.create(null) as object, {
     if (key in globalThis) return (globalThis as Record<string, unknown>)[key];
     if (isAtomName(key)) return key;
     throw new ReferenceError(`${key} is not defined`);
+  },
+  // An assignment to a name nothing declared makes a global, as in a sloppy script.
+  set(_target, key, value) {
+    (globalThis as Record<string | symbol, unknown>)[key] = value;
+    return true;
   },
 });
 

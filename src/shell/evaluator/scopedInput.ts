@@ -17,7 +17,7 @@
 // object: its own name inside it and the input's other uses of it are the local binding.
 
 import { transformAsync } from '../../code/compile';
-import { RESERVED_WORDS, VARIABLE_DECLARATION_WORDS, isMemberAccess } from '../forms/vocabulary';
+import { HEAD_KEYWORDS, RESERVED_WORDS, VARIABLE_DECLARATION_WORDS, isMemberAccess } from '../forms/vocabulary';
 import { tokenize, significantTokens, type Token } from '../forms/tokenizer';
 import { depthChange } from '../forms/terminator';
 import type { DeclarationKind } from './jobScope';
@@ -55,7 +55,40 @@ export function needsJobScope(code: string, scope: InputScope): boolean {
   const tokens = significantTokens(tokenize(code));
   if (topLevelDeclarations(tokens).length > 0) return true;
   const names = candidateNames(tokens);
-  return names.some((name) => scope.has(name)) || (definesFunction(tokens) && names.some((name) => usedFromJob(name, scope)));
+  if (names.some((name) => scope.has(name))) return true;
+  if (!definesFunction(tokens)) return false;
+  // `(r) => setTimeout(r, 300)` needs nothing of the job: r is the arrow's own.
+  const local = locallyBound(tokens);
+  return names.some((name) => !local.has(name) && usedFromJob(name, scope));
+}
+
+/**
+ * Names the input binds for itself: parameters (of functions, arrows, methods, catch) and
+ * variables declared at any depth. Approximate (a parameter's default value counts as bound
+ * too); it only decides whether the input is worth rewriting, never how.
+ */
+function locallyBound(tokens: readonly Token[]): Set<string> {
+  const bound = new Set<string>();
+  const opened: number[] = [];
+  tokens.forEach((t, i) => {
+    if (t.kind === 'identifier' && tokens[i + 1]?.text === '=>') bound.add(t.text);
+    else if (t.kind === 'identifier' && VARIABLE_DECLARATION_WORDS.has(t.text)) {
+      const names: BindingName[] = [];
+      bindingTarget(tokens, i + 1, names);
+      for (const name of names) bound.add(name.token.text);
+    } else if (t.text === '(') opened.push(i);
+    else if (t.text === ')') {
+      const open = opened.pop();
+      if (open === undefined) return;
+      const before = tokens[open - 1];
+      const next = tokens[i + 1];
+      const parameters = next?.text === '=>' || before?.text === 'catch' ||
+        (next?.text === '{' && before !== undefined && (before.kind === 'identifier' ? !HEAD_KEYWORDS.has(before.text) : before.text === '*'));
+      if (!parameters) return;
+      for (let j = open + 1; j < i; j++) if (tokens[j].kind === 'identifier') bound.add(tokens[j].text);
+    }
+  });
+  return bound;
 }
 
 /** In a function, a name is the job's unless it is a global's: a variable of the job, or a
