@@ -171,21 +171,19 @@ test("a process spawned in job 1 keeps calling job 1's functions after the termi
 
 test("Tab completion in each job offers that job's declarations only", async (t) => {
   const sh = await shell(t, { cols: 200 });
+  /** Types `text` and Tab; the line then reads `expected` (one candidate: completed). */
+  const tab = async (text, expected) => {
+    await sh.type(text);
+    sh.key('tab');
+    await sh.waitForScreen((lines) => lastLine(lines) === expected);
+  };
   await enter(sh, 'const alphaOne = { inJobOne: 1 }', 2);
   await switchTo(sh, ['s', 'c'], '1>');
   await enter(sh, 'const alphaTwo = { inJobTwo: 2 }', 2);
-  await sh.type('alpha');
-  sh.key('tab');
-  await sh.waitForScreen((lines) => lastLine(lines) === '2> alphaTwo');
-  await sh.type('.in');
-  sh.key('tab');
-  await sh.waitForScreen((lines) => lastLine(lines) === '2> alphaTwo.inJobTwo');
+  await tab('alpha', '2> alphaTwo');
+  await tab('.in', '2> alphaTwo.inJobTwo');
   sh.key('ctrl-u');
   await switchTo(sh, ['c 1'], '2>');
-  await sh.type('alpha');
-  sh.key('tab');
-  await sh.waitForScreen((lines) => lastLine(lines) === '2> alphaOne');
-  await sh.type('.in');
-  sh.key('tab');
-  await sh.waitForScreen((lines) => lastLine(lines) === '2> alphaOne.inJobOne');
+  await tab('alpha', '2> alphaOne');
+  await tab('.in', '2> alphaOne.inJobOne');
 });
