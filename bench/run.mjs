@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-const BENCHMARKS = ['ring', 'spawn', 'messaging', 'printing', 'reload', 'startup', 'typecheck', 'idle', 'gen_server', 'etf', 'dist', 'rpc', 'observer', 'prompt_functions'];
+const BENCHMARKS = ['ring', 'spawn', 'messaging', 'printing', 'reload', 'startup', 'typecheck', 'idle', 'gen_server', 'etf', 'dist', 'rpc', 'observer', 'observerNodes', 'prompt_functions'];
 
 function run(name) {
   process.stderr.write(`running bench/${name}.mjs ...\n`);
@@ -31,7 +31,7 @@ function run(name) {
 
 const results = Object.fromEntries(BENCHMARKS.map((name) => [name, run(name)]));
 const { ring, spawn, messaging, printing, reload, startup, typecheck, idle, gen_server, etf, dist, observer } = results;
-const { rpc, prompt_functions: promptFunctions } = results;
+const { rpc, observerNodes, prompt_functions: promptFunctions } = results;
 
 const fmt = (n, digits = 0) => (n === undefined || n === null ? 'n/a' : Number(n).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 const millions = (n) => (n === undefined ? 'n/a' : `${(n / 1e6).toFixed(2)} M`);
@@ -69,6 +69,8 @@ const rows = [
   ['the same behind `with (scope)`, the design not taken, ms', `${fmt(promptFunctions?.withFibMs, 1)} / ${fmt(promptFunctions?.withSpreadMs, 1)}`, '', '', ''],
   ['ring 1000 × 20000 without / with an observer page open, hops/s', `${millions(observer?.plainHopsPerSec)} / ${millions(observer?.observedHopsPerSec)}`, '', '', ''],
   ['ring: cost of an open observer page (wall / CPU time), %', `${fmt(observer?.overheadPercent, 1)} / ${fmt(observer?.cpuOverheadPercent, 1)}`, '', '', '< 5'],
+  ['observer: one reading of a BEAM node with 1,000 processes by rpc, ms', fmt(observerNodes?.tsReadMs), `${fmt(observerNodes?.beamReadMs)} (BEAM→BEAM)`, '', ''],
+  ['observer: CPU a node tab adds, ms/s; longest pause of the shell meanwhile, ms', `${fmt(observerNodes?.addedCpuMsPerSec, 1)}; ${fmt(observerNodes?.maxLoopDelayMs, 1)}`, '', '', ''],
 ];
 
 const headers = ['figure', 'eshell-ts', 'BEAM', 'Node', 'target'];
