@@ -23,8 +23,11 @@ import { repairIntrinsics } from './intrinsics';
 const REDUCTIONS_PER_TURN = 2000;
 /** How long a batch runs before it lets timers, I/O and worker messages in. */
 const BATCH_MILLISECONDS = 5;
-/** Steps between two looks at the clock (reading it costs as much as a short step). */
-const STEPS_PER_CLOCK_CHECK = 16;
+/**
+ * Work between two looks at the clock (reading it costs as much as a short step): a step
+ * counts one, and one per handler it ran.
+ */
+const WORK_PER_CLOCK_CHECK = 64;
 
 const queue = new RunQueue<Process>();
 /**
@@ -233,15 +236,19 @@ function runBatch(): void {
   if (flags !== null) Atomics.store(flags, BUSY_SLOTS.busy, 1);
   runningSince = performance.now();
   const deadline = runningSince + BATCH_MILLISECONDS;
-  let steps = 0;
+  let work = 0;
   yieldRequested = false;
   while (queue.length !== 0 || urgentQueue.length !== 0) {
     const proc = urgentQueue.length !== 0 ? urgentQueue.shift() : queue.shift();
     if (proc.state !== RUNNABLE) continue; // exited while queued
+    const reductions = proc.reductions;
     step(proc);
     if (yieldRequested) break;
-    if (++steps === STEPS_PER_CLOCK_CHECK) {
-      steps = 0;
+    // A step counts one, and one more per handler it ran: the clock is read after a few
+    // long steps or many short ones (a ring's steps run one handler each).
+    work += 1 + proc.reductions - reductions;
+    if (work >= WORK_PER_CLOCK_CHECK) {
+      work = 0;
       runningSince = performance.now();
       if (runningSince >= deadline) break;
     }
@@ -281,18 +288,22 @@ function stopRunaway(victim: Process): void {
 function step(proc: Process): void {
   current = proc;
   proc.state = RUNNING;
-  if (flags !== null) Atomics.store(flags, BUSY_SLOTS.runningPid, proc.pid.id);
+  // A plain store: the terminal only needs to see the pid eventually (an Int32 slot is never
+  // torn), and Atomics.store, a locked exchange, cost a shell's ring several percent.
+  if (flags !== null) flags[BUSY_SLOTS.runningPid] = proc.pid.id;
   try {
     let r = proc.receive;
     if (r === null) {
       const result = proc.callEntry();
       if (!(result instanceof Receive)) return finishStep(proc, result);
       r = adopt(proc, result);
+      if (proc.state !== RUNNING) return exitSignalled(proc);
       if (waitsAtOnce(proc, r)) return;
     }
     let budget = REDUCTIONS_PER_TURN;
+    // On entry, and after each handler that returned a receive, the process is RUNNING and
+    // waits in `r`.
     for (;;) {
-      if (proc.state !== RUNNING) return exitSignalled(proc);
       const mailbox = proc.mailbox;
       const count = mailbox.length;
       let index = r.scanned;
@@ -322,6 +333,8 @@ function step(proc: Process): void {
           }
         }
       }
+      // Read once, after matching: a guard may have made it.
+      const ext = proc.ext;
       if (handler === undefined) {
         r.scanned = count;
         if (!timeoutDue(proc, r)) return wait(proc, r);
@@ -333,20 +346,32 @@ function step(proc: Process): void {
         else if (index === 0) mailbox.shift();
         else mailbox.splice(index, 1);
         // the fresh ref's mark stays on the same message when one before it leaves
-        if (proc.ext !== null && index < proc.ext.freshRefAt) proc.ext.freshRefAt--;
+        if (ext !== null && index < ext.freshRefAt) ext.freshRefAt--;
       }
-      const ext = proc.ext;
-      // only a receive with an after() arms a timer, and a receive is left only here or by exiting
-      if (ext !== null && r.after !== null) clearAfterTimer(ext);
       proc.reductions++;
       proc.receive = null;
-      if (ext !== null && ext.awaited === r) return settleAwait(proc, ext, handler, message);
+      if (ext !== null) {
+        // only a receive with an after() arms a timer, and a receive is left only here or by exiting
+        if (r.after !== null) clearAfterTimer(ext);
+        if (ext.awaited === r) return settleAwait(proc, ext, handler, message);
+      }
       const result = handler(message);
       if (!(result instanceof Receive)) return finishStep(proc, result);
-      r = adopt(proc, result);
-      if (waitsAtOnce(proc, r)) return;
+      r = result;
+      if (proc.state !== RUNNING) {
+        adopt(proc, r);
+        return exitSignalled(proc);
+      }
+      // The usual case: nothing more in the mailbox and no timeout to arm, so the process
+      // waits at once, without another pass over the mailbox or a look for a fresh ref.
+      if (proc.mailbox.length === 0 && r.after === null) {
+        r.scanned = 0;
+        proc.receive = r;
+        proc.state = WAITING;
+        return;
+      }
+      adopt(proc, r);
       if (--budget === 0 || yieldRequested) {
-        if (proc.state !== RUNNING) return exitSignalled(proc);
         proc.state = RUNNABLE;
         enqueue(proc);
         return;
@@ -407,11 +432,11 @@ function adopt(proc: Process, r: Receive): Receive {
 }
 
 /**
- * The usual case after code returned a receive: nothing in the mailbox and no timeout to arm,
- * so the process waits at once, without another pass over the mailbox.
+ * After the entry returned a receive: with nothing in the mailbox and no timeout to arm, the
+ * process waits at once, without a pass over the mailbox.
  */
 function waitsAtOnce(proc: Process, r: Receive): boolean {
-  if (proc.mailbox.length !== 0 || r.after !== null || proc.state !== RUNNING) return false;
+  if (proc.mailbox.length !== 0 || r.after !== null) return false;
   r.scanned = 0;
   proc.state = WAITING;
   return true;
