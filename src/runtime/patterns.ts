@@ -91,7 +91,9 @@ function matchesObject(pattern: object, value: unknown): boolean {
   if (Array.isArray(pattern)) {
     if (!Array.isArray(value) || value.length !== pattern.length) return false;
     for (let i = 0; i < pattern.length; i++) {
-      if (!matches(pattern[i], value[i])) return false;
+      const element = pattern[i];
+      // an atom (a tuple's tag, most often) is compared here, without a call
+      if (typeof element === 'string' ? element !== value[i] : !matches(element, value[i])) return false;
     }
     return true;
   }
