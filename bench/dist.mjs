@@ -29,6 +29,8 @@ function runtime() {
 
 /** An eshell-ts node serving echo and sink, until killed. */
 async function tsServe(name) {
+  // A profiled server (node --cpu-prof) writes its profile when stopped with SIGTERM.
+  process.once('SIGTERM', () => process.exit(0));
   const { spawn: spawnProcess, register, receive, send, net_kernel, _ } = runtime();
   spawnProcess(async () => {
     const started = await net_kernel.start([name, 'shortnames']);

@@ -26,6 +26,8 @@ function runtime() {
 
 /** An eshell-ts node (its rex answers), until killed. */
 async function tsServe(name) {
+  // A profiled server (node --cpu-prof) writes its profile when stopped with SIGTERM.
+  process.once('SIGTERM', () => process.exit(0));
   const { spawn: spawnProcess, net_kernel } = runtime();
   spawnProcess(async () => {
     const started = await net_kernel.start([name, 'shortnames']);
