@@ -240,9 +240,10 @@ export class Connection {
       gather.reset();
       return;
     }
-    // A big batch: the buffer itself goes to the socket, and a fresh one gathers the next frames.
+    // A big batch: the buffer itself goes to the socket, and a fresh one, big enough for the
+    // next batch without growing, gathers the next frames.
     this.socket.write(gather.buffer.subarray(0, gather.length));
-    this.gather = new TermWriter(64 * 1024);
+    this.gather = new TermWriter(gather.length >= GATHER_BYTES ? GATHER_BYTES + 64 * 1024 : 64 * 1024);
   }
 
   close(reason: DownReason, detail: string): void {
