@@ -5,8 +5,9 @@
 //   BEAM → eshell-ts
 //   eshell-ts → eshell-ts
 // The client sends `{self(), ping}` to `echo` on the server node and waits for `ping`, one at
-// a time; then tells `sink` to expect N messages, sends N `{blob, <<1 KB>>}` and waits for
-// `done`. Every node uses a private epmd port and a temporary HOME. Prints one JSON line.
+// a time; then the same number of round trips by 8 processes at once (each with one round
+// trip in flight: what batching the writes of a turn is for); then tells `sink` to expect N
+// messages, sends N `{blob, <<1 KB>>}` and waits for `done`. Every node uses a private epmd port and a temporary HOME. Prints one JSON line.
 // Usage: node bench/dist.mjs [roundTrips] [messages]
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -17,6 +18,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const COOKIE = 'distbench';
 const SIZE = 1024;
 const RUNS = 3;
+/** Processes making round trips at once in the concurrent figure (as in dist_bench.erl). */
+const PAIRS = 8;
 const [, , first, ...rest] = process.argv;
 
 if (first === '--ts-serve') await tsServe(rest[0]);
@@ -61,17 +64,23 @@ async function tsClient(name, target, roundTrips, messages) {
       };
       spawnProcess(() => loop(n, self()));
     });
+    const concurrentRoundTrips = (n) => Promise.all(Array.from({ length: PAIRS }, () => roundTrip(Math.floor(n / PAIRS))));
     await roundTrip(1000);
     const t0 = performance.now();
     await roundTrip(roundTrips);
     const t1 = performance.now();
+    await concurrentRoundTrips(1000);
+    const c0 = performance.now();
+    await concurrentRoundTrips(roundTrips);
+    const c1 = performance.now();
     const blob = Buffer.alloc(SIZE, 7);
     const sink = ['sink', target];
     send(sink, ['expect', messages, me]);
     for (let i = 0; i < messages; i++) send(sink, ['blob', blob]);
     await receive(['done', () => 'ok']);
     const t2 = performance.now();
-    console.log(JSON.stringify({ roundTripsPerSec: Math.round(roundTrips / ((t1 - t0) / 1000)), messagesPerSec: Math.round(messages / ((t2 - t1) / 1000)) }));
+    const perSec = (n, ms) => Math.round(n / (ms / 1000));
+    console.log(JSON.stringify({ roundTripsPerSec: perSec(roundTrips, t1 - t0), concurrentRoundTripsPerSec: perSec(roundTrips, c1 - c0), messagesPerSec: perSec(messages, t2 - c1) }));
     process.exit(0);
   });
 }
@@ -107,6 +116,7 @@ async function main(roundTrips, messages) {
     }
     const best = (pair) => ({
       roundTripsPerSec: Math.max(...runs[pair].map((r) => r.roundTripsPerSec)),
+      concurrentRoundTripsPerSec: Math.max(...runs[pair].map((r) => r.concurrentRoundTripsPerSec)),
       messagesPerSec: Math.max(...runs[pair].map((r) => r.messagesPerSec)),
     });
     console.log(JSON.stringify({
