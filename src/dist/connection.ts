@@ -47,8 +47,9 @@ let holding = 0;
 const held: Connection[] = [];
 
 /**
- * A control message already encoded, with the key it was encoded for: the SEND to the same
- * pid, or the REG_SEND from the same process to the same name, is not encoded again.
+ * A control message already encoded: the SEND to a pid, or the REG_SEND from a process to a
+ * name, is encoded once and kept (per connection, keyed by the pid's number, at most
+ * CONTROLS_KEPT of each) for the next message the same way.
  */
 interface EncodedControl {
   /** `131` and the control term. */
@@ -74,8 +75,8 @@ export class Connection {
   };
   /** In `held`, to be flushed when the input being handled is done. */
   private inHeld = false;
-  private sendControl: (EncodedControl & { to: Pid }) | undefined;
-  private regSendControl: (EncodedControl & { from: Pid; name: string }) | undefined;
+  private readonly sendControls = new Map<number, EncodedControl & { to: Pid }>();
+  private readonly regSendControls = new Map<number, EncodedControl & { from: Pid; name: string }>();
   private readonly fragments = new Map<bigint, FragmentedMessage>();
   /** Bytes held by all fragmented messages in flight. */
   private fragmentBytes = 0;
@@ -144,17 +145,21 @@ export class Connection {
   /** `to ! message`: a SEND, its control message encoded once for a run of sends to `to`. */
   sendToPid(to: Pid, message: unknown): void {
     if (this.closed) return;
-    let ctrl = this.sendControl;
-    if (ctrl === undefined || !samePid(ctrl.to, to)) ctrl = this.sendControl = { ...encodedControl([CTRL.SEND, '', to]), to };
+    let ctrl = this.sendControls.get(to.id);
+    if (ctrl === undefined || !samePid(ctrl.to, to)) {
+      ctrl = { ...encodedControl([CTRL.SEND, '', to]), to };
+      keep(this.sendControls, to.id, ctrl);
+    }
     this.sendEncoded(ctrl, message);
   }
 
   /** `{name, node} ! message` from `from`: a REG_SEND, its control message encoded once likewise. */
   sendToName(from: Pid, name: string, message: unknown): void {
     if (this.closed) return;
-    let ctrl = this.regSendControl;
+    let ctrl = this.regSendControls.get(from.id);
     if (ctrl === undefined || ctrl.name !== name || !samePid(ctrl.from, from)) {
-      ctrl = this.regSendControl = { ...encodedControl([CTRL.REG_SEND, from, '', name]), from, name };
+      ctrl = { ...encodedControl([CTRL.REG_SEND, from, '', name]), from, name };
+      keep(this.regSendControls, from.id, ctrl);
     }
     this.sendEncoded(ctrl, message);
   }
@@ -237,7 +242,9 @@ export class Connection {
     if (gather.length === 0 || this.closed) return;
     if (gather.length <= COPY_OUT_BYTES) {
       this.socket.write(gather.toBuffer());
-      gather.reset();
+      // A writer that grew for one huge message is not kept at that size.
+      if (gather.buffer.length > WRITER_KEEP_BYTES) this.gather = new TermWriter(64 * 1024);
+      else gather.reset();
       return;
     }
     // A big batch: the buffer itself goes to the socket, and a fresh one, big enough for the
@@ -382,6 +389,14 @@ function flushHeld(): void {
 /** Whether two pids name the same process (a pid decoded from the wire is a new object each time). */
 function samePid(a: Pid, b: Pid): boolean {
   return a === b || (a.id === b.id && a.serial === b.serial && a.remote === b.remote && a.creation === b.creation && a.node === b.node);
+}
+
+/** Encoded control messages kept per connection and kind. */
+const CONTROLS_KEPT = 256;
+
+function keep<T>(controls: Map<number, T>, key: number, ctrl: T): void {
+  if (controls.size >= CONTROLS_KEPT) controls.clear();
+  controls.set(key, ctrl);
 }
 
 function encodedControl(ctrl: unknown[]): EncodedControl {
