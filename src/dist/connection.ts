@@ -168,11 +168,11 @@ export class Connection {
     const header = this.withHeader;
     if (this.writesThisTurn === 0 && holding === 0) {
       const out = sharedWriter();
-      encodeFrameWith(out, ctrl, message, header);
+      encodeFrameInto(out, undefined, message, true, header, ctrl);
       return this.write(out.toBuffer());
     }
     const start = this.gather.length;
-    encodeFrameWith(this.gather, ctrl, message, header);
+    encodeFrameInto(this.gather, undefined, message, true, header, ctrl);
     this.gathered(start);
   }
 
@@ -415,29 +415,6 @@ function sharedWriter(): TermWriter {
   return writer;
 }
 
-/** Appends a frame of an already encoded control message and `message`; on badarg nothing of it stays. */
-function encodeFrameWith(out: TermWriter, ctrl: EncodedControl, message: unknown, header: boolean): void {
-  const start = out.length;
-  try {
-    out.uint32(0);
-    if (header) {
-      out.byte(VERSION_MAGIC);
-      out.byte(DIST_HEADER);
-      out.byte(0); // no atom cache references
-      out.bytes(ctrl.bare);
-      encodeBareInto(out, message);
-    } else {
-      out.byte(PASS_THROUGH);
-      out.bytes(ctrl.versioned);
-      encodeTermInto(out, message);
-    }
-  } catch (err) {
-    out.length = start;
-    throw err;
-  }
-  out.patchUint32(start, out.length - start - 4);
-}
-
 /**
  * Appends `value` without its version byte (after a distribution header): the encoder writes
  * its 131 over the last byte written before, which is put back after. No copy of the term.
@@ -462,20 +439,29 @@ export function encodeFrame(ctrl: unknown, message: unknown, hasMessage: boolean
   return out.toBuffer();
 }
 
-/** Appends one frame to `out`; on badarg nothing of it stays. */
-function encodeFrameInto(out: TermWriter, ctrl: unknown, message: unknown, hasMessage: boolean, header: boolean): void {
+/**
+ * Appends one frame to `out`, its control message `ctrl` or, when given, `encoded`; on badarg
+ * nothing of it stays.
+ */
+function encodeFrameInto(out: TermWriter, ctrl: unknown, message: unknown, hasMessage: boolean, header: boolean, encoded?: EncodedControl): void {
   const start = out.length;
   try {
     out.uint32(0);
     if (header) {
       out.byte(VERSION_MAGIC);
       out.byte(DIST_HEADER);
-      encodeTermInto(out, ctrl);
-      out.buffer[start + 6] = 0; // the version byte the encoder wrote: NumberOfAtomCacheRefs = 0
+      if (encoded !== undefined) {
+        out.byte(0); // NumberOfAtomCacheRefs = 0
+        out.bytes(encoded.bare);
+      } else {
+        encodeTermInto(out, ctrl);
+        out.buffer[start + 6] = 0; // the version byte the encoder wrote: NumberOfAtomCacheRefs = 0
+      }
       if (hasMessage) encodeBareInto(out, message);
     } else {
       out.byte(PASS_THROUGH);
-      encodeTermInto(out, ctrl);
+      if (encoded !== undefined) out.bytes(encoded.versioned);
+      else encodeTermInto(out, ctrl);
       if (hasMessage) encodeTermInto(out, message);
     }
   } catch (err) {
