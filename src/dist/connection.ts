@@ -132,7 +132,8 @@ export class Connection {
    * Sends a control message and, for sends, the message after it. The first frame of a turn
    * goes out at once (a round trip waits for it); the frames after it in the same turn are
    * encoded one after the other into one buffer, written at the end of the turn: a burst of
-   * small messages costs one copy and a few syscalls, not a buffer and a syscall each.
+   * small messages costs one copy and a few syscalls, not a buffer and a syscall each. While
+   * input is being handled (`holding`) every frame waits for the end of that input's handling.
    */
   send(ctrl: unknown, message?: unknown, hasMessage = message !== undefined): void {
     if (this.closed) return;
