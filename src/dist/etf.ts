@@ -851,11 +851,42 @@ function readUint32(buf: Uint8Array, at: number): number {
 }
 
 // Atoms: most are short ASCII names seen again and again ('ok', module names, record tags). A
-// small table keyed by a hash of the bytes returns the string made last time, so decoding an
-// atom allocates nothing once it has been seen.
+// table keyed by a hash of the bytes returns the value made last time, so decoding an atom
+// allocates nothing once it has been seen. Each slot keeps the atom's bytes too: checking that
+// a slot holds these bytes compares bytes with bytes (charCodeAt on a string costs more).
 const ATOM_CACHE_SIZE = 4096;
 const ATOM_CACHE_MAX_LENGTH = 64;
-const atomCache: (string | undefined)[] = new Array(ATOM_CACHE_SIZE).fill(undefined);
+/** Slot i's atom: its text, its value (the text, or true or false), its length and bytes. */
+const atomTexts: (string | undefined)[] = new Array(ATOM_CACHE_SIZE).fill(undefined);
+const atomValues: (string | boolean | undefined)[] = new Array(ATOM_CACHE_SIZE).fill(undefined);
+const atomLengths = new Uint8Array(ATOM_CACHE_SIZE);
+const atomBytes = new Uint8Array(ATOM_CACHE_SIZE * ATOM_CACHE_MAX_LENGTH);
+
+/**
+ * The cache slot of the atom of `size` bytes (1 to ATOM_CACHE_MAX_LENGTH) at `start`: from the
+ * length and three bytes (no pass over the name).
+ */
+function atomSlot(buf: Buffer, start: number, size: number): number {
+  const hash = (((size * 31 + buf[start]) * 31 + buf[start + size - 1]) * 31 + buf[start + (size >> 1)]) | 0;
+  return (hash ^ (hash >>> 9)) & (ATOM_CACHE_SIZE - 1);
+}
+
+/** Whether `slot` holds the atom of `size` bytes at `start`. */
+function slotHolds(slot: number, buf: Buffer, start: number, size: number): boolean {
+  if (atomLengths[slot] !== size) return false;
+  const bytes = atomBytes;
+  const at = slot * ATOM_CACHE_MAX_LENGTH;
+  for (let i = 0; i < size; i++) if (bytes[at + i] !== buf[start + i]) return false;
+  return true;
+}
+
+function cacheAtom(slot: number, text: string, buf: Buffer, start: number, size: number): void {
+  atomTexts[slot] = text;
+  atomValues[slot] = text === 'true' ? true : text === 'false' ? false : text;
+  atomLengths[slot] = size;
+  atomBytes.set(buf.subarray(start, start + size), slot * ATOM_CACHE_MAX_LENGTH);
+}
+
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -1088,6 +1119,17 @@ class TermReader {
 
   /** The atom of `size` bytes at pos: a string, or a boolean for true and false. */
   private atom(size: number, utf8: boolean): string | boolean {
+    const buf = this.buf;
+    const start = this.pos;
+    if (start + size > this.end) throw this.truncated('an atom');
+    if (size <= ATOM_CACHE_MAX_LENGTH && size > 0) {
+      // Seen before (the common case): its value straight from the cache, booleans included.
+      const slot = atomSlot(buf, start, size);
+      if (slotHolds(slot, buf, start, size)) {
+        this.pos = start + size;
+        return atomValues[slot]!;
+      }
+    }
     const text = this.atomText(size, utf8);
     return text === 'true' ? true : text === 'false' ? false : text;
   }
@@ -1098,21 +1140,14 @@ class TermReader {
     if (start + size > this.end) throw this.truncated('an atom');
     this.pos = start + size;
     if (size <= ATOM_CACHE_MAX_LENGTH && size > 0) {
-      // The slot comes from the length and three bytes (no pass over the name); the name is
-      // then compared once with the one cached there.
-      const hash = (((size * 31 + buf[start]) * 31 + buf[start + size - 1]) * 31 + buf[start + (size >> 1)]) | 0;
-      const slot = (hash ^ (hash >>> 9)) & (ATOM_CACHE_SIZE - 1);
-      const cached = atomCache[slot];
-      if (cached !== undefined && cached.length === size) {
-        let i = 0;
-        while (i < size && cached.charCodeAt(i) === buf[start + i]) i++;
-        if (i === size) return cached;
-      }
+      const slot = atomSlot(buf, start, size);
+      if (slotHolds(slot, buf, start, size)) return atomTexts[slot]!;
       let ascii = 0;
       for (let i = start; i < start + size; i++) ascii |= buf[i];
+      // Only ASCII is cached: its bytes mean the same text in ATOM_EXT (Latin-1) and UTF-8.
       if (ascii < 0x80) {
         const text = internalized(latin1(buf, start, start + size));
-        atomCache[slot] = text;
+        cacheAtom(slot, text, buf, start, size);
         return text;
       }
     }
@@ -1243,9 +1278,9 @@ class TermReader {
   private float(): number | Float {
     this.need(8, 'a float');
     const buf = this.buf;
-    const view = (this.view ??= new DataView(buf.buffer, buf.byteOffset, buf.byteLength));
     const at = this.pos;
     this.pos = at + 8;
+    const view = (this.view ??= new DataView(buf.buffer, buf.byteOffset, buf.byteLength));
     return this.checkedFloat(view.getFloat64(at), at);
   }
 
