@@ -909,6 +909,70 @@ function internalized(text: string): string {
   return text;
 }
 
+// Maps with atom keys: the same keys come again and again (a struct, a record-like map). After a
+// key sequence has been seen twice, a constructor is compiled for it, one object literal:
+// `(v, i) => ({ "id": v[i + 1], "name": v[i + 4] })`. The object is then made with its final
+// shape at once, instead of one property store (a shape transition) each key. The table is
+// small and bounded, and so is the number of constructors ever compiled.
+const SHAPE_MAX_KEYS = 8;
+const SHAPES = 512;
+const MAX_SHAPE_CONSTRUCTORS = 2048;
+type ShapeConstructor = (pairs: unknown[], base: number) => Record<string, unknown>;
+interface Shape {
+  keys: string[];
+  make: ShapeConstructor | undefined;
+}
+const shapes: (Shape | undefined)[] = new Array(SHAPES).fill(undefined);
+let shapeConstructorsLeft = MAX_SHAPE_CONSTRUCTORS;
+
+/** The pairs of the small maps being decoded: key, value, the offset of the key; innermost last. */
+const mapPairStack: unknown[] = [];
+
+/** A constructor for objects of these (distinct, atom) keys; undefined when none can be made. */
+function shapeConstructor(keys: string[]): ShapeConstructor | undefined {
+  // `__proto__` in a literal would set the prototype, not make a key.
+  if (shapeConstructorsLeft <= 0 || keys.includes('__proto__')) return undefined;
+  shapeConstructorsLeft--;
+  const fields = keys.map((key, i) => `${JSON.stringify(key)}: v[i + ${3 * i + 1}]`);
+  try {
+    return new Function('v', 'i', `return { ${fields.join(', ')} };`) as ShapeConstructor;
+  } catch {
+    // Code generation from strings is disallowed (--disallow-code-generation-from-strings).
+    shapeConstructorsLeft = 0;
+    return undefined;
+  }
+}
+
+/** The plain object of the `size` atom-keyed pairs at `base` in mapPairStack; refuses a key twice. */
+function recordOfPairStack(base: number, size: number): Record<string, unknown> {
+  const pairs = mapPairStack;
+  const record: Record<string, unknown> = {};
+  for (let i = 0, at = base; i < size; i++, at += 3) {
+    const name = pairs[at] as string;
+    for (let j = base; j < at; j += 3) {
+      if (pairs[j] === name) throw new DecodeError('duplicate_key', `the map has the key '${name}' twice`, pairs[at + 2] as number);
+    }
+    if (name === '__proto__') Object.defineProperty(record, name, { value: pairs[at + 1], enumerable: true, writable: true, configurable: true });
+    else record[name] = pairs[at + 1];
+  }
+  return record;
+}
+
+/** The JS Map of the `size` pairs at `base` in mapPairStack (some key is not an atom). */
+function mapOfPairStack(base: number, size: number): Map<unknown, unknown> {
+  const pairs = mapPairStack;
+  const map = new Map<unknown, unknown>();
+  for (let i = 0, at = base; i < size; i++, at += 3) {
+    let key = pairs[at];
+    // An atom key of a JS Map is its string, and true and false are booleans.
+    if (key === 'true') key = true;
+    else if (key === 'false') key = false;
+    if (typeof key !== 'object' && map.has(key)) throw new DecodeError('duplicate_key', 'the map has a key twice', pairs[at + 2] as number);
+    map.set(key, pairs[at + 1]);
+  }
+  return map;
+}
+
 /** The atom keys of the maps being decoded, innermost last (see TermReader.seenKey). */
 const mapKeyStack: string[] = [];
 const SMALL_MAP = 32;
@@ -917,6 +981,8 @@ class TermReader {
   depth = 0;
   /** Where the innermost map being decoded records its next key in mapKeyStack. */
   keyTop = 0;
+  /** Where the innermost small map being decoded puts its pairs in mapPairStack. */
+  pairTop = 0;
   /** The input as a DataView, made at the first float. */
   private view: DataView | undefined = undefined;
 
@@ -1334,6 +1400,63 @@ class TermReader {
     // Each key and each value take at least one byte.
     if (this.pos + 2 * size > this.end) throw this.truncated(`a map of ${size} pairs`);
     this.enter();
+    const result = size <= SHAPE_MAX_KEYS ? this.smallMap(size) : this.largeMap(size);
+    this.depth--;
+    return result;
+  }
+
+  /**
+   * A map of a few pairs: read whole into mapPairStack (key, value, where the key starts), then
+   * made in one step by the constructor of its keys' shape when it has one.
+   */
+  private smallMap(size: number): unknown {
+    const base = this.pairTop;
+    // Maps inside this one's values use the stack above it.
+    this.pairTop = base + 3 * size;
+    const pairs = mapPairStack;
+    let atomKeys = true;
+    let hash = size;
+    for (let i = 0, at = base; i < size; i++, at += 3) {
+      pairs[at + 2] = this.pos;
+      let key = this.read();
+      pairs[at + 1] = this.read();
+      if (typeof key === 'boolean') key = key ? 'true' : 'false';
+      if (typeof key === 'string') {
+        const n = key.length;
+        hash = (Math.imul(hash, 31) + n * 7 + (n > 0 ? key.charCodeAt(n - 1) : 0)) | 0;
+      } else {
+        atomKeys = false;
+      }
+      pairs[at] = key;
+    }
+    this.pairTop = base;
+    if (!atomKeys) return mapOfPairStack(base, size);
+    const slot = (hash ^ (hash >>> 7)) & (SHAPES - 1);
+    const shape = shapes[slot];
+    if (shape !== undefined && shape.keys.length === size) {
+      const keys = shape.keys;
+      let same = true;
+      for (let i = 0; i < size; i++) {
+        if (keys[i] !== pairs[base + 3 * i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        // Seen before: its keys are distinct, and a second sighting earns a constructor.
+        shape.make ??= shapeConstructor(keys);
+        if (shape.make !== undefined) return shape.make(pairs, base);
+        return recordOfPairStack(base, size);
+      }
+    }
+    const record = recordOfPairStack(base, size);
+    const keys: string[] = [];
+    for (let i = 0; i < size; i++) keys.push(pairs[base + 3 * i] as string);
+    shapes[slot] = { keys, make: undefined };
+    return record;
+  }
+
+  private largeMap(size: number): unknown {
     let record: Record<string, unknown> | undefined = {};
     let map: Map<unknown, unknown> | undefined;
     const keysFrom = this.keyTop;
@@ -1358,7 +1481,6 @@ class TermReader {
       map!.set(key, value);
     }
     this.keyTop = keysFrom;
-    this.depth--;
     return record ?? map;
   }
 
@@ -1463,6 +1585,9 @@ class TermReader {
     const end = start + 1 + size;
     const arity = this.buf[this.pos];
     const inner = new TermReader(this.buf, this.pos + 25, end);
+    // Inside a map being decoded: the inner reader's maps go above this one's.
+    inner.keyTop = this.keyTop;
+    inner.pairTop = this.pairTop;
     const module = inner.atomTerm('the module of a fun');
     const index = inner.read();
     const uniq = inner.read();
