@@ -600,11 +600,11 @@ function encodeUnicodeAtom(text: string, at: number): number {
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function encodeObject(value: object, at: number, depth: number): number {
-  // The common kinds first, by the checks the engine makes cheapest (Array.isArray is a type
-  // check; instanceof of our own classes one step up the prototype chain).
+  // The common kinds first, by the checks the engine makes cheapest: Array.isArray is a type
+  // check, instanceof a walk up the prototype chain (short for a Buffer and a List).
   if (Array.isArray(value)) return encodeTuple(value, at, depth);
-  if (value instanceof List) return encodeList(value.items, at, depth);
   if (value instanceof Uint8Array) return encodeBinary(value, at);
+  if (value instanceof List) return encodeList(value.items, at, depth);
   const proto = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null) return encodeRecord(value as Record<string, unknown>, at, depth);
   return encodeOtherObject(value, proto, at, depth);
