@@ -1313,7 +1313,7 @@ class TermReader {
   private binary(): Buffer {
     this.need(4, 'a binary');
     const size = this.u32();
-    this.need(size, `a binary of ${size} bytes`);
+    if (this.pos + size > this.end) throw this.truncated(`a binary of ${size} bytes`);
     const out = Buffer.allocUnsafe(size);
     const start = this.pos;
     if (size <= 32) {
@@ -1331,7 +1331,7 @@ class TermReader {
     this.need(5, 'a bitstring');
     const size = this.u32();
     const bits = this.buf[this.pos++];
-    this.need(size, `a bitstring of ${size} bytes`);
+    if (this.pos + size > this.end) throw this.truncated(`a bitstring of ${size} bytes`);
     if (size === 0 ? bits !== 0 : bits < 1 || bits > 8) {
       throw new DecodeError('bad_length', `a bitstring of ${size} bytes cannot use ${bits} bits of its last byte`, this.pos - 1);
     }
@@ -1368,7 +1368,7 @@ class TermReader {
   }
 
   private big(size: number): number | bigint {
-    this.need(size + 1, `an integer of ${size} bytes`);
+    if (this.pos + size + 1 > this.end) throw this.truncated(`an integer of ${size} bytes`);
     const buf = this.buf;
     const negative = buf[this.pos++] !== 0;
     const start = this.pos;
