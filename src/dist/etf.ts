@@ -248,7 +248,8 @@ export function encodeTermInto(writer: TermWriter, value: unknown): void {
 const SLAB_BYTES = 64 * 1024;
 /** A term that outgrows the slab and is larger than this is copied out, the large buffer dropped. */
 const SLAB_KEEP_TERM_BYTES = 16 * 1024;
-let slab = newSlab();
+/** Made at the first term (nothing at load). */
+let slab: Buffer = Buffer.alloc(0);
 let slabUsed = 0;
 let slabBusy = false;
 
