@@ -46,14 +46,24 @@ function rssBytes() {
   const status = readFileSync(`/proc/${shell.pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) * 1024;
 }
-async function heapAfterGc() {
-  // a marker around the figure: the demo's own lines print between prompts
-  text = '';
-  shell.write("['heap', (globalThis.gc(), globalThis.gc(), require('v8').getHeapStatistics().used_heap_size)].\r");
-  prompt++;
-  const [, bytes] = await waitFor(/\['heap', (\d+)\]/);
-  await waitFor(new RegExp(`\\n${prompt}> `));
-  return Number(bytes);
+// The heap is sampled from inside the evaluator by a timer set up with one input, written to a
+// file: typing a measuring expression each minute would itself grow the heap (each input adds
+// a compiled script and a history entry, up to the shell's 20 kept), which is not the demo's
+// growth. Each sample follows two full GCs.
+const samplesFile = path.join(home, 'heap-samples');
+function heapSamples() {
+  try {
+    return readFileSync(samplesFile, 'utf8').trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+async function sampleCount(n, ms) {
+  const deadline = Date.now() + ms;
+  while (heapSamples().length < n) {
+    if (Date.now() > deadline) throw new Error(`idle bench: ${heapSamples().length} heap samples, expected ${n}`);
+    await sleep(200);
+  }
 }
 
 try {
@@ -61,10 +71,13 @@ try {
   await enter('c(code_reload).');
   await enter('S = code_reload:start_server().');
   await enter('C = code_reload:start_client(S).');
+  const minuteMs = Number(process.env.IDLE_MINUTE_MS ?? 60_000);
+  const sample = `() => { globalThis.gc(); globalThis.gc(); require('fs').appendFileSync(${JSON.stringify(samplesFile)}, require('v8').getHeapStatistics().used_heap_size + '\\n'); }`;
+  await enter(`['sampling', (globalThis.__idleSample = ${sample}, globalThis.__idleSample(), setInterval(globalThis.__idleSample, ${minuteMs}).unref(), ${minutes})].`);
   const samples = [];
   for (let minute = 0; minute <= minutes; minute++) {
-    if (minute > 0) await sleep(Number(process.env.IDLE_MINUTE_MS ?? 60_000));
-    samples.push({ minute, heap: await heapAfterGc(), rss: rssBytes() });
+    await sampleCount(minute + 1, minuteMs + 30_000);
+    samples.push({ minute, heap: heapSamples()[minute], rss: rssBytes() });
   }
   // The first sample is taken before the demo settled (its first messages, first compile of
   // the hot paths): growth is measured from minute 1.
