@@ -530,7 +530,8 @@ function encodeBigint(n: bigint, at: number): number {
   return p;
 }
 
-const u64Scratch = new BigUint64Array(1);
+/** Scratch words for bignums (the encoder uses the first; the decoder both). */
+const u64Scratch = new BigUint64Array(2);
 const u64Bytes = new Uint8Array(u64Scratch.buffer);
 
 /** A bigint of more than 256 bits, through its hex digits (linear in its size). */
@@ -1374,25 +1375,31 @@ class TermReader {
     const negative = buf[this.pos++] !== 0;
     const start = this.pos;
     this.pos += size;
-    let low = 0;
-    for (let i = start + Math.min(size, 6) - 1; i >= start; i--) low = low * 256 + buf[i];
-    if (size <= 6) return negative && low !== 0 ? -low : low;
-    if (size <= 12) {
-      // Two 48-bit halves: a number when it is safe, else one bigint built from them.
-      let high = 0;
-      for (let i = start + size - 1; i >= start + 6; i--) high = high * 256 + buf[i];
-      if (high < 32) {
-        const n = high * 2 ** 48 + low;
-        return negative && n !== 0 ? -n : n;
+    // Below 2^53 (whatever the size says: leading zero digits are allowed), a number.
+    let top = start + size - 1;
+    while (top >= start && buf[top] === 0) top--;
+    if (top - start < 6 || (top - start === 6 && buf[top] < 32)) {
+      let n = 0;
+      for (let i = top; i >= start; i--) n = n * 256 + buf[i];
+      return negative && n !== 0 ? -n : n;
+    }
+    if (size <= 16) {
+      // Up to 128 bits: the digits into a two-word BigUint64Array (little-endian digits are
+      // its words on a little-endian host), read back as bigints, joined by one shift and or.
+      const f = u64Bytes;
+      if (littleEndianHost) {
+        for (let i = 0; i < size; i++) f[i] = buf[start + i];
+        for (let i = size; i < 16; i++) f[i] = 0;
+      } else {
+        for (let i = 0; i < 16; i++) f[(i & 8) + 7 - (i & 7)] = i < size ? buf[start + i] : 0;
       }
-      const n = (BigInt(high) << 48n) + BigInt(low);
+      const n = size <= 8 ? u64Scratch[0] : (u64Scratch[1] << 64n) | u64Scratch[0];
       return negative ? -n : n;
     }
     let hex = '';
     for (let i = start + size - 1; i >= start; i--) hex += HEX[buf[i]];
     const n = BigInt('0x' + hex);
-    const signed = negative ? -n : n;
-    return signed >= -MAX_SAFE && signed <= MAX_SAFE ? Number(signed) : signed;
+    return negative ? -n : n;
   }
 
   private map(): unknown {
