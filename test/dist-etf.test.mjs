@@ -206,6 +206,10 @@ test('the mapping: what each Erlang term is in TypeScript', () => {
   assert.equal(decode('836e0900000000000000000001'), 2n ** 64n, 'beyond 2^53: a bigint');
   assert.equal(decode('836e0700000000000000' + '20'), 2n ** 53n, '2^53 is beyond the safe integers: a bigint');
   assert.equal(decode('836e0701ffffffffffff' + '1f'), -(2 ** 53 - 1), 'up to 2^53 - 1: a number, even as a big');
+  assert.equal(decode('836e0c0005' + '00'.repeat(11)), 5, 'leading zero digits: still a number');
+  assert.equal(decode('836e0800' + 'ff'.repeat(8)), 2n ** 64n - 1n);
+  assert.equal(decode('836e1001' + '01' + '00'.repeat(14) + '80'), -(2n ** 127n + 1n), '128 bits');
+  assert.equal(decode('836e1100' + '00'.repeat(16) + '01'), 2n ** 128n);
   assert.equal(decode('83463ff8000000000000'), 1.5);
   assert.ok(decode('83463ff0000000000000') instanceof Float, '1.0 stays a float');
   assert.equal(decode('836a') instanceof List, true);
