@@ -495,46 +495,41 @@ function encodeSafeBig(n: number, at: number): number {
   return p;
 }
 
-const WIDE_BIGINT = 1n << 256n;
 
 function encodeBigint(n: bigint, at: number): number {
-  if (n >= -0x8000_0000n && n <= 0x7fff_ffffn) return encodeNumber(Number(n), at);
+  if (n >= -MAX_SAFE && n <= MAX_SAFE) return encodeNumber(Number(n), at);
   const negative = n < 0n;
   const magnitude = negative ? -n : n;
-  if (magnitude >= WIDE_BIGINT) return encodeWideBigint(magnitude, negative, at);
-  // Up to 256 bits: 64 bits at a time through a BigUint64Array (a store truncates to 64 bits,
-  // allocating nothing; one shift per 64 bits), the last piece (below 2^53) from its number.
-  room(at, 3 + 40);
+  if (magnitude >= TWO_128) return encodeWideBigint(magnitude, negative, at);
+  // Up to 128 bits: into a two-word BigUint64Array (a store truncates to 64 bits, allocating
+  // nothing; one shift for the high word), whose bytes are the little-endian digits.
+  const words = u64Scratch;
+  words[0] = magnitude;
+  const size = magnitude < TWO_64 ? 8 : 16;
+  if (size === 16) words[1] = magnitude >> 64n;
+  room(at, 3 + 16);
   const b = out;
   b[at] = Tag.SMALL_BIG_EXT;
   b[at + 2] = negative ? 1 : 0;
   const digits = at + 3;
-  let p = digits;
-  let rest = magnitude;
   const bytes = u64Bytes;
-  while (rest > MAX_SAFE) {
-    u64Scratch[0] = rest;
-    if (littleEndianHost) for (let i = 0; i < 8; i++) b[p++] = bytes[i];
-    else for (let i = 7; i >= 0; i--) b[p++] = bytes[i];
-    rest >>= 64n;
-  }
-  let last = Number(rest);
-  while (last > 0) {
-    const byte = last % 256;
-    b[p++] = byte;
-    last = (last - byte) / 256;
-  }
-  // The top 64-bit piece may end in zero bytes: the digits are the fewest that hold the number.
+  if (littleEndianHost) for (let i = 0; i < size; i++) b[digits + i] = bytes[i];
+  else for (let i = 0; i < size; i++) b[digits + i] = bytes[(i & 8) + 7 - (i & 7)];
+  // The digits are the fewest that hold the number (it is at least 2^53: never all zero).
+  let p = digits + size;
   while (b[p - 1] === 0) p--;
   b[at + 1] = p - digits;
   return p;
 }
 
-/** Scratch words for bignums (the encoder uses the first; the decoder both). */
+const TWO_64 = 1n << 64n;
+const TWO_128 = 1n << 128n;
+
+/** Scratch words for bignums. */
 const u64Scratch = new BigUint64Array(2);
 const u64Bytes = new Uint8Array(u64Scratch.buffer);
 
-/** A bigint of more than 256 bits, through its hex digits (linear in its size). */
+/** A bigint of 128 bits or more, through its hex digits (linear in its size). */
 function encodeWideBigint(magnitude: bigint, negative: boolean, at: number): number {
   let hex = magnitude.toString(16);
   if (hex.length % 2 === 1) hex = '0' + hex;
