@@ -940,6 +940,36 @@ function shapeConstructor(keys: string[]): ShapeConstructor | undefined {
   }
 }
 
+/**
+ * The plain object of the `size` atom-keyed pairs at `base` in mapPairStack, whose keys hash to
+ * `hash`: made by the constructor of its shape when it has one.
+ */
+function recordOfShape(base: number, size: number, hash: number): Record<string, unknown> {
+  const pairs = mapPairStack;
+  const slot = (hash ^ (hash >>> 7)) & (SHAPES - 1);
+  const shape = shapes[slot];
+  if (shape !== undefined && shape.keys.length === size) {
+    const keys = shape.keys;
+    let same = true;
+    for (let i = 0; i < size; i++) {
+      if (keys[i] !== pairs[base + 3 * i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) {
+      // Seen before, so its keys are distinct; this second sighting earns a constructor.
+      shape.make ??= shapeConstructor(keys);
+      return shape.make !== undefined ? shape.make(pairs, base) : recordOfPairStack(base, size);
+    }
+  }
+  const record = recordOfPairStack(base, size);
+  const keys: string[] = [];
+  for (let i = 0; i < size; i++) keys.push(pairs[base + 3 * i] as string);
+  shapes[slot] = { keys, make: undefined };
+  return record;
+}
+
 /** The plain object of the `size` atom-keyed pairs at `base` in mapPairStack; refuses a key twice. */
 function recordOfPairStack(base: number, size: number): Record<string, unknown> {
   const pairs = mapPairStack;
@@ -1433,30 +1463,15 @@ class TermReader {
       pairs[at] = key;
     }
     this.pairTop = base;
-    if (!atomKeys) return mapOfPairStack(base, size);
-    const slot = (hash ^ (hash >>> 7)) & (SHAPES - 1);
-    const shape = shapes[slot];
-    if (shape !== undefined && shape.keys.length === size) {
-      const keys = shape.keys;
-      let same = true;
-      for (let i = 0; i < size; i++) {
-        if (keys[i] !== pairs[base + 3 * i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) {
-        // Seen before: its keys are distinct, and a second sighting earns a constructor.
-        shape.make ??= shapeConstructor(keys);
-        if (shape.make !== undefined) return shape.make(pairs, base);
-        return recordOfPairStack(base, size);
+    try {
+      return atomKeys ? recordOfShape(base, size, hash) : mapOfPairStack(base, size);
+    } finally {
+      // The stack must not keep what was decoded alive.
+      for (let at = base; at < base + 3 * size; at += 3) {
+        pairs[at] = undefined;
+        pairs[at + 1] = undefined;
       }
     }
-    const record = recordOfPairStack(base, size);
-    const keys: string[] = [];
-    for (let i = 0; i < size; i++) keys.push(pairs[base + 3 * i] as string);
-    shapes[slot] = { keys, make: undefined };
-    return record;
   }
 
   private largeMap(size: number): unknown {
