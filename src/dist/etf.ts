@@ -2,7 +2,9 @@
 // term_to_binary/1, and of every message between nodes.
 //
 // API
-//   termToBinary(value, { compressed? }): Buffer      131 + term, as erlang:term_to_binary
+//   termToBinary(value, { compressed? }): Buffer      131 + term, as erlang:term_to_binary (a
+//                                                     view of a shared slab, as Buffer.allocUnsafe's
+//                                                     are of its pool)
 //   binaryToTerm(bytes): unknown                      as erlang:binary_to_term (trailing bytes
 //                                                     are ignored, as BEAM does)
 //   decodeTermAt(bytes, offset): { value, next }      one versioned term (131 ...) at offset;
