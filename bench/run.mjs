@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-const BENCHMARKS = ['ring', 'spawn', 'messaging', 'printing', 'reload', 'startup', 'typecheck', 'idle', 'gen_server', 'etf', 'dist', 'rpc', 'observer'];
+const BENCHMARKS = ['ring', 'spawn', 'messaging', 'printing', 'reload', 'startup', 'typecheck', 'idle', 'gen_server', 'etf', 'dist', 'rpc', 'observer', 'observerNodes'];
 
 function run(name) {
   process.stderr.write(`running bench/${name}.mjs ...\n`);
@@ -31,7 +31,7 @@ function run(name) {
 
 const results = Object.fromEntries(BENCHMARKS.map((name) => [name, run(name)]));
 const { ring, spawn, messaging, printing, reload, startup, typecheck, idle, gen_server, etf, dist, observer } = results;
-const { rpc } = results;
+const { rpc, observerNodes } = results;
 
 const fmt = (n, digits = 0) => (n === undefined || n === null ? 'n/a' : Number(n).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 const millions = (n) => (n === undefined ? 'n/a' : `${(n / 1e6).toFixed(2)} M`);
@@ -67,6 +67,8 @@ const rows = [
   ['dist 1 KB messages/s one way: eshell-ts→BEAM / eshell-ts→eshell-ts', `${fmt(dist?.tsToBeam?.messagesPerSec)} / ${fmt(dist?.tsToTs?.messagesPerSec)}`, `${fmt(dist?.beamToBeam?.messagesPerSec)} (BEAM→BEAM)`, '', '≥ BEAM→BEAM'],
   ['ring 1000 × 20000 without / with an observer page open, hops/s', `${millions(observer?.plainHopsPerSec)} / ${millions(observer?.observedHopsPerSec)}`, '', '', ''],
   ['ring: cost of an open observer page (wall / CPU time), %', `${fmt(observer?.overheadPercent, 1)} / ${fmt(observer?.cpuOverheadPercent, 1)}`, '', '', '< 5'],
+  ['observer: one reading of a BEAM node with 1,000 processes by rpc, ms', fmt(observerNodes?.tsReadMs), `${fmt(observerNodes?.beamReadMs)} (BEAM→BEAM)`, '', ''],
+  ['observer: CPU a node tab adds, ms/s; longest pause of the shell meanwhile, ms', `${fmt(observerNodes?.addedCpuMsPerSec, 1)}; ${fmt(observerNodes?.maxLoopDelayMs, 1)}`, '', '', ''],
 ];
 
 const headers = ['figure', 'eshell-ts', 'BEAM', 'Node', 'target'];

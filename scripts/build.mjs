@@ -35,7 +35,7 @@ const observerStaysSeparate = {
       // runtimeHost.ts is the bridge, imported by the shell (never by the observer bundle).
       if (!importer.startsWith(path.join('src', 'observer')) || importer.endsWith('runtimeHost.ts')) return undefined;
       const target = path.relative(root, path.resolve(args.resolveDir, args.path));
-      if (/^src[\\/](runtime|code|io|shell)[\\/]|runtimeHost$/.test(target)) {
+      if (/^src[\\/](runtime|code|io|dist|otp|shell)[\\/]|runtimeHost$/.test(target)) {
         return { errors: [{ text: `${importer} imports ${target}: the observer reaches the runtime through ObserverRuntime (src/observer/observerRuntime.ts)` }] };
       }
       return undefined;

@@ -71,6 +71,39 @@ test("BEAM's rpc:call and erpc:call reach TypeScript functions on the eshell-ts 
   assert.match(ts.output, /started/, 'the eshell-ts node is still there');
 });
 
+test('a BEAM node asks an eshell-ts node about its processes with the BIFs it asks a BEAM node: process_info/2, system_info, statistics, memory', async (t) => {
+  const cluster = await startCluster(t);
+  const ts = await cluster.eshell('ts');
+  const erl = await cluster.erl('beam');
+  const T = erlAtom(ts.name);
+  await ts.eval("Held = spawn(function hold(): any { return receive([['stop'], () => 'ok']); })");
+  await ts.eval("register('held', Held)");
+  await ts.eval("Held ! ['one', 1]");
+  await erl.eval(`Held = rpc:call(${T}, erlang, whereis, [held])`);
+  assert.equal(
+    await unwrapped(erl.eval(`rpc:call(${T}, erlang, process_info, [Held, [registered_name, status, message_queue_len, messages, links, monitors, trap_exit]])`)),
+    '[{registered_name,held},{status,waiting},{message_queue_len,1},{messages,[{one,1}]},{links,[]},{monitors,[]},{trap_exit,false}]',
+  );
+  assert.equal(await erl.eval(`rpc:call(${T}, erlang, process_info, [Held, status])`), '{status,waiting}');
+  assert.equal(await erl.eval(`{current_function, F} = rpc:call(${T}, erlang, process_info, [Held, current_function]), F =:= 'hold/0'`), 'true');
+  assert.equal(await erl.eval(`{memory, M} = rpc:call(${T}, erlang, process_info, [Held, memory]), is_integer(M) andalso M > 0`), 'true');
+  // Not registered: [], as erl answers for its own processes.
+  assert.equal(await erl.eval(`rpc:call(${T}, erlang, unregister, [held])`), 'true');
+  assert.equal(await erl.eval(`rpc:call(${T}, erlang, process_info, [Held, [registered_name]])`), '[{registered_name,[]}]');
+  assert.equal(await erl.eval('erlang:process_info(self(), [registered_name])'), '[{registered_name,[]}]');
+  // An item neither node knows: badarg from both.
+  assert.match(await unwrapped(erl.eval(`rpc:call(${T}, erlang, process_info, [Held, [no_such_item]])`)), /^\{badrpc,\{'EXIT',\{badarg,/);
+  assert.match(await unwrapped(erl.eval('rpc:call(node(), erlang, process_info, [self(), [no_such_item]])')), /^\{badrpc,\{'EXIT',\{badarg,/);
+  // The node's figures.
+  assert.equal(await erl.eval(`N = rpc:call(${T}, erlang, system_info, [process_count]), is_integer(N) andalso N >= 7`), 'true');
+  assert.equal(await erl.eval(`is_integer(rpc:call(${T}, erlang, statistics, [run_queue]))`), 'true');
+  assert.equal(await erl.eval(`lists:sort(proplists:get_keys(rpc:call(${T}, erlang, memory, [])))`), '[binary,processes,system,total]');
+  assert.equal(await erl.eval(`rpc:call(${T}, erlang, memory, [total]) > 1000000`), 'true');
+  // Gone: undefined.
+  await ts.eval("Held ! ['stop']");
+  await waitUntil(async () => (await erl.eval(`rpc:call(${T}, erlang, process_info, [Held, [status]])`)) === 'undefined', 'the process to end');
+});
+
 test('remote spawn both ways with BEAM: spawn, spawn_link, spawn_monitor, undef as erl gives it, a node that is gone', async (t) => {
   const cluster = await startCluster(t);
   const ts = await cluster.eshell('ts', { args: ['-pa', modulesDir(t)] });

@@ -190,6 +190,33 @@ test("an opened gen_server shows its state as sys:get_state gives it; a plain pr
   assert.equal(second.update.detail.state, undefined);
 });
 
+test('while the node is not alive there are no node tabs; a view or an action naming a node that is not connected says so', async (t) => {
+  const { at, act } = await observe(t);
+  const target = I.spawn(never);
+  t.after(() => I.exit(target, 'kill'));
+  const alone = await stream(at('/events', { client: 'alone' }));
+  alone.close();
+  assert.deepEqual(alone.update.nodes, []);
+  assert.equal(alone.update.remote, undefined);
+  const view = (client, node) => fetch(at('/api/view', { client }), { method: 'POST', body: JSON.stringify({ node, sort: 'pid', descending: false, filter: '', selected: String(target) }) });
+  const badNode = await view('n1', 5);
+  assert.equal(badNode.status, 400);
+  assert.match(await badNode.text(), /node must be a node name or null/);
+  assert.equal((await view('gone', 'gone@nowhere')).status, 200);
+  const gone = await stream(at('/events', { client: 'gone' }), (u) => u.remote !== undefined);
+  gone.close();
+  assert.equal(gone.update.remote.error, 'gone@nowhere is not connected');
+  assert.deepEqual([gone.update.total, gone.update.detail], [0, null], "this node's processes are not shown as the other node's");
+  assert.deepEqual(await act({ node: 'gone@nowhere', action: 'kill', pid: String(target) }), { ok: false, error: 'gone@nowhere is not connected' });
+  assert.equal(I.is_process_alive(target), true);
+  // This node's own name is its tab.
+  await view('self', 'nonode@nohost');
+  const self = await stream(at('/events', { client: 'self' }), (u) => u.detail !== null);
+  self.close();
+  assert.equal(self.update.remote, undefined);
+  assert.equal(self.update.detail.pid, String(target));
+});
+
 test('closing the last page stops the server after the wait; observer.stop ends it at once', async (t) => {
   const { url, at } = await observe(t, { idleStopMs: 200 });
   const { close } = await stream(at('/events', { client: 'p' }));

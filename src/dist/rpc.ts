@@ -12,10 +12,11 @@ import { erlang, exit, processes, register, registered, self, send, spawn, where
 import { receive, _, type Receive } from '../runtime/receive';
 import { writeOutput } from '../runtime/output';
 import { localNodeName } from '../runtime/node';
-import { currentProcess } from '../runtime/scheduler';
+import { currentProcess, runQueueLength } from '../runtime/scheduler';
 import type { Process } from '../runtime/process';
 import { Pid } from '../runtime/pid';
-import { lookupProcess } from '../runtime/introspection';
+import { lookupProcess, processMemory } from '../runtime/introspection';
+import { allProcesses, liveProcessCount } from '../runtime/table';
 import { List, ImproperList } from '../runtime/terms';
 import { moduleHandle } from '../code/moduleHandle';
 import { codeServer } from '../code/codeServer';
@@ -32,26 +33,82 @@ const ERLANG_BUILTINS: Record<string, (...args: any[]) => unknown> = {
   registered: () => new List(registered()),
   whereis: (name: string) => whereis(name) ?? 'undefined',
   exit: (...args: unknown[]) => (exit as (...a: unknown[]) => unknown)(...args),
-  process_info: (pid: unknown) => processInfo(pid),
+  process_info: (pid: unknown, items?: unknown) => processInfo(pid, items),
+  system_info: (item: unknown) => systemInfo(item),
+  statistics: (item: unknown) => statistics(item),
+  memory: (type?: unknown) => memory(type),
 };
 
-/** erlang:process_info(Pid) as a list of `{Item, Value}`, for i(Pid) on another node. */
-function processInfo(pid: unknown): unknown {
+/** erlang:process_info/2's items, each as erl gives it (in the terms this node has). */
+const PROCESS_INFO_ITEMS: Record<string, (proc: Process) => unknown> = {
+  registered_name: (proc) => proc.registeredName ?? new List([]),
+  current_function: (proc) => proc.currentFunction ?? proc.initialCall,
+  initial_call: (proc) => proc.initialCall,
+  status: (proc) => proc.status,
+  message_queue_len: (proc) => proc.mailbox.length,
+  messages: (proc) => new List([...proc.mailbox]),
+  links: (proc) => new List([...proc.links].map((linked) => linked.pid)),
+  monitors: (proc) => new List([...(proc.ext?.monitors?.values() ?? [])].map((m) => ['process', m.target.pid])),
+  monitored_by: (proc) => new List([...(proc.ext?.monitoredBy?.values() ?? [])].map((m) => m.watcher.pid)),
+  trap_exit: (proc) => proc.trapExit,
+  reductions: (proc) => proc.reductions,
+  memory: processMemory,
+};
+
+/** What erlang:process_info/1 lists (registered_name first, when the process has one). */
+const PROCESS_INFO_DEFAULT = ['current_function', 'initial_call', 'status', 'message_queue_len', 'links', 'trap_exit', 'reductions'];
+
+/**
+ * erlang:process_info(Pid) as a list of `{Item, Value}` (for i(Pid) on another node),
+ * process_info(Pid, Item) as `{Item, Value}`, process_info(Pid, [Item]) as a list of them
+ * (what the observer of another node asks); 'undefined' for a process that is not alive,
+ * badarg for a pid of another node or an item this node does not know.
+ */
+function processInfo(pid: unknown, items?: unknown): unknown {
   if (!(pid instanceof Pid) || pid.remote) throw new ErlangException('error', 'badarg');
+  const asked = items === undefined ? undefined : items instanceof List ? items.items : [items];
+  if (asked !== undefined && asked.some((item) => typeof item !== 'string' || !Object.hasOwn(PROCESS_INFO_ITEMS, item))) {
+    throw new ErlangException('error', 'badarg');
+  }
   const proc = lookupProcess(pid);
   if (proc === undefined) return 'undefined';
-  const items: [string, unknown][] = [];
-  if (proc.registeredName !== undefined) items.push(['registered_name', proc.registeredName]);
-  items.push(
-    ['current_function', proc.currentFunction ?? proc.initialCall],
-    ['initial_call', proc.initialCall],
-    ['status', proc.status],
-    ['message_queue_len', proc.mailbox.length],
-    ['links', new List([...proc.links].map((linked) => linked.pid))],
-    ['trap_exit', proc.trapExit],
-    ['reductions', proc.reductions],
-  );
-  return new List(items);
+  const item = (name: string): [string, unknown] => [name, PROCESS_INFO_ITEMS[name](proc)];
+  if (asked === undefined) {
+    return new List([...(proc.registeredName === undefined ? [] : [item('registered_name')]), ...PROCESS_INFO_DEFAULT.map(item)]);
+  }
+  return items instanceof List ? new List((asked as string[]).map(item)) : item(asked[0] as string);
+}
+
+/** erlang:system_info/1, for the items this node can answer. */
+function systemInfo(item: unknown): unknown {
+  if (item === 'process_count') return liveProcessCount();
+  throw new ErlangException('error', 'badarg');
+}
+
+/** erlang:statistics/1: the run queue (processes ready to run). */
+function statistics(item: unknown): unknown {
+  if (item === 'run_queue') return runQueueLength();
+  throw new ErlangException('error', 'badarg');
+}
+
+/**
+ * erlang:memory/0,1 in bytes: total (the resident set), processes (the estimates
+ * process_info(Pid, memory) gives, summed), system (the rest), binary (array buffers).
+ */
+function memory(type?: unknown): unknown {
+  const usage = process.memoryUsage();
+  let processBytes = 0;
+  for (const proc of allProcesses()) processBytes += processMemory(proc);
+  const figures: [string, number][] = [
+    ['total', usage.rss],
+    ['processes', processBytes],
+    ['system', Math.max(0, usage.rss - processBytes)],
+    ['binary', usage.arrayBuffers],
+  ];
+  if (type === undefined) return new List(figures);
+  const found = figures.find(([name]) => name === type);
+  if (found === undefined) throw new ErlangException('error', 'badarg');
+  return found[1];
 }
 
 /**

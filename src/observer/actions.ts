@@ -4,12 +4,13 @@
 import { rt } from './observerRuntime';
 import { LiteralError, parseLiteral } from './literal';
 import { NOT_IN_MODULE, type Sampler } from './sampler';
+import type { RemoteNodeReader } from './remoteNode';
 import type { ActionReply, CodeState, ProcessDetail } from './protocol';
 
 /** Messages of an opened process shown on the page; the rest are counted. */
-const MAILBOX_SHOWN = 100;
+export const MAILBOX_SHOWN = 100;
 /** Width the page prints messages in (its panel fits about this many characters). */
-const PRINT_WIDTH = 72;
+export const PRINT_WIDTH = 72;
 
 const PID_TEXT = /^\s*<0\.(\d+)\.0>\s*$/;
 
@@ -58,12 +59,9 @@ function behaviourState(proc: { ext: { behaviourState: (() => unknown) | null } 
 }
 
 export function performAction(request: unknown): ActionReply {
-  if (typeof request !== 'object' || request === null) return { ok: false, error: 'an action is a JSON object' };
-  const { action, pid, message, reason } = request as Record<string, unknown>;
-  if (action !== 'send' && action !== 'exit' && action !== 'kill') {
-    return { ok: false, error: `unknown action ${JSON.stringify(action)}: send, exit or kill` };
-  }
-  if (typeof pid !== 'string' || !PID_TEXT.test(pid)) return { ok: false, error: `${JSON.stringify(pid)} is not a pid such as <0.3.0>` };
+  const asked = actionAsked(request);
+  if (!asked.ok) return asked;
+  const { action, pid, message, reason } = asked;
   const proc = processOfText(pid);
   if (proc === undefined) return { ok: false, error: `no process ${pid.trim()}: it has exited` };
   const target = String(proc.pid);
@@ -84,6 +82,47 @@ export function performAction(request: unknown): ActionReply {
       rt().exitProcess(proc, 'kill');
       return { ok: true, text: `killed ${target}` };
   }
+}
+
+/**
+ * The same on a process of another node, through distribution: a message to its pid, an exit
+ * signal (`kill` included) as exit/2 sends one. The pid is one the node's last reading listed;
+ * whether it was still alive shows in the next reading, as with `Pid ! Msg` in erl.
+ */
+export function performRemoteAction(request: unknown, reader: RemoteNodeReader): ActionReply {
+  const asked = actionAsked(request, REMOTE_PID_TEXT);
+  if (!asked.ok) return asked;
+  const { action, pid: text, message, reason } = asked;
+  const pid = reader.pidOf(text);
+  if (pid === undefined) return { ok: false, error: `no process ${text.trim()} on ${reader.node}: it has exited` };
+  const target = `${text.trim()} on ${reader.node}`;
+  const value = action === 'send' ? parsed(message, 'message') : action === 'exit' ? parsed(reason, 'reason') : { ok: true as const, value: 'kill' };
+  if (!value.ok) return value;
+  try {
+    if (action === 'send') rt().send(pid, value.value);
+    else rt().dist.exitRemote(pid, value.value);
+  } catch (error) {
+    // A value with no Erlang term (a function) cannot travel.
+    return { ok: false, error: `cannot send that to ${target}: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const printed = rt().formatValue(value.value, { singleLine: true });
+  if (action === 'send') return { ok: true, text: `sent ${printed} to ${target}` };
+  return { ok: true, text: action === 'kill' ? `killed ${target}` : `sent exit signal ${printed} to ${target}` };
+}
+
+/** A pid of another node as its node prints it: `<0.85.0>` (the serial may be other than 0). */
+const REMOTE_PID_TEXT = /^\s*<0\.(\d+)\.(\d+)>\s*$/;
+
+type Asked = { ok: true; action: 'send' | 'exit' | 'kill'; pid: string; message: unknown; reason: unknown };
+
+function actionAsked(request: unknown, pidText = PID_TEXT): Asked | { ok: false; error: string } {
+  if (typeof request !== 'object' || request === null) return { ok: false, error: 'an action is a JSON object' };
+  const { action, pid, message, reason } = request as Record<string, unknown>;
+  if (action !== 'send' && action !== 'exit' && action !== 'kill') {
+    return { ok: false, error: `unknown action ${JSON.stringify(action)}: send, exit or kill` };
+  }
+  if (typeof pid !== 'string' || !pidText.test(pid)) return { ok: false, error: `${JSON.stringify(pid)} is not a pid such as <0.3.0>` };
+  return { ok: true, action, pid, message, reason };
 }
 
 function parsed(text: unknown, what: string): { ok: true; value: unknown } | { ok: false; error: string } {

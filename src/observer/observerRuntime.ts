@@ -23,6 +23,30 @@ export interface ObserverRuntime {
   /** Prints on the shell's output, between prompts. */
   writeOutput(text: string): void;
   codeServer: Pick<CodeServer, 'loadedModules' | 'current' | 'old'>;
+  /** The estimate of a process's memory in bytes (runtime/introspection.ts). */
+  processMemory(proc: Process): number;
+  dist: ObserverDistribution;
+}
+
+/** Distribution as the observer's node tabs need it; while the node is not alive, no nodes. */
+export interface ObserverDistribution {
+  /** This node's name ('nonode@nohost' while not alive). */
+  localNode(): string;
+  alive(): boolean;
+  /** nodes(): the connected nodes. */
+  nodes(): string[];
+  /**
+   * rpc:call(Node, Module, Fn, Args, TimeoutMs), made from a short-lived process of its own:
+   * the answer, or erl's `['badrpc', Reason]` (`['badrpc', 'timeout']` after `timeoutMs`).
+   */
+  call(node: string, module: string, fn: string, args: readonly unknown[], timeoutMs: number): Promise<unknown>;
+  /** An Erlang list of `items` (an array is a tuple). */
+  list(items: unknown[]): unknown;
+  /** The elements of an Erlang list, or undefined for anything else. */
+  listItems(value: unknown): unknown[] | undefined;
+  isPid(value: unknown): value is Pid;
+  /** exit(Pid, Reason) to a process of another node, through distribution. */
+  exitRemote(pid: Pid, reason: unknown): void;
 }
 
 let installed: ObserverRuntime | undefined;

@@ -5,7 +5,7 @@
 export type CodeState = 'current' | 'old' | '';
 
 export interface ProcessRow {
-  /** The pid number N of `<0.N.0>`. */
+  /** The pid number N of `<0.N.0>` (for another node's process, `<0.N.S>` as that node prints it). */
   id: number;
   pid: string;
   name: string;
@@ -56,8 +56,36 @@ export interface VersionChange {
 
 export type SortKey = keyof ProcessRow;
 
+/** Another node's figures, read by rpc (erlang:system_info/1, statistics/1, memory/0). */
+export interface RemoteSystemPoint {
+  at: number;
+  processes: number;
+  runQueue: number;
+  /** erlang:memory(total) and erlang:memory(processes), in bytes. */
+  memoryTotal: number;
+  memoryProcesses: number;
+}
+
+/** What the page shows of a connected node while its tab is open. */
+export interface RemoteState {
+  node: string;
+  /** Why the node's last reading failed ('node not answering ...'), or null. */
+  error: string | null;
+  /** When the process table shown was read (null: not read yet). */
+  readAt: number | null;
+  /** How long that reading took, all its calls included. */
+  readMs: number | null;
+  /** Processes beyond those the reading covers (it reads the first PROCESSES_READ, remoteNode.ts). */
+  unread: number;
+  system: RemoteSystemPoint | null;
+  /** Sent with the first update for this node: the points gathered so far. */
+  series?: RemoteSystemPoint[];
+}
+
 /** What one page looks at; sent with POST /api/view whenever it changes. */
 export interface View {
+  /** The node whose processes the page shows: null for this node, else a connected node. */
+  node: string | null;
   sort: SortKey;
   descending: boolean;
   filter: string;
@@ -72,6 +100,8 @@ export interface ProcessDetail {
   /** Messages in the shell's notation, oldest first (at most MAILBOX_SHOWN). */
   mailbox?: string[];
   mailboxLength?: number;
+  /** Why the messages could not be read (another node's process holding a value that cannot travel). */
+  mailboxError?: string;
   links?: string[];
   monitors?: string[];
   monitoredBy?: string[];
@@ -118,11 +148,17 @@ export interface Update {
   modules: ModuleRow[];
   graph: Graph;
   detail: ProcessDetail | null;
+  /** This node and the nodes connected to it, this node first; empty while it is not alive. */
+  nodes: string[];
+  /** Present when the view's node is another node: rows and detail are that node's. */
+  remote?: RemoteState;
 }
 
-export type ActionRequest =
+/** `node` (absent or null: this node) is the node the pid belongs to, as the view names it. */
+export type ActionRequest = { node?: string | null } & (
   | { action: 'send'; pid: string; message: string }
   | { action: 'exit'; pid: string; reason: string }
-  | { action: 'kill'; pid: string };
+  | { action: 'kill'; pid: string }
+);
 
 export type ActionReply = { ok: true; text: string } | { ok: false; error: string };

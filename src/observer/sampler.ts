@@ -228,41 +228,8 @@ function describe(proc: Process, currentVersions: Map<string, number>): ProcessR
     status: proc.status,
     messages: mailbox.length,
     reductions: proc.reductions,
-    memory: memoryEstimate(proc),
+    memory: rt().processMemory(proc),
   };
-}
-
-/**
- * A rough size in bytes: the process object and its side record, plus its queued messages
- * measured shallowly. JavaScript has no per-process heap to ask, so this is an estimate, and
- * the page says so.
- */
-function memoryEstimate(proc: Process): number {
-  let bytes = 120 + (proc.ext === null ? 0 : 160);
-  const mailbox = proc.mailbox;
-  const measured = Math.min(mailbox.length, 50);
-  let messageBytes = 0;
-  for (let i = 0; i < measured; i++) messageBytes += valueBytes(mailbox[i], 2);
-  if (measured > 0) bytes += Math.round((messageBytes / measured) * mailbox.length);
-  return bytes;
-}
-
-function valueBytes(value: unknown, depth: number): number {
-  switch (typeof value) {
-    case 'string':
-      return 16 + value.length * 2;
-    case 'object': {
-      if (value === null) return 8;
-      if (Array.isArray(value)) {
-        let bytes = 16 + value.length * 8;
-        if (depth > 0) for (let i = 0; i < Math.min(value.length, 20); i++) bytes += valueBytes(value[i], depth - 1);
-        return bytes;
-      }
-      return 64;
-    }
-    default:
-      return 8;
-  }
 }
 
 function moduleRows(rows: ProcessRow[]): ModuleRow[] {

@@ -1,7 +1,9 @@
 // The observer's HTTP server, on the evaluator thread: loopback only, a random port and a
 // random token per start. It serves the page (built by scripts/build.mjs into dist/), pushes
 // an update to every open page about every 500 ms over Server-Sent Events, and takes the
-// page's view (sort, filter, opened process) and actions (send, exit, kill) as JSON posts.
+// page's view (node, sort, filter, opened process) and actions (send, exit, kill) as JSON
+// posts. While the node is alive, each update names the connected nodes; a page that opens
+// one of their tabs gets that node's processes, read by rpc (remoteNode.ts).
 //
 // Refused: anything without the token (403), a Host that is not this server (403: a page on
 // another site that resolves its own name to 127.0.0.1 must not reach here), other methods
@@ -13,9 +15,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Sampler, type Sample } from './sampler';
-import { detailOf, performAction } from './actions';
+import { detailOf, performAction, performRemoteAction } from './actions';
+import { RemoteNodeReader } from './remoteNode';
+import { rt } from './observerRuntime';
 import { buildGraph } from './graph';
-import type { ProcessRow, SortKey, Update, View } from './protocol';
+import type { ActionReply, ProcessRow, SortKey, Update, View } from './protocol';
 
 /** How often open pages get an update. */
 const UPDATE_MS = 500;
@@ -49,6 +53,8 @@ interface Client {
   response: http.ServerResponse;
   view: View;
   sentSeries: boolean;
+  /** The node whose System series this page has (a node's series is sent once, on its first update). */
+  sentRemoteSeries: string | null;
 }
 
 class HttpError extends Error {
@@ -63,6 +69,8 @@ export class ObserverServer {
   private readonly clients = new Map<string, Client>();
   private readonly views = new Map<string, View>();
   private readonly sampler = new Sampler();
+  /** The other nodes some page has open, each read while it is. */
+  private readonly readers = new Map<string, RemoteNodeReader>();
   private timer: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private port = 0;
@@ -109,6 +117,8 @@ export class ObserverServer {
 
   async close(): Promise<void> {
     this.stopUpdates();
+    for (const reader of this.readers.values()) reader.close();
+    this.readers.clear();
     this.cancelIdleStop();
     for (const client of this.clients.values()) client.response.end();
     this.clients.clear();
@@ -150,14 +160,18 @@ export class ObserverServer {
         if (this.views.size > MAX_VIEWS) this.views.delete(this.views.keys().next().value!);
         const client = this.clients.get(id);
         if (client !== undefined) {
+          const opened = view.selected !== null && (view.selected !== client.view.selected || view.node !== client.view.node);
+          if (view.node !== client.view.node) client.sentRemoteSeries = null;
           client.view = view;
+          this.readRemoteNodes();
+          if (opened && view.node !== null) this.readers.get(view.node)?.openDetail(view.selected!);
           const sample = this.sampler.latest();
           if (sample !== undefined) this.push(client, sample);
         }
         return send(response, 200, 'application/json', '{"ok":true}');
       }
       case 'POST /api/action':
-        return send(response, 200, 'application/json', JSON.stringify(performAction(await readJson(request))));
+        return send(response, 200, 'application/json', JSON.stringify(this.act(await readJson(request))));
       default:
         if (PATHS.has(url.pathname)) {
           throw new HttpError(405, `${request.method} is not accepted at ${url.pathname}`);
@@ -184,7 +198,7 @@ export class ObserverServer {
   private openStream(id: string, response: http.ServerResponse): void {
     response.writeHead(200, { ...headers('text/event-stream; charset=utf-8'), Connection: 'keep-alive' });
     response.write(': observer\n\n');
-    const client: Client = { response, view: this.views.get(id) ?? defaultView(), sentSeries: false };
+    const client: Client = { response, view: this.views.get(id) ?? defaultView(), sentSeries: false, sentRemoteSeries: null };
     this.clients.get(id)?.response.end();
     this.clients.set(id, client);
     response.on('close', () => {
@@ -214,7 +228,10 @@ export class ObserverServer {
   private startUpdates(): void {
     if (this.timer !== null) return;
     this.sampler.start();
-    const tick = (): void => this.sampler.sample((sample) => this.broadcast(sample));
+    const tick = (): void => {
+      this.readRemoteNodes();
+      this.sampler.sample((sample) => this.broadcast(sample));
+    };
     this.timer = setInterval(tick, UPDATE_MS);
     this.timer.unref();
     tick();
@@ -227,6 +244,50 @@ export class ObserverServer {
     this.sampler.stop();
   }
 
+  /**
+   * Reads the nodes whose tabs are open (each no more than once a second, see remoteNode.ts):
+   * a node nobody looks at is not called. A node's last reading and its series are kept while
+   * it stays connected, for a page that comes back to its tab.
+   */
+  private readRemoteNodes(): void {
+    const connected = new Set(rt().dist.nodes());
+    const opened = new Map<string, Set<string>>();
+    for (const { view } of this.clients.values()) {
+      if (view.node === null || !connected.has(view.node)) continue;
+      let pids = opened.get(view.node);
+      if (pids === undefined) opened.set(view.node, (pids = new Set()));
+      if (view.selected !== null) pids.add(view.selected);
+    }
+    for (const [node, reader] of this.readers) {
+      if (!connected.has(node)) {
+        reader.close();
+        this.readers.delete(node);
+      }
+    }
+    for (const [node, pids] of opened) {
+      let reader = this.readers.get(node);
+      if (reader === undefined) this.readers.set(node, (reader = new RemoteNodeReader(node, (read) => this.pushRead(read))));
+      reader.refresh(pids);
+    }
+  }
+
+  /** A node's reading, pushed at once to the pages that look at it. */
+  private pushRead(reader: RemoteNodeReader): void {
+    const sample = this.sampler.latest();
+    if (sample === undefined || this.readers.get(reader.node) !== reader) return;
+    for (const client of this.clients.values()) if (client.view.node === reader.node) this.push(client, sample);
+  }
+
+  private act(request: unknown): ActionReply {
+    const node = typeof request === 'object' && request !== null ? (request as { node?: unknown }).node : undefined;
+    if (node === undefined || node === null || node === rt().dist.localNode()) return performAction(request);
+    if (typeof node !== 'string') return { ok: false, error: 'the node is a node name or null' };
+    if (!rt().dist.nodes().includes(node)) return { ok: false, error: `${node} is not connected` };
+    const reader = this.readers.get(node);
+    if (reader === undefined) return { ok: false, error: `${node} has not been read yet: open its tab first` };
+    return performRemoteAction(request, reader);
+  }
+
   private broadcast(sample: Sample): void {
     const graph = buildGraph(sample);
     for (const client of this.clients.values()) this.push(client, sample, graph);
@@ -236,17 +297,27 @@ export class ObserverServer {
     const response = client.response;
     if (response.writableLength > STREAM_BACKLOG_BYTES) return; // a slow page waits; nobody else does
     const { view } = client;
-    const { rows, matching } = rowsFor(sample.rows, view);
+    const { dist } = rt();
+    const reader = view.node === null ? undefined : this.readers.get(view.node);
+    const shown = view.node === null ? sample.rows : reader?.rowsRead() ?? [];
+    const { rows, matching } = rowsFor(shown, view);
     const update: Update = {
       at: sample.at,
       system: sample.system,
       rows,
       matching,
-      total: sample.rows.length,
+      total: shown.length,
       modules: sample.modules,
       graph,
-      detail: view.selected === null ? null : detailOf(view.selected, this.sampler),
+      detail: view.selected === null ? null : view.node === null ? detailOf(view.selected, this.sampler) : reader?.detail(view.selected) ?? null,
+      nodes: dist.alive() ? [dist.localNode(), ...dist.nodes()] : [],
     };
+    if (view.node !== null) {
+      update.remote = reader?.state(client.sentRemoteSeries !== view.node) ?? {
+        node: view.node, error: `${view.node} is not connected`, readAt: null, readMs: null, unread: 0, system: null,
+      };
+      if (reader !== undefined) client.sentRemoteSeries = view.node;
+    }
     if (!client.sentSeries) {
       update.series = this.sampler.systemSeries();
       client.sentSeries = true;
@@ -310,17 +381,19 @@ async function readJson(request: http.IncomingMessage): Promise<unknown> {
 }
 
 function defaultView(): View {
-  return { sort: 'pid', descending: false, filter: '', selected: null };
+  return { node: null, sort: 'pid', descending: false, filter: '', selected: null };
 }
 
 function parseView(body: unknown): View {
   if (typeof body !== 'object' || body === null) throw new HttpError(400, 'a view is a JSON object');
-  const { sort, descending, filter, selected } = body as Record<string, unknown>;
+  const { node = null, sort, descending, filter, selected } = body as Record<string, unknown>;
+  if (node !== null && (typeof node !== 'string' || node.length > 255)) throw new HttpError(400, 'node must be a node name or null');
   if (typeof sort !== 'string' || !SORT_KEYS.has(sort as SortKey)) throw new HttpError(400, `cannot sort by ${JSON.stringify(sort)}`);
   if (typeof descending !== 'boolean') throw new HttpError(400, 'descending must be true or false');
   if (typeof filter !== 'string') throw new HttpError(400, 'filter must be a string');
   if (selected !== null && typeof selected !== 'string') throw new HttpError(400, 'selected must be a pid or null');
-  return { sort: sort as SortKey, descending, filter: filter.slice(0, 200), selected };
+  // This node's own name is its local tab.
+  return { node: node === rt().dist.localNode() ? null : node, sort: sort as SortKey, descending, filter: filter.slice(0, 200), selected };
 }
 
 /**

@@ -1,6 +1,7 @@
 // The observer page: four tabs fed by one Server-Sent Events stream (an update about every
-// 500 ms). The page tells the server what it looks at (sort, filter, opened process) so that
-// each update carries only that; everything else is drawn here, in plain DOM and canvas.
+// 500 ms), and while the node is alive a bar with a tab per node (this one and each connected
+// node). The page tells the server what it looks at (node, sort, filter, opened process) so
+// that each update carries only that; everything else is drawn here, in plain DOM and canvas.
 import './style.css';
 import type { SortKey, Update, View } from '../protocol';
 import { h } from './dom';
@@ -33,7 +34,7 @@ const query = `token=${encodeURIComponent(token)}&client=${encodeURIComponent(cl
 
 const page: Page = {
   token,
-  view: { sort: 'pid' as SortKey, descending: false, filter: '', selected: null },
+  view: { node: null, sort: 'pid' as SortKey, descending: false, filter: '', selected: null },
   setView(change) {
     Object.assign(this.view, change);
     void this.post('/api/view', this.view).catch(() => undefined);
@@ -63,13 +64,16 @@ const tabs = {
   processes: new ProcessesTab(page),
   graph: new GraphTab(page),
   code: new CodeTab(page),
-  system: new SystemTab(),
+  system: new SystemTab(page),
 };
 type TabName = keyof typeof tabs;
 const TAB_TITLES: Record<TabName, string> = { processes: 'Processes', graph: 'Graph', code: 'Code', system: 'System' };
 
 let active: TabName = (location.hash.slice(1) as TabName) in tabs ? (location.hash.slice(1) as TabName) : 'processes';
 let latest: Update | undefined;
+
+/** Tabs that show this node only (its module versions, its message flow). */
+const LOCAL_ONLY: TabName[] = ['graph', 'code'];
 
 const status = h('span', { class: 'status connecting' }, 'connecting…');
 const summary = h('span', { class: 'summary' });
@@ -80,11 +84,61 @@ const buttons = Object.fromEntries(
   ]),
 ) as Record<TabName, HTMLButtonElement>;
 const main = h('main');
+const nodeBar = h('nav', { class: 'node-bar', attrs: { 'aria-label': 'nodes' } });
+const nodeState = h('div', { class: 'node-state', attrs: { role: 'status' } });
+nodeBar.hidden = true;
+nodeState.hidden = true;
+let shownNodes = '';
 
 document.body.append(
   h('header', {}, h('h1', {}, 'eshell-ts observer'), h('nav', {}, ...Object.values(buttons)), summary, status),
+  nodeBar,
+  nodeState,
   main,
 );
+
+/** Opens a node's tab: this node (null) or a connected one. */
+function selectNode(node: string | null): void {
+  if (node === page.view.node) return;
+  page.setView({ node, selected: null });
+  for (const name of LOCAL_ONLY) buttons[name].disabled = node !== null;
+  if (node !== null && LOCAL_ONLY.includes(active)) select('processes');
+  showNodes(latest);
+  tabs[active].show(undefined);
+}
+
+/** The node bar (rebuilt when nodes come and go) and what the opened node's reading says. */
+function showNodes(update: Update | undefined): void {
+  const nodes = update?.nodes ?? [];
+  const local = nodes[0];
+  if (page.view.node !== null && update !== undefined && !nodes.includes(page.view.node)) {
+    selectNode(null); // its node went away
+    return;
+  }
+  if (nodes.join('\n') !== shownNodes) {
+    shownNodes = nodes.join('\n');
+    nodeBar.replaceChildren(...nodes.map((node) =>
+      h('button', { class: 'node-tab', data: { node }, on: { click: () => selectNode(node === local ? null : node) } },
+        node, node === local ? h('span', { class: 'this-node' }, ' (this node)') : null)));
+  }
+  nodeBar.hidden = nodes.length === 0;
+  const opened = page.view.node ?? local;
+  for (const button of nodeBar.children) {
+    const node = (button as HTMLElement).dataset.node;
+    button.classList.toggle('active', node === opened);
+    button.classList.toggle('not-answering', update?.remote !== undefined && node === update.remote.node && update.remote.error !== null);
+  }
+  const remote = update?.remote;
+  nodeState.hidden = page.view.node === null;
+  if (page.view.node === null) return;
+  nodeState.className = `node-state${remote?.error ? ' node-error' : ''}`;
+  nodeState.textContent =
+    remote === undefined || remote.node !== page.view.node || (remote.readAt === null && remote.error === null)
+      ? `reading ${page.view.node} by rpc…`
+      : remote.error !== null
+        ? `${remote.error}${remote.readAt === null ? '' : ` (the table below was read at ${new Date(remote.readAt).toLocaleTimeString('en-GB')})`}`
+        : `${page.view.node}: read by rpc at ${new Date(remote.readAt!).toLocaleTimeString('en-GB')} in ${remote.readMs} ms; graph and code show this node only`;
+}
 
 function select(name: TabName): void {
   if (active !== name) (tabs[active] as Tab).hide?.();
@@ -96,9 +150,13 @@ function select(name: TabName): void {
 }
 
 function receive(update: Update): void {
-  latest = update;
+  showNodes(update);
   tabs.system.record(update);
-  summary.textContent = `${update.system.processes.toLocaleString('en-US')} processes · ${update.system.messagesPerSecond.toLocaleString('en-US')} msg/s`;
+  // An update sent before the page opened another node's tab is not that node's.
+  if ((update.remote?.node ?? null) !== page.view.node) return;
+  latest = update;
+  // With node tabs, the header still speaks of this node.
+  summary.textContent = `${update.nodes.length > 0 ? 'this node: ' : ''}${update.system.processes.toLocaleString('en-US')} processes · ${update.system.messagesPerSecond.toLocaleString('en-US')} msg/s`;
   tabs.graph.record(update);
   tabs[active].show(update);
 }

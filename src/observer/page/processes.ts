@@ -24,6 +24,8 @@ const COLUMNS: Column[] = [
   { key: 'memory', title: 'Memory ≈', cell: (r) => formatBytes(r.memory), numeric: true },
 ];
 
+const OPENABLE_PID = /^<0\.\d+\.\d+>$/;
+
 function codeText(row: ProcessRow): string {
   return row.module === '' ? '' : `v${row.version}${row.code === '' ? '' : ` · ${row.code}`}`;
 }
@@ -36,6 +38,8 @@ export class ProcessesTab implements Tab {
   private readonly panel = h('aside', { class: 'detail' });
   private readonly filter: HTMLInputElement;
   private detailPid: string | null = null;
+  /** The node whose rows the table holds (null: this node). */
+  private rowsNode: string | null = null;
   /** Rows are kept per pid and updated in place: a click never lands on a row being replaced. */
   private readonly rowElements = new Map<string, HTMLTableRowElement>();
   private readonly messageInput = h('input', { class: 'term', attrs: { placeholder: "['hello', 42]", 'aria-label': 'message' } });
@@ -81,6 +85,15 @@ export class ProcessesTab implements Tab {
 
   show(update: Update | undefined): void {
     const view = this.page.view;
+    if (view.node !== this.rowsNode) {
+      // Another node's tab: its pids are not this table's, even when they print the same.
+      this.rowsNode = view.node;
+      this.rowElements.clear();
+      this.body.replaceChildren();
+      this.count.textContent = '';
+      this.detailPid = null;
+    }
+    this.element.classList.toggle('remote', view.node !== null);
     for (const th of this.head.children) {
       const key = (th as HTMLElement).dataset.key;
       th.classList.toggle('sorted', key === view.sort);
@@ -95,6 +108,8 @@ export class ProcessesTab implements Tab {
         ? `${formatCount(update.total)} processes`
         : `${formatCount(update.matching)} of ${formatCount(update.total)} processes`;
     if (update.rows.length < update.matching) this.count.textContent += ` (first ${update.rows.length} shown)`;
+    const remote = update.remote;
+    if (remote !== undefined && remote.unread > 0) this.count.textContent += ` (${formatCount(remote.unread)} more on the node, not read)`;
     const rows = update.rows.map((row) => this.rowOf(row, view.selected));
     const shown = new Set(rows);
     for (const [pid, tr] of this.rowElements) if (!shown.has(tr)) this.rowElements.delete(pid);
@@ -144,10 +159,14 @@ export class ProcessesTab implements Tab {
       this.mailboxBody.replaceChildren();
       return;
     }
+    // A pid of another node than the one shown reads `<0.5.0> on node@host`: not one to open here.
     const pidList = (pids: string[] | undefined) =>
       pids === undefined || pids.length === 0
         ? h('span', { class: 'none' }, 'none')
-        : h('span', {}, ...pids.map((pid) => h('button', { class: 'pid-link', on: { click: () => this.page.openProcess(pid) } }, pid)));
+        : h('span', {}, ...pids.map((pid) => OPENABLE_PID.test(pid)
+          ? h('button', { class: 'pid-link', on: { click: () => this.page.openProcess(pid) } }, pid)
+          : h('span', { class: 'other-node-pid' }, pid)));
+    const remote = this.page.view.node !== null;
     const row = detail.row;
     const facts: [string, Node | string][] = [
       ['Initial call', row?.initialCall ?? ''],
@@ -170,17 +189,19 @@ export class ProcessesTab implements Tab {
       h('dl', {}, ...facts.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)])),
       detail.state !== undefined ? h('h3', {}, 'State') : null,
       detail.state !== undefined ? h('pre', { class: 'state' }, detail.state) : null,
-      h('h3', {}, 'Code versions'),
-      versions.length > 0 ? h('ul', { class: 'versions' }, ...versions) : h('p', { class: 'none' }, 'runs no module code'),
+      remote ? null : h('h3', {}, 'Code versions'),
+      remote ? null : versions.length > 0 ? h('ul', { class: 'versions' }, ...versions) : h('p', { class: 'none' }, 'runs no module code'),
       history.length > 0 ? h('h3', {}, 'Versions seen') : null,
       history.length > 0 ? h('ul', { class: 'history' }, ...history) : null,
     ));
     this.mailboxBody.replaceChildren(h('div', {},
       h('h3', {}, `Mailbox (${formatCount(detail.mailboxLength ?? 0)})`),
-      mailbox.length > 0
-        ? h('ol', { class: 'mailbox' }, ...mailbox.map((message) => h('li', {}, h('pre', {}, message))))
-        : h('p', { class: 'none' }, 'empty'),
-      more > 0 ? h('p', { class: 'none' }, `… and ${formatCount(more)} more`) : null,
+      detail.mailboxError !== undefined
+        ? h('p', { class: 'none' }, detail.mailboxError)
+        : mailbox.length > 0
+          ? h('ol', { class: 'mailbox' }, ...mailbox.map((message) => h('li', {}, h('pre', {}, message))))
+          : h('p', { class: 'none' }, 'empty'),
+      more > 0 && detail.mailboxError === undefined ? h('p', { class: 'none' }, `… and ${formatCount(more)} more`) : null,
     ));
   }
 
@@ -189,12 +210,14 @@ export class ProcessesTab implements Tab {
     if (pid === null) return;
     const message = this.messageInput.value;
     const reason = this.reasonInput.value;
+    const node = this.page.view.node;
+    const target = node === null ? pid : `${pid} on ${node}`;
     const question =
-      action === 'send' ? `Send ${message.trim() || '(nothing)'} to ${pid}?` : action === 'exit' ? `Send ${pid} an exit signal with reason ${reason}?` : `Kill ${pid}? It cannot trap this.`;
+      action === 'send' ? `Send ${message.trim() || '(nothing)'} to ${target}?` : action === 'exit' ? `Send ${target} an exit signal with reason ${reason}?` : `Kill ${target}? It cannot trap this.`;
     if (!(await confirmAction(question, action === 'send' ? 'Send' : action === 'exit' ? 'Exit' : 'Kill'))) return;
     let reply: ActionReply;
     try {
-      reply = (await this.page.post('/api/action', { action, pid, message, reason })) as ActionReply;
+      reply = (await this.page.post('/api/action', { node: this.page.view.node, action, pid, message, reason })) as ActionReply;
     } catch (error) {
       reply = { ok: false, error: error instanceof Error ? error.message : String(error) };
     }

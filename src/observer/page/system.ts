@@ -1,18 +1,19 @@
-// The System tab: one chart per figure over the last five minutes, drawn on canvas.
-import type { SystemPoint, Update } from '../protocol';
+// The System tab: one chart per figure over the last five minutes, drawn on canvas. For
+// another node's tab, the figures read from it by rpc (process count, run queue, memory).
+import type { RemoteSystemPoint, SystemPoint, Update } from '../protocol';
 import { clearedCanvas, formatBytes, formatCount, h } from './dom';
 import type { Tab } from './main';
 
 const KEEP_POINTS = 600;
 
-interface Chart {
+interface Chart<P> {
   title: string;
-  value: (point: SystemPoint) => number;
+  value: (point: P) => number;
   format: (n: number) => string;
   color: string;
 }
 
-const CHARTS: Chart[] = [
+const CHARTS: Chart<SystemPoint>[] = [
   { title: 'Processes', value: (p) => p.processes, format: formatCount, color: '#1f5fbf' },
   { title: 'Messages / s', value: (p) => p.messagesPerSecond, format: formatCount, color: '#0a7d44' },
   { title: 'Run queue', value: (p) => p.runQueue, format: formatCount, color: '#8a4fbf' },
@@ -20,14 +21,22 @@ const CHARTS: Chart[] = [
   { title: 'Reductions / s', value: (p) => p.reductionsPerSecond, format: formatCount, color: '#b3123c' },
 ];
 
-export class SystemTab implements Tab {
+const REMOTE_CHARTS: Chart<RemoteSystemPoint>[] = [
+  { title: 'Processes', value: (p) => p.processes, format: formatCount, color: '#1f5fbf' },
+  { title: 'Run queue', value: (p) => p.runQueue, format: formatCount, color: '#8a4fbf' },
+  { title: 'Memory', value: (p) => p.memoryTotal, format: formatBytes, color: '#b35900' },
+  { title: 'Memory of processes', value: (p) => p.memoryProcesses, format: formatBytes, color: '#0a7d44' },
+];
+
+/** One set of charts and the series they draw. */
+class Charts<P extends { at: number }> {
   readonly element = h('section', { class: 'system' });
-  private series: SystemPoint[] = [];
+  series: P[] = [];
   private readonly canvases: HTMLCanvasElement[] = [];
   private readonly values: HTMLElement[] = [];
 
-  constructor() {
-    for (const chart of CHARTS) {
+  constructor(private readonly charts: Chart<P>[]) {
+    for (const chart of charts) {
       const canvas = h('canvas', { class: 'chart' });
       const value = h('span', { class: 'value' });
       this.canvases.push(canvas);
@@ -36,18 +45,49 @@ export class SystemTab implements Tab {
     }
   }
 
-  record(update: Update): void {
-    if (update.series !== undefined) this.series = [...update.series];
-    else this.series.push(update.system);
+  /** The points so far (`all`, on a stream's first update) or one more. */
+  record(all: P[] | undefined, point: P | null): void {
+    if (all !== undefined) this.series = [...all];
+    // An update pushed again for a page's view change carries the same point.
+    else if (point !== null && !(point.at <= (this.series[this.series.length - 1]?.at ?? -Infinity))) this.series.push(point);
     if (this.series.length > KEEP_POINTS) this.series.splice(0, this.series.length - KEEP_POINTS);
   }
 
   show(): void {
-    CHARTS.forEach((chart, i) => {
+    this.charts.forEach((chart, i) => {
       const last = this.series[this.series.length - 1];
       this.values[i].textContent = last === undefined ? '' : chart.format(chart.value(last));
       draw(this.canvases[i], this.series, chart);
     });
+  }
+}
+
+export class SystemTab implements Tab {
+  readonly element = h('div', { class: 'system-tab' });
+  private readonly local = new Charts(CHARTS);
+  private readonly remote = new Charts(REMOTE_CHARTS);
+  /** The node the remote charts hold (their series start again for another). */
+  private remoteNode: string | null = null;
+
+  constructor(private readonly page: { readonly view: { node: string | null } }) {
+    this.element.append(this.local.element);
+  }
+
+  record(update: Update): void {
+    this.local.record(update.series, update.system);
+    const remote = update.remote;
+    if (remote === undefined) return;
+    if (remote.node !== this.remoteNode) {
+      this.remoteNode = remote.node;
+      this.remote.series = [];
+    }
+    this.remote.record(remote.series, remote.system);
+  }
+
+  show(): void {
+    const charts = this.page.view.node === null ? this.local : this.remote;
+    if (this.element.firstChild !== charts.element) this.element.replaceChildren(charts.element);
+    charts.show();
   }
 }
 
@@ -58,7 +98,7 @@ function roundUp(value: number): number {
   return step;
 }
 
-function draw(canvas: HTMLCanvasElement, series: SystemPoint[], chart: Chart): void {
+function draw<P extends { at: number }>(canvas: HTMLCanvasElement, series: P[], chart: Chart<P>): void {
   const surface = clearedCanvas(canvas);
   if (surface === undefined) return;
   const { g, width, height } = surface;
