@@ -1449,26 +1449,26 @@ class TermReader {
     // Maps inside this one's values use the stack above it.
     this.pairTop = base + 3 * size;
     const pairs = mapPairStack;
-    let atomKeys = true;
-    let hash = size;
-    for (let i = 0, at = base; i < size; i++, at += 3) {
-      pairs[at + 2] = this.pos;
-      let key = this.read();
-      pairs[at + 1] = this.read();
-      if (typeof key === 'boolean') key = key ? 'true' : 'false';
-      if (typeof key === 'string') {
-        const n = key.length;
-        hash = (Math.imul(hash, 31) + n * 7 + (n > 0 ? key.charCodeAt(n - 1) : 0)) | 0;
-      } else {
-        atomKeys = false;
-      }
-      pairs[at] = key;
-    }
-    this.pairTop = base;
     try {
+      let atomKeys = true;
+      let hash = size;
+      for (let i = 0, at = base; i < size; i++, at += 3) {
+        pairs[at + 2] = this.pos;
+        let key = this.read();
+        pairs[at + 1] = this.read();
+        if (typeof key === 'boolean') key = key ? 'true' : 'false';
+        if (typeof key === 'string') {
+          const n = key.length;
+          hash = (Math.imul(hash, 31) + n * 7 + (n > 0 ? key.charCodeAt(n - 1) : 0)) | 0;
+        } else {
+          atomKeys = false;
+        }
+        pairs[at] = key;
+      }
       return atomKeys ? recordOfShape(base, size, hash) : mapOfPairStack(base, size);
     } finally {
-      // The stack must not keep what was decoded alive.
+      this.pairTop = base;
+      // The stack must not keep what was decoded alive, whether the map was made or refused.
       for (let at = base; at < base + 3 * size; at += 3) {
         pairs[at] = undefined;
         pairs[at + 1] = undefined;
