@@ -374,13 +374,13 @@ let containerStart = 0;
 
 /**
  * Writes a container's header at `at` (its elements then go at containerStart) and returns
- * what remains of it; undefined for any other object (and for a list written as a string).
+ * what remains of it; undefined for any other object.
  */
 function openContainer(value: object, at: number, depth: number): EncodeFrame | undefined {
   const proto = Object.getPrototypeOf(value);
   const isRecord = proto === Object.prototype || proto === null;
   const isContainer = Array.isArray(value) || isRecord || value instanceof Map || value instanceof ImproperList ||
-    (value instanceof List && value.items.length > 0 && (value.items.length > 0xffff || !isByteList(value.items)));
+    (value instanceof List && value.items.length > 0);
   if (!isContainer) return undefined;
   if (depth >= limits.maxDepth) throw tooDeep();
   if (Array.isArray(value)) {
@@ -388,6 +388,12 @@ function openContainer(value: object, at: number, depth: number): EncodeFrame | 
     return { children: value, index: 0, nilAfter: false };
   }
   if (value instanceof List) {
+    const end = value.items.length <= 0xffff ? writeByteList(value.items, at) : -1;
+    // Written whole as a string: nothing remains of it.
+    if (end >= 0) {
+      containerStart = end;
+      return { children: [], index: 0, nilAfter: false };
+    }
     containerStart = writeListHeader(value.items.length, at);
     return { children: value.items, index: 0, nilAfter: true };
   }
@@ -663,15 +669,6 @@ function writeByteList(items: unknown[], at: number): number {
   b[at + 1] = n >>> 8;
   b[at + 2] = n & 0xff;
   return p;
-}
-
-/** Whether every element is a byte (the list is then written whole, as a string). */
-function isByteList(items: unknown[]): boolean {
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    if (typeof item !== 'number' || (item & 0xff) !== item) return false;
-  }
-  return true;
 }
 
 function encodeImproperList(value: ImproperList, at: number, depth: number): number {
