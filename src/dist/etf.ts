@@ -486,7 +486,7 @@ function encodeFloat(n: number, at: number): number {
   return at + 9;
 }
 
-/** An integer beyond 32 bits but within 2^53, as Tag.SMALL_BIG_EXT, without a bigint. */
+/** An integer beyond 32 bits but within 2^53, as SMALL_BIG_EXT, without a bigint. */
 function encodeSafeBig(n: number, at: number): number {
   room(at, 10);
   const b = out;
@@ -652,7 +652,7 @@ function encodeList(items: unknown[], at: number, depth: number): number {
 }
 
 /**
- * A list of bytes as Tag.STRING_EXT, as BEAM writes one, in one pass: -1 (nothing written) as
+ * A list of bytes as STRING_EXT, as BEAM writes one, in one pass: -1 (nothing written) as
  * soon as an element is not a byte; else the offset after it.
  */
 function writeByteList(items: unknown[], at: number): number {
@@ -760,7 +760,7 @@ function encodeRef(ref: Ref, at: number): number {
 
 function encodePort(port: Port, at: number): number {
   const id = port.id;
-  // As BEAM: a port number beyond 28 bits (its own ports' limit) goes out as Tag.V4_PORT_EXT.
+  // As BEAM: a port number beyond 28 bits (its own ports' limit) goes out as V4_PORT_EXT.
   const wide = typeof id === 'bigint' ? id > 0x0fff_ffffn : id > 0x0fff_ffff;
   at = writeByte(wide ? Tag.V4_PORT_EXT : Tag.NEW_PORT_EXT, at);
   at = encodeAtom(port.node, at);
@@ -1590,7 +1590,7 @@ class TermReader {
     return value;
   }
 
-  /** Tag.NEW_FUN_EXT: kept as its bytes, with what printing it needs read from them. */
+  /** NEW_FUN_EXT: kept as its bytes, with what printing it needs read from them. */
   private fun(): ErlangFun {
     const start = this.pos - 1;
     this.need(4, 'a fun');
