@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-const BENCHMARKS = ['ring', 'spawn', 'messaging', 'printing', 'reload', 'startup', 'typecheck', 'idle', 'gen_server', 'etf', 'dist', 'rpc', 'observer', 'observerNodes'];
+const BENCHMARKS = ['ring', 'spawn', 'messaging', 'printing', 'reload', 'startup', 'typecheck', 'idle', 'gen_server', 'etf', 'dist', 'rpc', 'observer', 'observerNodes', 'prompt_functions'];
 
 function run(name) {
   process.stderr.write(`running bench/${name}.mjs ...\n`);
@@ -31,7 +31,7 @@ function run(name) {
 
 const results = Object.fromEntries(BENCHMARKS.map((name) => [name, run(name)]));
 const { ring, spawn, messaging, printing, reload, startup, typecheck, idle, gen_server, etf, dist, observer } = results;
-const { rpc, observerNodes } = results;
+const { rpc, observerNodes, prompt_functions: promptFunctions } = results;
 
 const fmt = (n, digits = 0) => (n === undefined || n === null ? 'n/a' : Number(n).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 const millions = (n) => (n === undefined ? 'n/a' : `${(n / 1e6).toFixed(2)} M`);
@@ -65,6 +65,8 @@ const rows = [
   ['dist round trips/s: eshell-ts↔eshell-ts', fmt(dist?.tsToTs?.roundTripsPerSec), `${fmt(dist?.beamToBeam?.roundTripsPerSec)} (BEAM↔BEAM)`, '', '≥ BEAM↔BEAM'],
   ['rpc calls/s, one at a time: eshell-ts→BEAM / BEAM→eshell-ts', `${fmt(rpc?.tsToBeam)} / ${fmt(rpc?.beamToTs)}`, `${fmt(rpc?.beamToBeam)} (BEAM→BEAM)`, '', '≥ BEAM→BEAM'],
   ['dist 1 KB messages/s one way: eshell-ts→BEAM / eshell-ts→eshell-ts', `${fmt(dist?.tsToBeam?.messagesPerSec)} / ${fmt(dist?.tsToTs?.messagesPerSec)}`, `${fmt(dist?.beamToBeam?.messagesPerSec)} (BEAM→BEAM)`, '', '≥ BEAM→BEAM'],
+  ['functions declared at the prompt: fib(25) / a 1e6 loop reading a const, ms', `${fmt(promptFunctions?.fibMs, 2)} / ${fmt(promptFunctions?.spreadMs, 2)}`, `${fmt(promptFunctions?.beamShellFibMs, 1)} / n/a (erl shell fun)`, `${fmt(promptFunctions?.globalsFibMs, 2)} / ${fmt(promptFunctions?.globalsSpreadMs, 2)} (globals)`, '≤ 1.5× Node'],
+  ['the same behind `with (scope)`, the design not taken, ms', `${fmt(promptFunctions?.withFibMs, 1)} / ${fmt(promptFunctions?.withSpreadMs, 1)}`, '', '', ''],
   ['ring 1000 × 20000 without / with an observer page open, hops/s', `${millions(observer?.plainHopsPerSec)} / ${millions(observer?.observedHopsPerSec)}`, '', '', ''],
   ['ring: cost of an open observer page (wall / CPU time), %', `${fmt(observer?.overheadPercent, 1)} / ${fmt(observer?.cpuOverheadPercent, 1)}`, '', '', '< 5'],
   ['observer: one reading of a BEAM node with 1,000 processes by rpc, ms', fmt(observerNodes?.tsReadMs), `${fmt(observerNodes?.beamReadMs)} (BEAM→BEAM)`, '', ''],

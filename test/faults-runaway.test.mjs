@@ -98,7 +98,8 @@ export function start() {
 test('a busy loop after an await holds the thread out of SIGINT\'s reach: the thread is replaced and the loss listed', { timeout: 20000 }, async (t) => {
   const sh = await shellIn(t);
   await evaluate(sh, 'X = 5.', 2);
-  await evaluate(sh, 'spawn(async () => { await new Promise((r) => setTimeout(r, 50)); while (true) {} }).', 3);
+  await evaluate(sh, 'const kept = 6.', 3);
+  await evaluate(sh, 'spawn(async () => { await new Promise((r) => setTimeout(r, 50)); while (true) {} }).', 4);
   await new Promise((resolve) => setTimeout(resolve, 300));
   await sh.type('X.\r');
   await new Promise((resolve) => setTimeout(resolve, 200));
@@ -112,6 +113,7 @@ test('a busy loop after an await holds the thread out of SIGINT\'s reach: the th
   assert.match(said, /does not answer: code outside any process step \(after an await, or in a callback\) holds it/);
   assert.match(said, /1 process: <0\.3\.0> anonymous\/0/);
   assert.match(said, /variable bindings: X/);
+  assert.match(said, /declarations: kept/);
   // A working shell again, honest about the bindings it lost.
   await evaluate(sh, '1 + 1.', 2);
   assert.match(sh.output(), /1> 1 \+ 1\.\r*\n2\r*\n2> /);

@@ -34,6 +34,8 @@ export interface TransformRequestOptions {
   sourcefile?: string;
   sourcemap?: 'inline' | boolean;
   logLevel?: string;
+  /** Free uses of each name replaced by the expression (the job's names, scopedInput.ts). */
+  define?: Record<string, string>;
 }
 
 /** Sent by the evaluator thread. */
@@ -172,6 +174,8 @@ const TRANSFORM_TEXT_OPTIONS = new Set(['loader', 'format', 'platform', 'target'
 function isTransformOptions(options: unknown): options is TransformRequestOptions {
   if (typeof options !== 'object' || options === null) return false;
   return Object.entries(options).every(([key, value]) =>
-    key === 'sourcemap' ? value === 'inline' || typeof value === 'boolean' : TRANSFORM_TEXT_OPTIONS.has(key) && isText(value),
+    key === 'sourcemap' ? value === 'inline' || typeof value === 'boolean'
+      : key === 'define' ? typeof value === 'object' && value !== null && Object.values(value).every(isText)
+      : TRANSFORM_TEXT_OPTIONS.has(key) && isText(value),
   );
 }

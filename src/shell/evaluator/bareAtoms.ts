@@ -35,7 +35,8 @@ export function installBareAtoms(): void {
   Object.setPrototypeOf(globalPrototype, new Proxy(Object.getPrototypeOf(globalPrototype) as object, handler));
 }
 
-function isAtomName(key: string | symbol): key is string {
+/** A lower-case name that stands for its atom where nothing defines it. */
+export function isAtomName(key: string | symbol): key is string {
   return typeof key === 'string' && BARE_ATOM.test(key);
 }
 

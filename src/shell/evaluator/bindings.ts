@@ -4,7 +4,9 @@
 //
 // Bound variables live as properties of globalThis so that any later input (compiled as a
 // plain script) reads them by name. Each shell job keeps its own map; the active job's
-// variables are the ones installed on globalThis.
+// variables are the ones installed on globalThis. They are also copied to the job's own
+// object (jobScope.ts), which functions typed at the prompt read them from: such a function
+// keeps its job's variables when it runs while another job is connected.
 
 import { ErlangException } from '../../runtime/errors';
 import { exactlyEqual, isPlainObject } from '../../runtime/terms';
@@ -19,9 +21,17 @@ export class RestMarker {
   constructor(readonly pattern: unknown) {}
 }
 
+/** Where the job's variables are copied for the functions typed at its prompt. */
+export interface VariableCopies {
+  setVariable(name: string, value: unknown): void;
+  deleteVariable(name: string): void;
+}
+
 export class Bindings {
   private readonly values = new Map<string, unknown>();
   private installed = false;
+
+  constructor(private readonly copies?: VariableCopies) {}
 
   has(name: string): boolean {
     return this.values.has(name);
@@ -49,6 +59,7 @@ export class Bindings {
     const names = name === undefined ? [...this.values.keys()] : [name];
     for (const n of names) {
       this.values.delete(n);
+      this.copies?.deleteVariable(n);
       if (this.installed) removeGlobal(n);
     }
   }
@@ -67,6 +78,7 @@ export class Bindings {
 
   private bind(name: string, value: unknown): void {
     this.values.set(name, value);
+    this.copies?.setVariable(name, value);
     if (this.installed) defineGlobal(name, value);
   }
 

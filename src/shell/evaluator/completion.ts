@@ -79,7 +79,7 @@ function moduleExports(shell: Shell, module: string): string[] {
 function propertiesOf(shell: Shell, chain: string): string[] {
   const head = chain.split('.')[0];
   if (!chain.includes('.') && shell.isModule(head) && !(head in globalThis)) return moduleExports(shell, head);
-  const value = lookupChain(chain);
+  const value = lookupChain(shell, chain);
   if (value === null || value === undefined) return [];
   const module = handleModuleName(value);
   if (module !== undefined) return moduleExports(shell, module);
@@ -90,15 +90,20 @@ function propertiesOf(shell: Shell, chain: string): string[] {
   return names;
 }
 
-/** Follows `a.b.c` through data properties only. */
-function lookupChain(chain: string): unknown {
+/** Follows `a.b.c` through data properties only, from a name of the current job or a global. */
+function lookupChain(shell: Shell, chain: string): unknown {
   if (!IDENTIFIER_CHAIN.test(chain)) return undefined;
   const [head, ...rest] = chain.split('.');
+  const job = shell.currentJob();
   let value: unknown;
-  try {
-    value = runInThisContext(head); // a bare identifier: also finds const/let declared at the prompt
-  } catch {
-    return undefined;
+  if (job.scope.has(head)) {
+    value = job.scope.peek(head)?.value;
+  } else {
+    try {
+      value = runInThisContext(head); // a bare identifier: a global, or a binding of the job
+    } catch {
+      return undefined;
+    }
   }
   for (const key of rest) {
     if (value === null || value === undefined) return undefined;

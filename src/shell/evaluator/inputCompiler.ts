@@ -3,14 +3,16 @@
 // path; only input that V8 rejects goes through esbuild to strip TypeScript syntax.
 //
 // Top-level `await` is supported the way Node's REPL does it: the input runs inside an async
-// function, and its top-level declarations become global `var`s so that later inputs see them.
+// function. Input that declares names, or uses names its job declared, is first made to use
+// the job's own names (scopedInput.ts), so that later inputs of that job, and only of that
+// job, see them.
 
 import { Script } from 'node:vm';
 import { transformAsync } from '../../code/compile';
-import { tokenize, significantTokens, type Token } from '../forms/tokenizer';
+import { tokenize, significantTokens } from '../forms/tokenizer';
 import { depthChange } from '../forms/terminator';
-import { VARIABLE_DECLARATION_WORDS } from '../forms/vocabulary';
 import { DELEGATE_MARKER, WAIT_MARKER } from '../forms/emitter';
+import { needsJobScope, scopeInput, type InputScope } from './scopedInput';
 
 export type CompiledInput =
   | { ok: true; script: Script; awaitsPromise: boolean }
@@ -32,7 +34,8 @@ export interface InputShape {
   waits: boolean;
 }
 
-export async function compileInput(code: string, shape: InputShape, filename: string): Promise<CompiledInput> {
+export async function compileInput(code: string, shape: InputShape, filename: string, scope?: InputScope): Promise<CompiledInput> {
+  if (scope !== undefined && needsJobScope(code, scope)) return compileScoped(code, shape, filename, scope);
   const direct = tryCompile(code, shape, filename);
   if (direct.ok) return direct;
   let stripped: string;
@@ -45,15 +48,35 @@ export async function compileInput(code: string, shape: InputShape, filename: st
   return retried.ok ? retried : direct;
 }
 
-function tryCompile(code: string, shape: InputShape, filename: string): CompiledInput {
+/** The job's names given to the input (see scopedInput.ts), then compiled as any input is. */
+async function compileScoped(code: string, shape: InputShape, filename: string, scope: InputScope): Promise<CompiledInput> {
+  const loader = compiles(`(async () => {\n${code}\n})`, filename) ? 'js' : 'ts';
+  const scoped = await scopeInput(code, scope, loader, filename);
+  if (!scoped.ok) {
+    const message = esbuildMessage(scoped.failure) ?? (scoped.failure instanceof Error ? scoped.failure.message : String(scoped.failure));
+    return { ok: false, message };
+  }
+  const names = Object.keys(scoped.declarations).length > 0;
+  const prologue = names ? `__eshell.declare(${JSON.stringify(scope.globalName)}, ${JSON.stringify(scoped.declarations)}); ` : '';
+  const body = scoped.endsWithDeclaration ? `${scoped.code}\nvoid 0;` : scoped.code;
+  return tryCompile(body, shape, filename, { prologue, inFunction: scoped.declaresLocals });
+}
+
+/**
+ * `prologue` runs first (the job's declarations); `inFunction` keeps the functions and classes
+ * the input declares local to a function even where the input would run as a plain script.
+ */
+function tryCompile(code: string, shape: InputShape, filename: string, scoped = { prologue: '', inFunction: false }): CompiledInput {
+  const { prologue } = scoped;
   if (shape.waits && !shape.usesAwait) {
     // Where the marks cannot become yields (a construct the forms layer misjudged), the input
     // still runs, without waiting along the way.
-    const steps = compileOrFail(() => wrapForSteps(code, filename), filename);
+    const steps = compileOrFail(() => prologue + wrapForSteps(code, filename), filename);
     if (steps.ok) return { ...steps, awaitsPromise: false };
   }
   const plain = shape.waits ? withoutWaitMarks(code) : code;
-  const compiled = compileOrFail(() => (shape.usesAwait ? wrapForAwait(plain, filename) : plain), filename);
+  const wrapped = shape.usesAwait ? wrapForAwait(plain, filename) : scoped.inFunction ? wrapInFunction(plain) : plain;
+  const compiled = compileOrFail(() => prologue + wrapped, filename);
   return compiled.ok ? { ...compiled, awaitsPromise: shape.usesAwait } : compiled;
 }
 
@@ -75,9 +98,7 @@ function wrapForSteps(code: string, filename: string): string {
   const body = waitMarksToYields(code);
   const asExpression = `__eshell.steps(function* () { return (${body}\n); })`;
   if (compiles(asExpression, filename)) return asExpression;
-  const { hoisted, body: statements } = hoistDeclarations(body);
-  const declare = hoisted.length > 0 ? `var ${hoisted.join(', ')};\n` : '';
-  return `${declare}__eshell.steps(function* () {\n${returnLastExpression(statements, 'function* () {')}\n})`;
+  return `__eshell.steps(function* () {\n${returnLastExpression(body, 'function* () {')}\n})`;
 }
 
 /**
@@ -124,9 +145,11 @@ function rewriteWaitMarks(code: string, rewrites: Record<string, [open: string, 
 function wrapForAwait(code: string, filename: string): string {
   const asExpression = `(async () => (${code}\n))()`;
   if (compiles(asExpression, filename)) return asExpression;
-  const { hoisted, body } = hoistDeclarations(code);
-  const declare = hoisted.length > 0 ? `var ${hoisted.join(', ')};\n` : '';
-  return `${declare}(async () => {\n${returnLastExpression(body, 'async () => {')}\n})()`;
+  return `(async () => {\n${returnLastExpression(code, 'async () => {')}\n})()`;
+}
+
+function wrapInFunction(code: string): string {
+  return `(() => {\n${returnLastExpression(code, '() => {')}\n})()`;
 }
 
 function compiles(code: string, filename: string): boolean {
@@ -136,75 +159,6 @@ function compiles(code: string, filename: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * Top-level declarations of an input that runs inside a function, made global as they are in
- * a script: `const x = f()` → `x = f()`, `function g() {}` → `g = function g() {};`, with the
- * names declared as global vars; `const [a, b] = …` and `const { a } = …` become assignments
- * (sloppy mode makes their names global).
- */
-function hoistDeclarations(code: string): { hoisted: string[]; body: string } {
-  const tokens = significantTokens(tokenize(code));
-  const hoisted: string[] = [];
-  const edits: Array<{ start: number; end: number; text: string }> = [];
-  let depth = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    const atTop = depth === 0;
-    depth += depthChange(t);
-    if (!atTop || t.kind !== 'identifier' || !startsStatement(tokens, i)) continue;
-    const name = tokens[i + 1];
-    if (VARIABLE_DECLARATION_WORDS.has(t.text)) {
-      if (name?.kind === 'identifier' && tokens[i + 2]?.text === '=') {
-        hoisted.push(name.text);
-        edits.push({ start: t.start, end: name.start, text: '' });
-      } else if (name?.text === '[') {
-        edits.push({ start: t.start, end: name.start, text: ';' });
-      } else if (name?.text === '{') {
-        const end = statementEnd(tokens, i + 1);
-        edits.push({ start: t.start, end: name.start, text: ';(' }, { start: end, end, text: ')' });
-      }
-    } else if (t.text === 'function' || t.text === 'class' || (t.text === 'async' && tokens[i + 1]?.text === 'function')) {
-      const nameAt = tokens.findIndex((n, j) => j > i && n.kind === 'identifier' && n.text !== 'function' && n.text !== '*');
-      const declared = tokens[nameAt];
-      if (declared === undefined || tokens.slice(i + 1, nameAt).some((n) => n.text !== 'function' && n.text !== '*')) continue;
-      const end = declarationEnd(tokens, nameAt);
-      if (end === undefined) continue;
-      hoisted.push(declared.text);
-      edits.push({ start: t.start, end: t.start, text: `${declared.text} = ` }, { start: end, end, text: ';' });
-    }
-  }
-  let body = code;
-  for (const edit of edits.sort((a, b) => b.start - a.start)) body = body.slice(0, edit.start) + edit.text + body.slice(edit.end);
-  return { hoisted, body };
-}
-
-/** Where the statement starting at tokens[from] ends: its `;` at depth 0, or the end. */
-function statementEnd(tokens: Token[], from: number): number {
-  let depth = 0;
-  for (let j = from; j < tokens.length; j++) {
-    if (depth === 0 && tokens[j].text === ';') return tokens[j].start;
-    depth += depthChange(tokens[j]);
-  }
-  return tokens[tokens.length - 1].end;
-}
-
-/** The end of the body `{…}` of the function or class declared from tokens[from]. */
-function declarationEnd(tokens: Token[], from: number): number | undefined {
-  let depth = 0;
-  let entered = false;
-  for (let j = from; j < tokens.length; j++) {
-    if (depth === 0 && tokens[j].text === '{') entered = true;
-    depth += depthChange(tokens[j]);
-    if (entered && depth === 0) return tokens[j].end;
-  }
-  return undefined;
-}
-
-function startsStatement(tokens: Token[], i: number): boolean {
-  const previous = tokens[i - 1];
-  return previous === undefined || previous.text === ';' || previous.text === '}' || tokens[i].newlineBefore;
 }
 
 /** Makes the value of the last top-level expression statement the wrapping function's result. */

@@ -1,8 +1,9 @@
-// One shell job (Eshell's "shell"): its variables, its numbered inputs and results, and two
-// processes. The controller traps exits and is linked to the evaluator, as in Erlang's
+// One shell job (Eshell's "shell"): its variables and declarations, its numbered inputs and
+// results, and two processes. The controller traps exits and is linked to the evaluator, as in Erlang's
 // shell: when an evaluation crashes or is interrupted the evaluator dies, the controller
 // reports the exit if nobody has yet, and starts a new evaluator with a new pid. Variables
-// bound before the failing input survive; those bound by it are dropped, as in Eshell.
+// bound and names declared before the failing input survive; those of it are dropped, as
+// Eshell drops the bindings of a failed input.
 
 import { spawn, spawn_link, process_flag, receive, send, _, type Pid } from '../../index';
 import { exitProcess } from '../../runtime/exits';
@@ -14,6 +15,7 @@ import { writeOutput } from '../../runtime/output';
 import { MODULE_NAME_KEY } from '../../code/moduleHandle';
 import { isNormalExit } from '../../runtime/errors';
 import { Bindings } from './bindings';
+import { JobScope, withoutScopeNames } from './jobScope';
 import { InputHistory, type Entry } from './inputHistory';
 import { evaluatorLoop, EVAL_REQUEST, type EvalRequest } from './evalLoop';
 import { compileInput, inputFileName } from './inputCompiler';
@@ -42,11 +44,14 @@ interface Running {
   readonly keepsPrompt: boolean;
   readonly reply: (r: Reply) => void;
   readonly bindingsBefore: Set<string>;
+  readonly declaredBefore: Set<string>;
   reported: boolean;
 }
 
 export class ShellJob {
-  readonly bindings = new Bindings();
+  /** What this job declared at its prompt (const, let, function, class...): its own. */
+  readonly scope = new JobScope();
+  readonly bindings = new Bindings(this.scope);
   readonly inputs = new InputHistory();
   promptNumber = 1;
   controller: Pid | undefined;
@@ -90,7 +95,7 @@ export class ShellJob {
       return reply({ text: `* ${translated.message}`, ok: false, prompt: this.promptNumber });
     }
     const fileName = inputFileName(startup ?? this.promptNumber);
-    const compiled = await compileInput(translated.code, translated, fileName);
+    const compiled = await compileInput(translated.code, translated, fileName, this.scope);
     if (!compiled.ok) return reply({ text: `* ${compiled.message}`, ok: false, prompt: this.promptNumber });
     const entry = startup !== undefined ? undefined : this.inputs.record(this.promptNumber, source.trim(), compiled.script);
     this.dispatch(compiled.script, compiled.awaitsPromise || awaitValue, {
@@ -98,6 +103,7 @@ export class ShellJob {
       keepsPrompt: startup !== undefined,
       reply,
       bindingsBefore: new Set(this.bindings.entries().map(([name]) => name)),
+      declaredBefore: new Set(this.scope.declaredNames()),
       reported: false,
     });
   }
@@ -186,7 +192,7 @@ export class ShellJob {
       onValue: (value) => this.finishWithValue(running, value),
       onException: (thrown) => {
         this.failedEvaluator = this.evaluator?.id;
-        this.finishWithException(running, formatThrown(thrown, { color: this.options.color() }));
+        this.finishWithException(running, withoutScopeNames(formatThrown(thrown, { color: this.options.color() })));
       },
       // As erl 25: the prompt number moves on and the command stays in h().
       onUnboundVariable: (name) => this.finishWithException(running, `* variable '${name}' is unbound`),
@@ -206,6 +212,7 @@ export class ShellJob {
     for (const [name] of this.bindings.entries()) {
       if (!running.bindingsBefore.has(name)) this.bindings.forget(name);
     }
+    this.scope.forget(this.scope.declaredNames().filter((name) => !running.declaredBefore.has(name)));
     this.finish(running, text, false);
   }
 

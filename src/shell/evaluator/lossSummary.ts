@@ -1,6 +1,7 @@
 // What replacing the evaluator thread would lose, in words: the user's processes, the shell's
-// variable bindings and the loaded modules. Written ahead of time (see evaluatorThreadHealth.ts),
-// because when the thread has to be replaced it can no longer be asked.
+// variable bindings and declarations, and the loaded modules. Written ahead of time (see
+// evaluatorThreadHealth.ts), because when the thread has to be replaced it can no longer be
+// asked.
 
 import { allProcesses, liveProcessCount, lookupProcessById } from '../../runtime/table';
 import { codeServer } from '../../code/codeServer';
@@ -11,7 +12,7 @@ import type { Shell } from './shell';
 const PROCESSES_NAMED = 8;
 
 export function lossSummary(shell: Shell): string {
-  const parts = [describeProcesses(shell), describeBindings(shell), describeModules()].filter((part) => part !== '');
+  const parts = [describeProcesses(shell), describeBindings(shell), describeDeclarations(shell), describeModules()].filter((part) => part !== '');
   return parts.length > 0 ? parts.join('\n') : 'nothing but the shell itself';
 }
 
@@ -37,6 +38,12 @@ function describeBindings(shell: Shell): string {
   const names = shell.activeJob.bindings.entries().map(([name]) => name);
   if (names.length === 0) return '';
   return `variable bindings: ${names.join(', ')}`;
+}
+
+function describeDeclarations(shell: Shell): string {
+  const names = shell.activeJob.scope.declaredNames().filter((name) => !name.startsWith('__'));
+  if (names.length === 0) return '';
+  return `declarations: ${names.sort().join(', ')}`;
 }
 
 function describeModules(): string {

@@ -24,7 +24,8 @@ import { inputSteps } from './evalLoop';
 import { bareArguments, builtins } from './builtins';
 import { catchForm, drainSteps } from './catchForm';
 import { installBareAtoms } from './bareAtoms';
-import { DECLARING_WORDS, isModuleName, isVariableName } from '../forms/vocabulary';
+import { scopeHelpers } from './jobScope';
+import { isModuleName, isVariableName } from '../forms/vocabulary';
 import { runStartupFile } from './startupFile';
 
 /** What the evaluator thread provides to the shell and, through it, to the built-ins. */
@@ -65,8 +66,6 @@ export class Shell implements InputTranslator {
   private readonly shown = new WeakSet<ShellJob>();
   /** The terminal's id of the evaluation each job runs now, for `job-connected`. */
   private readonly evaluations = new Map<ShellJob, number>();
-  /** Names the user declared with const/let/class/function: not shell variables. */
-  private readonly declaredNames = new Set<string>();
   /** The built-ins and the API functions installed as globals (Erlang's auto-imported BIFs). */
   private readonly commands = new Set<string>();
   /** Capitalised API globals (`Pid`, `Ref`, ...): in `['ok', Pid] = expr` the user means a
@@ -174,14 +173,13 @@ export class Shell implements InputTranslator {
     };
     const result = transformInput(source, {
       isVariable: (name: string) =>
-        job.bindings.has(name) || this.shadowable.has(name) || (!(name in globalThis) && !this.declaredNames.has(name)),
+        job.bindings.has(name) || this.shadowable.has(name) || (!(name in globalThis) && !job.scope.has(name)),
       isModule,
       bareArguments,
     });
     if (result.kind !== 'code') return result;
     const tokens = significantTokens(tokenize(result.code));
-    this.noteDeclarations(tokens);
-    for (const name of new Set([...result.freeModules, ...this.bareModuleNames(tokens, isModule)])) {
+    for (const name of new Set([...result.freeModules, ...this.bareModuleNames(tokens, job, isModule)])) {
       // Modules and globals are separate namespaces: a module named like a built-in (`m`,
       // `c`) is reached as `m:fun()`, and never replaces the built-in or a JavaScript global.
       const existing = Object.getOwnPropertyDescriptor(globalThis, name);
@@ -196,12 +194,12 @@ export class Shell implements InputTranslator {
    * Erlang, where `spawn(ping_pong, start, [])` names the module by an atom, the bare name
    * stands for the module (`spawn(ping_pong, 'start')`, `m(ping_pong)`...).
    */
-  private bareModuleNames(tokens: readonly Token[], isModule: (name: string) => boolean): string[] {
+  private bareModuleNames(tokens: readonly Token[], job: ShellJob, isModule: (name: string) => boolean): string[] {
     const names: string[] = [];
     tokens.forEach((token, i) => {
       const name = token.text;
       if (token.kind !== 'identifier' || !isModuleName(name) || tokens[i - 1]?.text === '.') return;
-      if (name in globalThis || this.declaredNames.has(name)) return;
+      if (name in globalThis || job.scope.has(name)) return;
       if (isModule(name)) names.push(name);
     });
     return names;
@@ -286,6 +284,7 @@ export class Shell implements InputTranslator {
         throw badarg(`${spelled ?? 'Module'}:…(): ${spelled ?? 'the module'} is ${what}, not a module name (a string, as an atom)`);
       },
       steps: inputSteps,
+      ...scopeHelpers,
       catch: catchForm,
       drain: drainSteps,
     };
@@ -319,20 +318,14 @@ export class Shell implements InputTranslator {
 
   /** Whether `name` is still the built-in or API function the shell installed (completion adds `(`). */
   isCommand(name: string): boolean {
-    return this.commands.has(name) && !this.declaredNames.has(name) && !this.currentJob().bindings.has(name);
+    const job = this.currentJob();
+    return this.commands.has(name) && !job.scope.has(name) && !job.bindings.has(name);
   }
 
-  private noteDeclarations(tokens: readonly Token[]): void {
-    for (let i = 0; i + 1 < tokens.length; i++) {
-      if (tokens[i].kind === 'identifier' && DECLARING_WORDS.has(tokens[i].text) && tokens[i + 1].kind === 'identifier') {
-        this.declaredNames.add(tokens[i + 1].text);
-      }
-    }
-  }
-
-  /** Names visible at the prompt (for completion). */
+  /** Names visible at the prompt of the current job (for completion). */
   globalNames(): string[] {
-    return [...new Set([...Object.getOwnPropertyNames(globalThis), ...this.declaredNames, ...this.currentJob().bindings.entries().map(([n]) => n)])];
+    const job = this.currentJob();
+    return [...new Set([...Object.getOwnPropertyNames(globalThis), ...job.scope.declaredNames(), ...job.bindings.entries().map(([n]) => n)])];
   }
 }
 
