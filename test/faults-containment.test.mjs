@@ -8,6 +8,10 @@ import assert from 'node:assert/strict';
 import { startShell } from './helpers/pty.mjs';
 import { enter } from './helpers/prompt.mjs';
 import { tempDir } from './helpers/tempDir.mjs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const GREETER = `import { receive, _ } from 'eshell-ts';
 export function hello() { return 'hi'; }
@@ -149,4 +153,32 @@ test('after 300,000 spawned processes the shell answers before their first steps
   const started = Number(await s.evaluate('(globalThis as any).started.'));
   assert.ok(started < 300000, `the shell's evaluator ran after all ${started} first steps`);
   await s.assertSurvived();
+});
+
+test('the shell\'s own shutdown ends the evaluator thread at once, though user code may not end it', { timeout: 30000 }, async (t) => {
+  // Without this, every q(), halt() and `-e` waited out the terminal's grace period and then
+  // terminated the thread: process.exit ends a thread through process.reallyExit, which the
+  // containment takes away from user code.
+  const { Worker } = await import('node:worker_threads');
+  const { buildSync } = await import('esbuild');
+  const dir = tempDir(t, 'eshell-ts-shutdown-');
+  const bundle = path.join(dir, 'containment.cjs');
+  buildSync({ entryPoints: [path.join(root, 'src/shell/evaluator/containment.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', logLevel: 'error' });
+  const worker = new Worker(`
+    const { containUserCode } = require(${JSON.stringify(bundle)});
+    setInterval(() => {}, 1000); // the evaluator thread always has work pending
+    const { exitThread } = containUserCode();
+    let refused = false;
+    try { process.exit(3); } catch { refused = true; }
+    if (refused) exitThread(7);
+  `, { eval: true });
+  const code = await new Promise((resolve) => {
+    const guard = setTimeout(() => resolve('still running after 10 s'), 10000);
+    worker.once('exit', (exitCode) => {
+      clearTimeout(guard);
+      resolve(exitCode);
+    });
+  });
+  await worker.terminate();
+  assert.equal(code, 7, 'user code\'s process.exit is refused, and the shell\'s exitThread(7) ends the thread with its code');
 });

@@ -34,7 +34,8 @@ export interface ModuleVersion {
   readonly loadedAt: Date;
 }
 
-interface ModuleEntry {
+/** A module's versions. One object per module name for the server's whole life (never replaced). */
+export interface ModuleEntry {
   current?: ModuleVersion;
   old?: ModuleVersion;
   lastVersion: number;
@@ -55,9 +56,17 @@ export class CodeServer {
     return () => this.loadListeners.delete(listener);
   }
 
-  /** The current version of `name`, if loaded. The hot path of every handle call. */
+  /** The current version of `name`, if loaded. */
   current(name: string): ModuleVersion | undefined {
     return this.table.get(name)?.current;
+  }
+
+  /**
+   * The versions of `name` once it was ever loaded: the same object from then on, so a module
+   * handle keeps it and reads `current` off it on each call (no map lookup on that hot path).
+   */
+  entry(name: string): Readonly<ModuleEntry> | undefined {
+    return this.table.get(name);
   }
 
   old(name: string): ModuleVersion | undefined {

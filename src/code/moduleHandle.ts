@@ -9,10 +9,10 @@
 // process which version it entered, which is how the code server finds processes still
 // running old code when it purges. A module on the code path that is not loaded yet is
 // loaded at its first call, as in Erlang's interactive mode.
-import { codeServer } from './codeServer';
+import { codeServer, type ModuleEntry } from './codeServer';
 import { addPath, getPath } from './codePath';
 import { isFailure } from './failure';
-import { currentProcess, ErlangException, handleModuleName, isReleasingCode, isThenable, MODULE_NAME_KEY } from './runtimeImports';
+import { currentProcess, ErlangException, handleModuleName, MODULE_NAME_KEY, staysInCode } from './runtimeImports';
 
 /** Where a handle carries its module's name, and the one way to read it off (spawn,
  *  initial_call, the behaviours and the shell all use it). */
@@ -67,8 +67,10 @@ function createHandle(name: string): object {
  */
 function remoteFunction(module: string, fn: string): (...args: unknown[]) => unknown {
   const labels: string[] = [];
+  /** The module's versions, kept once it is loaded: the code server never replaces the object. */
+  let versions: Readonly<ModuleEntry> | undefined;
   const remote = function remoteCall(): unknown {
-    const version = codeServer.current(module) ?? codeServer.ensureLoaded(module);
+    const version = (versions ??= codeServer.entry(module))?.current ?? codeServer.ensureLoaded(module);
     const target = version?.exports[fn];
     const arity = arguments.length;
     if (typeof target !== 'function') {
@@ -78,9 +80,19 @@ function remoteFunction(module: string, fn: string): (...args: unknown[]) => unk
     const process = currentProcess();
     if (!process) return target.apply(undefined, arguments);
     const label = (labels[arity] ??= `${module}:${fn}/${arity}`);
-    const previousVersion = process.codeVersion(module) ?? NOT_IN_MODULE;
-    const previousFunction = process.currentFunction;
-    process.enterCode(module, version!.version, label);
+    let previousVersion: number;
+    let previousFunction: string | undefined;
+    const ext = process.ext;
+    if (ext !== null && ext.currentFunction === label && ext.firstModule === module && ext.firstModuleVersion === version!.version) {
+      // A loop through the handle: the process is in this very function of this version
+      // already, which is also what a return would restore. Nothing to record.
+      previousVersion = version!.version;
+      previousFunction = label;
+    } else {
+      previousVersion = process.codeVersion(module) ?? NOT_IN_MODULE;
+      previousFunction = process.currentFunction;
+      process.enterCode(module, version!.version, label);
+    }
     let result: unknown;
     try {
       result = target.apply(undefined, arguments);
@@ -88,7 +100,7 @@ function remoteFunction(module: string, fn: string): (...args: unknown[]) => unk
       process.enterCode(module, previousVersion, previousFunction);
       throw thrown;
     }
-    if (!isThenable(result) || isReleasingCode(result)) process.enterCode(module, previousVersion, previousFunction);
+    if (!staysInCode(result)) process.enterCode(module, previousVersion, previousFunction);
     return result;
   };
   // Printed as Erlang prints a fun: `#Fun<kitchen.take>`.

@@ -30,6 +30,12 @@ export function self(): Pid {
  */
 export function send<T>(dest: Pid | string | readonly [string, string], message: T): T {
   if (dest instanceof Pid) {
+    // The pid of a live local process links to it: the usual send is one field away.
+    const linked = dest.proc;
+    if (linked !== undefined) {
+      deliver(linked, message);
+      return message;
+    }
     if (dest.remote) {
       remoteRouter()?.sendToPid(dest, message);
       return message;

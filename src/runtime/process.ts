@@ -3,7 +3,7 @@
 // process must stay small: a million of them is an ordinary workload.
 import { inspect } from 'node:util';
 import { Pid, type Ref } from './pid';
-import type { Receive } from './receive';
+import type { Receive, Settle } from './receive';
 import type { Deadline } from './receiveTimer';
 import { allocatePidId } from './table';
 
@@ -24,7 +24,8 @@ export type ProcessStatus = 'running' | 'runnable' | 'waiting' | 'exiting';
 
 /** Every process starts with this one; the first message gives it its own array. */
 export const EMPTY_MAILBOX: unknown[] = Object.freeze([]) as unknown as unknown[];
-const NO_ARGS: readonly unknown[] = Object.freeze([]);
+/** The arguments of a process started without any (shared: nothing writes to it). */
+export const NO_ARGS: readonly unknown[] = Object.freeze([]);
 /** Stand-ins that keep only the arity of started processes' arguments, shared per arity. */
 const ARITY_ONLY: (readonly unknown[])[] = [];
 
@@ -105,11 +106,21 @@ export class ProcessExtras {
    */
   declare freshRef: Ref | null;
   declare freshRefAt: number;
+  /** The receive an `await` waits in, and how to settle that await when it matches. */
+  declare awaited: Receive | null;
+  declare awaitedSettle: Settle | null;
 
   constructor() {
+    // What a loop through a module handle reads on every message comes first (one cache line).
     this.currentFunction = undefined;
     this.firstModule = undefined;
     this.firstModuleVersion = 0;
+    this.freshRef = null;
+    this.freshRefAt = 0;
+    this.awaited = null;
+    this.codeReleasingReceive = null;
+    this.afterTimerFor = null;
+    this.urgent = false;
     this.versions = null;
     this.links = null;
     this.monitors = null;
@@ -117,18 +128,25 @@ export class ProcessExtras {
     this.trapExit = false;
     this.registeredName = undefined;
     this.afterTimer = null;
-    this.afterTimerFor = null;
     this.timedOut = false;
     this.timers = null;
     this.pendingExitReason = undefined;
-    this.urgent = false;
     this.initialCallLabel = undefined;
     this.crashReporter = null;
     this.behaviourState = null;
-    this.codeReleasingReceive = null;
-    this.freshRef = null;
-    this.freshRefAt = 0;
+    this.awaitedSettle = null;
   }
+}
+
+/** How a process spawned with a module function or with arguments starts. */
+class EntryCall {
+  constructor(
+    readonly target: object,
+    /** `target[name](...args)`; undefined: `target(...args)`. */
+    readonly name: string | undefined,
+    /** Once started, a shared stand-in of the same length. */
+    public args: readonly unknown[],
+  ) {}
 }
 
 export class Process {
@@ -137,28 +155,29 @@ export class Process {
   declare state: ProcessState;
   /** The receive the process waits in; null before it starts and while not in a receive. */
   declare receive: Receive | null;
-  /** A function, or a module object whose `entryName` function starts the process. */
-  declare readonly entry: object;
-  declare readonly entryName: string | undefined;
-  /** Arguments for the first call; once started, a shared stand-in of the same length. */
-  private declare entryArgs: readonly unknown[];
+  /**
+   * What starts the process: the function itself for the usual `spawn(fn)`, an EntryCall for
+   * a module function or arguments (two fields fewer on every process spawned the usual way).
+   */
+  private declare entry: object;
   declare reductions: number;
   declare ext: ProcessExtras | null;
 
   constructor(entry: object, entryName: string | undefined, args: readonly unknown[]) {
-    this.pid = new Pid(allocatePidId(), this);
-    this.mailbox = EMPTY_MAILBOX;
+    // The order of these stores is the order of the fields in memory: what every message
+    // and every step reads comes first, to share a cache line.
     this.state = RUNNABLE;
+    this.mailbox = EMPTY_MAILBOX;
     this.receive = null;
-    this.entry = entry;
-    this.entryName = entryName;
-    this.entryArgs = args.length === 0 ? NO_ARGS : args;
-    this.reductions = 0;
     this.ext = null;
+    this.reductions = 0;
+    this.pid = new Pid(allocatePidId(), this);
+    this.entry = entryName === undefined && args.length === 0 ? entry : new EntryCall(entry, entryName, args);
   }
 
   get arity(): number {
-    return this.entryArgs.length;
+    const entry = this.entry;
+    return entry instanceof EntryCall ? entry.args.length : 0;
   }
 
   /** Erlang-style, never the internals (a mailbox can be huge, the links a web). */
@@ -172,10 +191,12 @@ export class Process {
 
   /** Calls the spawn target; after this the arguments are no longer retained. */
   callEntry(): unknown {
-    const args = this.entryArgs;
-    if (args.length !== 0) this.entryArgs = (ARITY_ONLY[args.length] ??= Object.freeze(new Array(args.length)));
-    const entry = this.entry as any;
-    return this.entryName === undefined ? entry(...args) : entry[this.entryName](...args);
+    const entry = this.entry;
+    if (!(entry instanceof EntryCall)) return (entry as () => unknown)();
+    const args = entry.args;
+    if (args.length !== 0) entry.args = (ARITY_ONLY[args.length] ??= Object.freeze(new Array(args.length)));
+    const target = entry.target as any;
+    return entry.name === undefined ? target(...args) : target[entry.name](...args);
   }
 
   /** Recorded by module handles on every remote call, and restored when the call returns. */
@@ -213,14 +234,16 @@ export class Process {
   get initialCall(): string {
     const label = this.ext?.initialCallLabel;
     if (label !== undefined) return label;
-    const entry = this.entry as { name?: unknown };
-    if (this.entryName === undefined) {
-      const name = typeof entry.name === 'string' && entry.name !== '' ? entry.name : 'anonymous';
+    const entry = this.entry;
+    const target = (entry instanceof EntryCall ? entry.target : entry) as { name?: unknown };
+    const entryName = entry instanceof EntryCall ? entry.name : undefined;
+    if (entryName === undefined) {
+      const name = typeof target.name === 'string' && target.name !== '' ? target.name : 'anonymous';
       return `${name}/${this.arity}`;
     }
-    const module = handleModuleName(entry);
+    const module = handleModuleName(target);
     const prefix = module !== undefined ? `${module}:` : '';
-    return `${prefix}${this.entryName}/${this.arity}`;
+    return `${prefix}${entryName}/${this.arity}`;
   }
 
   get status(): ProcessStatus {

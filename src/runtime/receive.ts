@@ -8,7 +8,7 @@ import { ErlangException, badarg, describeArgument as describe } from './errors'
 import { _, matches, type Matched, type Pattern } from './patterns';
 import type { Process } from './process';
 import { callingProcess } from './caller';
-import { suspendAwaiting } from './scheduler';
+import { isThenable, suspendAwaiting } from './scheduler';
 
 export { _, matches };
 export type { Pattern, Matched };
@@ -47,7 +47,7 @@ export function after(ms: number, handler: () => void): After {
 /** A clause as the scheduler sees it: the pattern is matched, the handler called. */
 export type AnyClause = readonly [pattern: unknown, handler: (message: unknown) => unknown];
 
-interface Settle {
+export interface Settle {
   resolve(value: unknown): void;
   reject(reason: unknown): void;
 }
@@ -59,37 +59,45 @@ export class Receive<T = unknown> implements PromiseLike<T> {
   // Fields are assigned in the constructor, not declared with initializers: class-field
   // definitions cost measurably on this hot path (one Receive per loop iteration).
   /**
-   * @internal The clause when the receive has exactly one and no after(): the usual loop
-   * `receive([pattern, handler])` then needs no clause list at all.
+   * @internal With one clause (and an after() or not), the usual loop `receive([pattern,
+   * handler])`: its pattern and handler, taken out of the clause so that a waiting process
+   * keeps no clause array. With several, `handler` is null and `pattern` holds the clause list
+   * (every clause, then the After if there is one): one field for both keeps every waiting
+   * process 8 bytes smaller.
    */
-  declare readonly only: AnyClause | null;
-  /** @internal Every clause, then the After if there is one; null when `only` is set. */
-  declare readonly list: readonly unknown[] | null;
+  declare readonly pattern: unknown;
+  /** @internal */
+  declare readonly handler: ((message: unknown) => unknown) | null;
   /** @internal */
   declare readonly after: After | null;
   /** @internal The process that called receive(): the one an `await` suspends. */
   declare readonly owner: Process;
   /**
    * @internal How many mailbox messages this receive has already tried (and kept); -1 until
-   * the receive is waited in (returned to the scheduler or awaited).
+   * the receive is waited in (returned to the scheduler or awaited). An awaited receive is
+   * recorded on its owner (`ProcessExtras.awaited`), not here: few receives are awaited.
    */
   declare scanned: number;
-  /** @internal Set when the receive is awaited: the handler's result settles the await. */
-  declare settle: Settle | null;
 
   /** @internal */
-  constructor(only: AnyClause | null, list: readonly unknown[] | null, after: After | null, owner: Process) {
-    this.only = only;
-    this.list = list;
+  constructor(
+    pattern: unknown,
+    handler: ((message: unknown) => unknown) | null,
+    after: After | null,
+    owner: Process,
+  ) {
+    this.pattern = pattern;
+    this.handler = handler;
     this.after = after;
     this.owner = owner;
     this.scanned = -1;
-    this.settle = null;
   }
 
   /** @internal `[pattern, handler]` pairs, then the After if there is one. */
   get clauses(): readonly unknown[] {
-    return this.list ?? [this.only];
+    if (this.handler === null) return this.pattern as readonly unknown[];
+    const clause = [this.pattern, this.handler];
+    return this.after === null ? [clause] : [clause, this.after];
   }
 
   /**
@@ -115,8 +123,7 @@ export class Receive<T = unknown> implements PromiseLike<T> {
     onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
     return new Promise<T>((resolve, reject) => {
-      this.settle = { resolve: resolve as (value: unknown) => void, reject };
-      suspendAwaiting(this);
+      suspendAwaiting(this, { resolve: resolve as (value: unknown) => void, reject });
     }).then(onFulfilled, onRejected);
   }
 }
@@ -134,11 +141,22 @@ export function receive<const Ps extends readonly Pattern[]>(...clauses: Clauses
 /** More than six clauses before an after(): handlers are not typed from their patterns. */
 export function receive(...clauses: readonly (readonly [Pattern, (message: any) => void] | After)[]): Receive;
 export function receive(): Receive {
-  // `arguments` rather than a rest parameter: when this call is inlined (the usual case) the
-  // one-clause path allocates nothing but the Receive.
+  // `arguments` rather than a rest parameter: when this call is inlined (the usual case) a
+  // single clause, with or without an after(), allocates nothing but the Receive.
   const owner = callingProcess('receive()');
   const count = arguments.length;
-  if (count === 1 && isClause(arguments[0])) return (lastCreated = new Receive(arguments[0] as AnyClause, null, null, owner));
+  if (count <= 2) {
+    // isClause spelled out: this is the hot path, and the call was not always inlined.
+    const first = arguments[0];
+    if (Array.isArray(first) && first.length === 2) {
+      const handler = first[1];
+      if (typeof handler === 'function') {
+        if (count === 1) return (lastCreated = new Receive(first[0], handler, null, owner));
+        const timeout = arguments[1];
+        if (timeout instanceof After) return (lastCreated = new Receive(first[0], handler, timeout, owner));
+      }
+    }
+  }
   if (count === 0) throw badarg('receive() needs at least one clause');
   const list: unknown[] = new Array(count);
   for (let i = 0; i < count; i++) list[i] = arguments[i];
@@ -147,8 +165,8 @@ export function receive(): Receive {
     if (!isClause(list[i])) throw badClause(list[i], i);
   }
   const final = list[last];
-  if (isClause(final)) return (lastCreated = new Receive(null, list, null, owner));
-  if (final instanceof After) return (lastCreated = new Receive(null, list, final, owner));
+  if (isClause(final)) return (lastCreated = new Receive(list, null, null, owner));
+  if (final instanceof After) return (lastCreated = new Receive(list, null, final, owner));
   throw badClause(final, last);
 }
 
@@ -173,7 +191,7 @@ export function markWaitedIn(r: Receive): void {
  */
 export function discardedReceive(proc: Process): ErlangException | undefined {
   const r = lastCreated;
-  if (r === null || r.owner !== proc || r.scanned >= 0 || r.settle !== null) return undefined;
+  if (r === null || r.owner !== proc || r.scanned >= 0 || r.owner.ext?.awaited === r) return undefined;
   lastCreated = null;
   const first = r.clauses[0];
   const handler = first instanceof After ? first.handler : (first as AnyClause)[1];
@@ -192,7 +210,7 @@ function describeReceive(r: Receive): string {
   return `#Receive<${String(r.owner.pid)}, ${clauses} clause${clauses === 1 ? '' : 's'}${timeout}>`;
 }
 
-function isClause(clause: unknown): boolean {
+function isClause(clause: unknown): clause is AnyClause {
   return Array.isArray(clause) && clause.length === 2 && typeof clause[1] === 'function';
 }
 
@@ -234,6 +252,11 @@ export function releasesCode<R extends Receive>(r: R): R {
   return r;
 }
 
-export function isReleasingCode(value: unknown): boolean {
-  return value instanceof Receive && value.owner.ext?.codeReleasingReceive === value;
+/**
+ * Whether a module function that returned `value` leaves its process in the module's code: a
+ * receive to wait in (one whose handlers are the module's, not releasesCode's) or a promise.
+ */
+export function staysInCode(value: unknown): boolean {
+  if (value instanceof Receive) return value.owner.ext?.codeReleasingReceive !== value;
+  return isThenable(value);
 }

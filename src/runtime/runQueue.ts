@@ -1,10 +1,12 @@
 // A FIFO ring buffer: the scheduler's run queue. Array#shift would move every element on
 // each dequeue once the queue is large (a million freshly spawned processes).
 
+const INITIAL_SIZE = 1024;
+
 export class RunQueue<T> {
-  private items: (T | undefined)[] = new Array(1024);
+  private items: (T | undefined)[] = new Array(INITIAL_SIZE);
   private head = 0;
-  private mask = 1023;
+  private mask = INITIAL_SIZE - 1;
   length = 0;
 
   push(item: T): void {
@@ -20,6 +22,18 @@ export class RunQueue<T> {
     this.head = (this.head + 1) & this.mask;
     this.length--;
     return item;
+  }
+
+  /**
+   * Lets go of a large buffer once the queue is empty again: a million processes spawned at
+   * once would otherwise leave 8 MB of empty slots behind for good.
+   */
+  compact(): void {
+    if (this.length === 0 && this.mask > INITIAL_SIZE - 1) {
+      this.items = new Array(INITIAL_SIZE);
+      this.head = 0;
+      this.mask = INITIAL_SIZE - 1;
+    }
   }
 
   private grow(): void {

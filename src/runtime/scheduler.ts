@@ -10,8 +10,8 @@ import { BUSY_SLOTS } from './busySlots';
 import { die, exitSignalled, terminate } from './exits';
 import { matches, patternNeedsRef } from './patterns';
 import type { Ref } from './pid';
-import { type Process, ASYNC, EMPTY_MAILBOX, EXITED, EXITING, RUNNABLE, RUNNING, WAITING } from './process';
-import { type AnyClause, After, Receive, discardedReceive } from './receive';
+import { type Process, type ProcessExtras, ASYNC, EMPTY_MAILBOX, EXITED, EXITING, RUNNABLE, RUNNING, WAITING } from './process';
+import { type AnyClause, type Settle, After, Receive, discardedReceive } from './receive';
 import { armAfterTimer, clearAfterTimer, timeoutDue } from './receiveTimer';
 import { installRejectionTracking } from './rejections';
 import { RunQueue } from './runQueue';
@@ -152,8 +152,8 @@ function scanStart(proc: Process, r: Receive): number {
 }
 
 function receiveNeedsRef(r: Receive, ref: Ref): boolean {
-  if (r.only !== null) return patternNeedsRef(r.only[0], ref);
-  const clauses = r.list!;
+  if (r.handler !== null) return patternNeedsRef(r.pattern, ref);
+  const clauses = r.pattern as readonly unknown[];
   const patterns = r.after === null ? clauses.length : clauses.length - 1;
   for (let c = 0; c < patterns; c++) {
     if (!patternNeedsRef((clauses[c] as AnyClause)[0], ref)) return false;
@@ -201,12 +201,18 @@ export function makeRunnable(proc: Process): void {
 }
 
 function enqueue(proc: Process): void {
-  if (proc.ext !== null && proc.ext.urgent) urgentQueue.push(proc);
+  // Until some process is urgent, a woken process's extras need not be read (a cache miss
+  // per message in a ring of many processes).
+  if (anyUrgent && proc.ext !== null && proc.ext.urgent) urgentQueue.push(proc);
   else queue.push(proc);
 }
 
+/** Whether runUrgently was ever called. */
+let anyUrgent = false;
+
 /** From its next turn on, `proc` runs before every ordinary runnable process. */
 export function runUrgently(proc: Process): void {
+  anyUrgent = true;
   proc.extras().urgent = true;
 }
 
@@ -251,7 +257,11 @@ function endBatch(): void {
     Atomics.store(flags, BUSY_SLOTS.runningPid, 0);
     Atomics.store(flags, BUSY_SLOTS.busy, 0);
   }
-  if ((queue.length !== 0 || urgentQueue.length !== 0) && !batchPending) scheduleBatch();
+  if (queue.length !== 0 || urgentQueue.length !== 0) {
+    if (!batchPending) scheduleBatch();
+  } else {
+    queue.compact();
+  }
 }
 
 /** SIGINT stopped the batch mid-step: only the process that was running pays for it. */
@@ -278,6 +288,7 @@ function step(proc: Process): void {
       const result = proc.callEntry();
       if (!(result instanceof Receive)) return finishStep(proc, result);
       r = adopt(proc, result);
+      if (waitsAtOnce(proc, r)) return;
     }
     let budget = REDUCTIONS_PER_TURN;
     for (;;) {
@@ -287,18 +298,18 @@ function step(proc: Process): void {
       let index = r.scanned;
       let handler: ((message?: unknown) => unknown) | undefined;
       let message: unknown;
-      const only = r.only;
-      if (only !== null) {
-        const pattern = only[0];
+      const single = r.handler;
+      if (single !== null) {
+        const pattern = r.pattern;
         for (; index < count; index++) {
           message = mailbox[index];
           if (matches(pattern, message)) {
-            handler = only[1];
+            handler = single;
             break;
           }
         }
       } else {
-        const clauses = r.list!;
+        const clauses = r.pattern as readonly unknown[];
         const patterns = r.after === null ? clauses.length : clauses.length - 1;
         search: for (; index < count; index++) {
           message = mailbox[index];
@@ -317,18 +328,23 @@ function step(proc: Process): void {
         handler = r.after!.handler;
         message = undefined;
       } else {
-        if (index === 0) mailbox.shift();
+        // the last message (the only one, or a reply behind older ones) is popped: cheapest
+        if (index === count - 1) mailbox.pop();
+        else if (index === 0) mailbox.shift();
         else mailbox.splice(index, 1);
         // the fresh ref's mark stays on the same message when one before it leaves
         if (proc.ext !== null && index < proc.ext.freshRefAt) proc.ext.freshRefAt--;
       }
-      if (proc.ext !== null) clearAfterTimer(proc.ext);
+      const ext = proc.ext;
+      // only a receive with an after() arms a timer, and a receive is left only here or by exiting
+      if (ext !== null && r.after !== null) clearAfterTimer(ext);
       proc.reductions++;
       proc.receive = null;
-      if (r.settle !== null) return settleAwait(proc, r, handler, message);
+      if (ext !== null && ext.awaited === r) return settleAwait(proc, ext, handler, message);
       const result = handler(message);
       if (!(result instanceof Receive)) return finishStep(proc, result);
       r = adopt(proc, result);
+      if (waitsAtOnce(proc, r)) return;
       if (--budget === 0 || yieldRequested) {
         if (proc.state !== RUNNING) return exitSignalled(proc);
         proc.state = RUNNABLE;
@@ -378,7 +394,7 @@ function continueInStep(proc: Process, fn: () => unknown): void {
     return;
   }
   const now = new After(0, fn);
-  const r = new Receive(null, [now], now, proc);
+  const r = new Receive([now], null, now, proc);
   r.scanned = 0;
   proc.receive = r;
   makeRunnable(proc);
@@ -388,6 +404,17 @@ function adopt(proc: Process, r: Receive): Receive {
   r.scanned = scanStart(proc, r);
   proc.receive = r;
   return r;
+}
+
+/**
+ * The usual case after code returned a receive: nothing in the mailbox and no timeout to arm,
+ * so the process waits at once, without another pass over the mailbox.
+ */
+function waitsAtOnce(proc: Process, r: Receive): boolean {
+  if (proc.mailbox.length !== 0 || r.after !== null || proc.state !== RUNNING) return false;
+  r.scanned = 0;
+  proc.state = WAITING;
+  return true;
 }
 
 function wait(proc: Process, r: Receive): void {
@@ -413,9 +440,10 @@ function finishStep(proc: Process, result: unknown): void {
 }
 
 /** An awaited receive matched: its handler runs here, in the batch; the result settles the await. */
-function settleAwait(proc: Process, r: Receive, handler: (message?: unknown) => unknown, message: unknown): void {
-  const settle = r.settle!;
-  r.settle = null;
+function settleAwait(proc: Process, ext: ProcessExtras, handler: (message?: unknown) => unknown, message: unknown): void {
+  const settle = ext.awaitedSettle!;
+  ext.awaited = null;
+  ext.awaitedSettle = null;
   let result: unknown;
   try {
     result = handler(message);
@@ -432,15 +460,16 @@ function settleAwait(proc: Process, r: Receive, handler: (message?: unknown) => 
 }
 
 /** Called from Receive#then: the owner now waits in `r` on behalf of an `await`. */
-export function suspendAwaiting(r: Receive): void {
+export function suspendAwaiting(r: Receive, settle: Settle): void {
   const proc = r.owner;
   if (proc.state === EXITED) return; // a dead process's await never settles
   if (proc.receive !== null && proc.receive !== r) {
-    const settle = r.settle!;
-    r.settle = null;
     settle.reject(new Error(`process ${proc.pid} already waits in another receive`));
     return;
   }
+  const ext = proc.extras();
+  ext.awaited = r;
+  ext.awaitedSettle = settle;
   r.scanned = scanStart(proc, r);
   proc.receive = r;
   if (proc.state === ASYNC) resumeAwaiting(proc, r);

@@ -2,7 +2,7 @@
 // the scheduler's next batch, never inside the spawn call.
 import { badarg, describeArgument as describe } from './errors';
 import type { Pid, Ref } from './pid';
-import { handleModuleName, Process } from './process';
+import { handleModuleName, NO_ARGS, Process } from './process';
 import { callingProcess } from './caller';
 import { linkProcesses, monitorProcess } from './links';
 import { currentProcess, makeRunnable } from './scheduler';
@@ -96,10 +96,11 @@ function newProcess(what: string, target: unknown, fnNameOrArgs?: unknown, args?
  * was made there), so purging that version kills it like any process in old code.
  */
 function runsSpawnersCode(child: Process): void {
-  const label = currentProcess()?.ext?.currentFunction;
+  const spawner = currentProcess();
+  const label = spawner?.ext?.currentFunction;
   if (label === undefined) return;
   const module = label.slice(0, label.indexOf(':'));
-  const version = currentProcess()!.codeVersion(module);
+  const version = spawner!.codeVersion(module);
   if (version !== undefined && version !== 0) child.enterCode(module, version, undefined);
 }
 
@@ -110,7 +111,7 @@ function spawnProcess(proc: Process): Process {
 }
 
 function checkArgs(what: string, args: unknown): readonly unknown[] {
-  if (args === undefined) return [];
+  if (args === undefined) return NO_ARGS;
   if (!Array.isArray(args)) throw badarg(`${what}: the arguments must be an array, got ${describe(args)}`);
   return args;
 }

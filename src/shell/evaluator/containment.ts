@@ -44,7 +44,15 @@ export function containUserCode(): Contained {
     Object.defineProperty(globalThis, name, { value: timers[name], configurable: true, writable: true, enumerable: true });
   }
 
-  const exitThread = process.exit.bind(process) as (code: number) => never;
+  // process.exit ends a thread through process.reallyExit, which user code is denied below:
+  // the orderly shutdown gives it back first (without it the thread threw instead of ending,
+  // and every exit waited out the terminal's grace period before terminate()).
+  const realExit = process.exit.bind(process);
+  const realReallyExit = (process as unknown as { reallyExit: unknown }).reallyExit;
+  const exitThread = ((code: number) => {
+    Object.defineProperty(process, 'reallyExit', { value: realReallyExit, configurable: true, writable: true, enumerable: false });
+    return realExit(code);
+  }) as (code: number) => never;
   const realKill = process.kill.bind(process);
   const endCaller = (reason: unknown): never => {
     throw new ErlangException('exit', reason);
