@@ -138,3 +138,25 @@ test('a 3 MB message arrives from BEAM in fragments and goes back =:=', async (t
   assert.equal(result, 'true');
   assert.doesNotMatch(ts.output + erl.output, /ERROR REPORT/);
 });
+
+test('bursts keep their order both ways: 20,000 requests from BEAM answered in order, to the sender and to a name; a burst from eshell-ts with a 300 KB message in it arrives in order', async (t) => {
+  const cluster = await startCluster(t);
+  const ts = await cluster.eshell('burst');
+  const erl = await cluster.erl('beam');
+  const T = erlAtom(ts.name);
+  const B = `beam@${HOST}`;
+  const N = 20000;
+  await erl.eval('register(collector, spawn(fun() -> C = fun L(Acc) -> receive {seen, I} -> L([I | Acc]); {get, P} -> P ! {seen_all, lists:reverse(Acc)} end end, C([]) end))');
+  // Each request is answered twice: to the pid it came from, and to a name on the BEAM node.
+  await ts.eval(`register('echo', spawn(function loop(): any { return receive([_, ([from, i]: any) => { send(from, ['echo', i]); send(['collector', '${B}'], ['seen', i]); return loop(); }]); }))`);
+  const answered = await erl.eval(`Dest = {echo, ${T}}, [Dest ! {self(), I} || I <- lists:seq(1, ${N})], Got = [receive {echo, X} -> X after 5000 -> timeout end || _ <- lists:seq(1, ${N})], Got =:= lists:seq(1, ${N})`, 60000);
+  assert.equal(answered, 'true');
+  assert.equal(await erl.eval(`collector ! {get, self()}, receive {seen_all, S} -> S =:= lists:seq(1, ${N}) after 5000 -> timeout end`), 'true');
+
+  // The other way: one send after another from the shell, a message of 300 KB (fragments) among them.
+  await erl.eval("register(sink, spawn(fun() -> C = fun L(Acc) -> receive 'end' -> R = lists:reverse(Acc), receive {get, P} -> P ! {got, R} end; M -> L([M | Acc]) end end, C([]) end))");
+  await ts.eval(`Array.from({ length: 5000 }, (_, k) => k + 1).forEach((i) => send(['sink', '${B}'], i === 2500 ? Buffer.alloc(300000, 7) : i)), send(['sink', '${B}'], 'end')`);
+  const got = await erl.eval('sink ! {get, self()}, receive {got, G} -> {length(G), [X || {I, X} <- lists:zip(lists:seq(1, 5000), G), X =/= I, I =/= 2500], byte_size(lists:nth(2500, G))} after 10000 -> timeout end', 30000);
+  assert.equal(got, '{5000,[],300000}');
+  assert.match(ts.output, /started/, 'the eshell-ts node is still there');
+});

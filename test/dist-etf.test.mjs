@@ -206,6 +206,10 @@ test('the mapping: what each Erlang term is in TypeScript', () => {
   assert.equal(decode('836e0900000000000000000001'), 2n ** 64n, 'beyond 2^53: a bigint');
   assert.equal(decode('836e0700000000000000' + '20'), 2n ** 53n, '2^53 is beyond the safe integers: a bigint');
   assert.equal(decode('836e0701ffffffffffff' + '1f'), -(2 ** 53 - 1), 'up to 2^53 - 1: a number, even as a big');
+  assert.equal(decode('836e0c0005' + '00'.repeat(11)), 5, 'leading zero digits: still a number');
+  assert.equal(decode('836e0800' + 'ff'.repeat(8)), 2n ** 64n - 1n);
+  assert.equal(decode('836e1001' + '01' + '00'.repeat(14) + '80'), -(2n ** 127n + 1n), '128 bits');
+  assert.equal(decode('836e1100' + '00'.repeat(16) + '01'), 2n ** 128n);
   assert.equal(decode('83463ff8000000000000'), 1.5);
   assert.ok(decode('83463ff0000000000000') instanceof Float, '1.0 stays a float');
   assert.equal(decode('836a') instanceof List, true);
@@ -224,6 +228,70 @@ test('the mapping: what each Erlang term is in TypeScript', () => {
   assert.ok(decode('8371770665726c616e6777036e6f776100') instanceof ExportFun);
   assert.equal(termToBinary(undefined).toString('hex'), hex(termToBinary('undefined')));
   assert.equal(termToBinary(null).toString('hex'), hex(termToBinary('null')));
+});
+
+test('termToBinary results stay as they were: later terms, terms that outgrow the memory they start in, a getter that encodes', () => {
+  // Written with a writer of its own, to compare with.
+  const alone = (value) => {
+    const writer = new TermWriter(16);
+    encodeTermInto(writer, value);
+    return hex(writer.toBuffer());
+  };
+  const next = random(5);
+  const kept = [];
+  for (let i = 0; i < 3000; i++) {
+    const size = i % 500 === 7 ? 300_000 : i % 50 === 3 ? 20_000 : Math.floor(next() * 2000);
+    const value = [i, Buffer.alloc(size, i & 0xff), `atom${i % 13}`, list(2n ** BigInt(64 + (i % 100)), 1.5)];
+    kept.push([value, termToBinary(value)]);
+  }
+  for (const [value, encoded] of kept) assert.equal(hex(encoded), alone(value));
+  // A getter that encodes while a term is being encoded: both come out whole.
+  const inner = [];
+  const record = {
+    get a() {
+      inner.push(termToBinary(['inner', Buffer.alloc(5000, 1)]));
+      return 'got';
+    },
+    b: Buffer.alloc(70_000, 2),
+  };
+  const outer = termToBinary([record, 'after']);
+  assert.deepEqual(binaryToTerm(outer), [{ a: 'got', b: Buffer.alloc(70_000, 2) }, 'after']);
+  assert.equal(hex(inner[0]), alone(['inner', Buffer.alloc(5000, 1)]));
+  assert.deepEqual(binaryToTerm(termToBinary(['ok', 1])), ['ok', 1]);
+});
+
+test('maps of the same keys, decoded again and again: each its own object with its own values; a key twice is still refused', () => {
+  const keys = ['id', 'name', 'a"b', "it's", 'ünï', '1', 'constructor', 'true'];
+  /** The map of these atom keys, the values 0, 1, ... */
+  const mapOf = (names) => bytes(131, 116, 0, 0, 0, names.length, names.flatMap((key, j) => [119, Buffer.byteLength(key), ...Buffer.from(key), 97, j]));
+  for (let n = 1; n <= keys.length; n++) {
+    const shape = keys.slice(0, n);
+    const decoded = [];
+    for (let i = 0; i < 5; i++) {
+      const value = Object.fromEntries(shape.map((key, j) => [key, list(i, j)]));
+      const back = binaryToTerm(termToBinary(value));
+      assert.deepEqual(back, value);
+      assert.deepEqual(Object.keys(back), Object.keys(value));
+      assert.equal(Object.getPrototypeOf(back), Object.prototype);
+      decoded.push(back);
+    }
+    assert.deepEqual(decoded[0], Object.fromEntries(shape.map((key, j) => [key, list(0, j)])), 'unchanged by the later ones');
+    // The same keys, the first of them again in the last place: refused.
+    if (n > 1) assert.equal(decodeError(mapOf([...shape.slice(0, n - 1), shape[0]]))?.reason, 'duplicate_key');
+  }
+  const twiceKey = (key) => bytes(131, 116, 0, 0, 0, 2, 119, key.length, ...Buffer.from(key), 97, 1, 119, key.length, ...Buffer.from(key), 97, 2);
+  const once = (key) => bytes(131, 116, 0, 0, 0, 2, 119, key.length, ...Buffer.from(key), 97, 1, 119, 1, 122, 97, 2);
+  for (let i = 0; i < 3; i++) assert.deepEqual(binaryToTerm(once('ab')), { ab: 1, z: 2 });
+  assert.equal(decodeError(twiceKey('ab'))?.reason, 'duplicate_key');
+  // __proto__ is a key like any other, however often it comes.
+  for (let i = 0; i < 3; i++) {
+    const proto = binaryToTerm(once('__proto__'));
+    assert.equal(Object.getPrototypeOf(proto), Object.prototype);
+    assert.deepEqual(Object.keys(proto), ['__proto__', 'z']);
+    assert.equal(Object.getOwnPropertyDescriptor(proto, '__proto__').value, 1);
+  }
+  // Keys that are not all atoms: a Map, every time.
+  for (let i = 0; i < 3; i++) assert.deepEqual([...binaryToTerm(termToBinary(new Map([['a', i], [1, 2]])))], [['a', i], [1, 2]]);
 });
 
 test('local JS functions and other values with no Erlang term cannot be encoded: badarg saying why', () => {

@@ -3,9 +3,11 @@
 // longer than the limit, or a peer silent for a tick time closes this connection only.
 import type net from 'node:net';
 import { FrameError, FrameReader } from './frames';
-import { DFLAG, DIST_FRAG_CONT, DIST_FRAG_HEADER, DIST_HEADER, PASS_THROUGH, VERSION_MAGIC } from './protocol';
+import { CTRL, DFLAG, DIST_FRAG_CONT, DIST_FRAG_HEADER, DIST_HEADER, PASS_THROUGH, VERSION_MAGIC } from './protocol';
 import type { Peer } from './handshake';
-import { DecodeError, decodeTermAt, encodeTermInto, TermWriter } from './etf';
+import { DecodeError, decodeTermAt, encodeTermInto, termToBinary, TermWriter } from './etf';
+import { deliverThenRun } from '../runtime/scheduler';
+import type { Pid } from '../runtime/pid';
 
 /** Largest frame (and reassembled fragmented message) accepted from a peer: 1 GiB. */
 export const MAX_MESSAGE_BYTES = 1 << 30;
@@ -32,6 +34,29 @@ const SPARE_BYTE = Buffer.alloc(1);
 const FRAGMENT_BYTES = 64 * 1024;
 /** Frames gathered in one turn are written once this many bytes are waiting. */
 const GATHER_BYTES = 256 * 1024;
+/** Gathered frames up to this size are copied out for the socket; above it the buffer itself goes. */
+const COPY_OUT_BYTES = 16 * 1024;
+
+/**
+ * Above zero while a connection handles a chunk of input and runs the processes it woke: the
+ * frames they send meanwhile, to any node, are gathered and written when the chunk is done,
+ * one write per connection (the answers to a burst of requests go out together).
+ */
+let holding = 0;
+/** Connections with frames gathered while holding. */
+const held: Connection[] = [];
+
+/**
+ * A control message already encoded: the SEND to a pid, or the REG_SEND from a process to a
+ * name, is encoded once and kept (per connection, keyed by the pid's number, at most
+ * CONTROLS_KEPT of each) for the next message the same way.
+ */
+interface EncodedControl {
+  /** `131` and the control term. */
+  versioned: Buffer;
+  /** The control term alone (after a distribution header). */
+  bare: Buffer;
+}
 
 export class Connection {
   private readonly reader = new FrameReader(4, MAX_MESSAGE_BYTES);
@@ -48,6 +73,10 @@ export class Connection {
     this.flushGathered();
     this.writesThisTurn = 0;
   };
+  /** In `held`, to be flushed when the input being handled is done. */
+  private inHeld = false;
+  private readonly sendControls = new Map<number, EncodedControl & { to: Pid }>();
+  private readonly regSendControls = new Map<number, EncodedControl & { from: Pid; name: string }>();
   private readonly fragments = new Map<bigint, FragmentedMessage>();
   /** Bytes held by all fragmented messages in flight. */
   private fragmentBytes = 0;
@@ -103,17 +132,61 @@ export class Connection {
    * Sends a control message and, for sends, the message after it. The first frame of a turn
    * goes out at once (a round trip waits for it); the frames after it in the same turn are
    * encoded one after the other into one buffer, written at the end of the turn: a burst of
-   * small messages costs one copy and a few syscalls, not a buffer and a syscall each.
+   * small messages costs one copy and a few syscalls, not a buffer and a syscall each. While
+   * input is being handled (`holding`) every frame waits for the end of that input's handling.
    */
   send(ctrl: unknown, message?: unknown, hasMessage = message !== undefined): void {
     if (this.closed) return;
-    if (this.writesThisTurn === 0) return this.write(encodeFrame(ctrl, message, hasMessage, this.withHeader));
+    if (this.writesThisTurn === 0 && holding === 0) return this.write(encodeFrame(ctrl, message, hasMessage, this.withHeader));
+    const start = this.gather.length;
+    encodeFrameInto(this.gather, ctrl, message, hasMessage, this.withHeader);
+    this.gathered(start);
+  }
+
+  /** `to ! message`: a SEND, its control message encoded once for a run of sends to `to`. */
+  sendToPid(to: Pid, message: unknown): void {
+    if (this.closed) return;
+    let ctrl = this.sendControls.get(to.id);
+    if (ctrl === undefined || !samePid(ctrl.to, to)) {
+      ctrl = { ...encodedControl([CTRL.SEND, '', to]), to };
+      keep(this.sendControls, to.id, ctrl);
+    }
+    this.sendEncoded(ctrl, message);
+  }
+
+  /** `{name, node} ! message` from `from`: a REG_SEND, its control message encoded once likewise. */
+  sendToName(from: Pid, name: string, message: unknown): void {
+    if (this.closed) return;
+    let ctrl = this.regSendControls.get(from.id);
+    if (ctrl === undefined || ctrl.name !== name || !samePid(ctrl.from, from)) {
+      ctrl = { ...encodedControl([CTRL.REG_SEND, from, '', name]), from, name };
+      keep(this.regSendControls, from.id, ctrl);
+    }
+    this.sendEncoded(ctrl, message);
+  }
+
+  private sendEncoded(ctrl: EncodedControl, message: unknown): void {
+    const header = this.withHeader;
+    if (this.writesThisTurn === 0 && holding === 0) {
+      const out = sharedWriter();
+      encodeFrameInto(out, undefined, message, true, header, ctrl);
+      return this.write(out.toBuffer());
+    }
+    const start = this.gather.length;
+    encodeFrameInto(this.gather, undefined, message, true, header, ctrl);
+    this.gathered(start);
+  }
+
+  /** A frame was encoded into the gather buffer at `start`. */
+  private gathered(start: number): void {
     const gather = this.gather;
-    const start = gather.length;
-    encodeFrameInto(gather, ctrl, message, hasMessage, this.withHeader);
     this.sentSinceTick = true;
-    this.writesThisTurn++;
-    if (this.withHeader && gather.length - start > FRAGMENT_BYTES) {
+    if (this.writesThisTurn++ === 0) process.nextTick(this.endTurn);
+    if (holding !== 0 && !this.inHeld) {
+      this.inHeld = true;
+      held.push(this);
+    }
+    if (gather.length - start > FRAGMENT_BYTES + 7 && this.withHeader && gather.buffer[start + 5] === DIST_HEADER) {
       const frame = Buffer.from(gather.buffer.subarray(start, gather.length));
       gather.length = start;
       return this.writeFragments(frame);
@@ -153,22 +226,32 @@ export class Connection {
   write(frame: Buffer): void {
     if (this.closed) return;
     if (frame.length > FRAGMENT_BYTES + 7 && this.withHeader && frame[5] === DIST_HEADER) return this.writeFragments(frame);
-    this.sentSinceTick = true;
-    if (this.writesThisTurn++ === 0) {
+    if (this.writesThisTurn === 0 && holding === 0) {
+      this.sentSinceTick = true;
+      this.writesThisTurn = 1;
       process.nextTick(this.endTurn);
       this.socket.write(frame);
       return;
     }
+    const start = this.gather.length;
     this.gather.bytes(frame);
-    if (this.gather.length >= GATHER_BYTES) this.flushGathered();
+    this.gathered(start);
   }
 
   private flushGathered(): void {
-    if (this.gather.length === 0 || this.closed) return;
-    this.socket.write(this.gather.toBuffer());
-    // A writer that grew for one huge message is not kept at that size.
-    if (this.gather.buffer.length > WRITER_KEEP_BYTES) this.gather = new TermWriter(64 * 1024);
-    else this.gather.reset();
+    const gather = this.gather;
+    if (gather.length === 0 || this.closed) return;
+    if (gather.length <= COPY_OUT_BYTES) {
+      this.socket.write(gather.toBuffer());
+      // A writer that grew for one huge message is not kept at that size.
+      if (gather.buffer.length > WRITER_KEEP_BYTES) this.gather = new TermWriter(64 * 1024);
+      else gather.reset();
+      return;
+    }
+    // A big batch: the buffer itself goes to the socket, and a fresh one, big enough for the
+    // next batch without growing, gathers the next frames.
+    this.socket.write(gather.buffer.subarray(0, gather.length));
+    this.gather = new TermWriter(gather.length >= GATHER_BYTES ? GATHER_BYTES + 64 * 1024 : 64 * 1024);
   }
 
   close(reason: DownReason, detail: string): void {
@@ -180,10 +263,23 @@ export class Connection {
     this.handler.down(this, reason, detail);
   }
 
+  /**
+   * A chunk of input: every frame complete in it is handled, the processes the messages woke
+   * run (in this same macrotask), and what they sent meanwhile is written once at the end.
+   */
   private receive(chunk: Buffer): void {
     if (this.closed) return;
     this.receivedSinceTick = true;
     this.reader.push(chunk);
+    holding++;
+    try {
+      deliverThenRun(this.handleFrames);
+    } finally {
+      if (--holding === 0) flushHeld();
+    }
+  }
+
+  private readonly handleFrames = (): void => {
     for (;;) {
       let frame: Buffer | undefined;
       try {
@@ -196,6 +292,12 @@ export class Connection {
       }
       if (this.closed) return;
     }
+  };
+
+  /** Writes what was gathered while holding. */
+  flushHeldFrames(): void {
+    this.inHeld = false;
+    this.flushGathered();
   }
 
   private frame(frame: Buffer): void {
@@ -279,9 +381,52 @@ function afterEmptyAtomCache(frame: Buffer, at: number): number {
   return at + 1;
 }
 
-const writer = new TermWriter(64 * 1024);
+function flushHeld(): void {
+  // A flush cannot add to `held` (nothing is held now), so the list is read as it is.
+  for (let i = 0; i < held.length; i++) held[i]!.flushHeldFrames();
+  held.length = 0;
+}
+
+/** Whether two pids name the same process (a pid decoded from the wire is a new object each time). */
+function samePid(a: Pid, b: Pid): boolean {
+  return a === b || (a.id === b.id && a.serial === b.serial && a.remote === b.remote && a.creation === b.creation && a.node === b.node);
+}
+
+/** Encoded control messages kept per connection and kind. */
+const CONTROLS_KEPT = 256;
+
+function keep<T>(controls: Map<number, T>, key: number, ctrl: T): void {
+  if (controls.size >= CONTROLS_KEPT) controls.clear();
+  controls.set(key, ctrl);
+}
+
+function encodedControl(ctrl: unknown[]): EncodedControl {
+  const versioned = termToBinary(ctrl);
+  return { versioned, bare: versioned.subarray(1) };
+}
+
+let writer = new TermWriter(64 * 1024);
 /** A writer that grew for one huge message is not kept at that size. */
 const WRITER_KEEP_BYTES = 1024 * 1024;
+
+/** The writer frames are encoded in before they are copied out, reset. */
+function sharedWriter(): TermWriter {
+  if (writer.buffer.length > WRITER_KEEP_BYTES) writer = new TermWriter(64 * 1024);
+  writer.reset();
+  return writer;
+}
+
+/**
+ * Appends `value` without its version byte (after a distribution header): the encoder writes
+ * its 131 over the last byte written before, which is put back after. No copy of the term.
+ */
+function encodeBareInto(out: TermWriter, value: unknown): void {
+  const at = out.length;
+  const before = out.buffer[at - 1]!;
+  out.length = at - 1;
+  encodeTermInto(out, value);
+  out.buffer[at - 1] = before;
+}
 
 /**
  * `[len:4][112][131 ctrl][131 message]`, or with `header`, `[len:4][131 68 0][ctrl][message]`
@@ -290,31 +435,34 @@ const WRITER_KEEP_BYTES = 1024 * 1024;
  * nothing is sent.
  */
 export function encodeFrame(ctrl: unknown, message: unknown, hasMessage: boolean, header: boolean): Buffer {
-  const out = writer.buffer.length > WRITER_KEEP_BYTES ? new TermWriter(64 * 1024) : writer;
-  out.reset();
+  const out = sharedWriter();
   encodeFrameInto(out, ctrl, message, hasMessage, header);
   return out.toBuffer();
 }
 
-/** Appends one frame to `out`; on badarg nothing of it stays. */
-function encodeFrameInto(out: TermWriter, ctrl: unknown, message: unknown, hasMessage: boolean, header: boolean): void {
+/**
+ * Appends one frame to `out`, its control message `ctrl` or, when given, `encoded`; on badarg
+ * nothing of it stays.
+ */
+function encodeFrameInto(out: TermWriter, ctrl: unknown, message: unknown, hasMessage: boolean, header: boolean, encoded?: EncodedControl): void {
   const start = out.length;
   try {
     out.uint32(0);
     if (header) {
       out.byte(VERSION_MAGIC);
       out.byte(DIST_HEADER);
-      encodeTermInto(out, ctrl);
-      out.buffer[start + 6] = 0; // the version byte the encoder wrote: NumberOfAtomCacheRefs = 0
-      if (hasMessage) {
-        const at = out.length;
-        encodeTermInto(out, message);
-        out.buffer.copyWithin(at, at + 1, out.length); // drop the message's version byte
-        out.length -= 1;
+      if (encoded !== undefined) {
+        out.byte(0); // NumberOfAtomCacheRefs = 0
+        out.bytes(encoded.bare);
+      } else {
+        encodeTermInto(out, ctrl);
+        out.buffer[start + 6] = 0; // the version byte the encoder wrote: NumberOfAtomCacheRefs = 0
       }
+      if (hasMessage) encodeBareInto(out, message);
     } else {
       out.byte(PASS_THROUGH);
-      encodeTermInto(out, ctrl);
+      if (encoded !== undefined) out.bytes(encoded.versioned);
+      else encodeTermInto(out, ctrl);
       if (hasMessage) encodeTermInto(out, message);
     }
   } catch (err) {

@@ -2,7 +2,9 @@
 // term_to_binary/1, and of every message between nodes.
 //
 // API
-//   termToBinary(value, { compressed? }): Buffer      131 + term, as erlang:term_to_binary
+//   termToBinary(value, { compressed? }): Buffer      131 + term, as erlang:term_to_binary (a
+//                                                     view of a shared slab, as Buffer.allocUnsafe's
+//                                                     are of its pool)
 //   binaryToTerm(bytes): unknown                      as erlang:binary_to_term (trailing bytes
 //                                                     are ignored, as BEAM does)
 //   decodeTermAt(bytes, offset): { value, next }      one versioned term (131 ...) at offset;
@@ -42,6 +44,7 @@
 // `limits.maxDecompressedBytes`, and nesting is bounded (`limits.maxDepth`, 100,000). Terms
 // nested deeper than a few hundred levels are walked with an explicit stack, so no term can
 // overflow the call stack, on the way in or out.
+import { markAsUntransferable } from 'node:worker_threads';
 import { badarg } from '../runtime/errors';
 import { localNodeCreation, localNodeName } from '../runtime/node';
 import { Pid, Ref, RemotePid, RemoteRef } from '../runtime/pid';
@@ -50,36 +53,40 @@ import { Bitstring, ErlangFun, ExportFun, Float, ImproperList, List, Port } from
 
 export const VERSION = 131;
 
-const NEW_FLOAT_EXT = 70;
-const BIT_BINARY_EXT = 77;
-const COMPRESSED = 80;
-const ATOM_CACHE_REF = 82;
-const NEW_PID_EXT = 88;
-const NEW_PORT_EXT = 89;
-const NEWER_REFERENCE_EXT = 90;
-const SMALL_INTEGER_EXT = 97;
-const INTEGER_EXT = 98;
-const FLOAT_EXT = 99;
-const ATOM_EXT = 100;
-const REFERENCE_EXT = 101;
-const PORT_EXT = 102;
-const PID_EXT = 103;
-const SMALL_TUPLE_EXT = 104;
-const LARGE_TUPLE_EXT = 105;
-const NIL_EXT = 106;
-const STRING_EXT = 107;
-const LIST_EXT = 108;
-const BINARY_EXT = 109;
-const SMALL_BIG_EXT = 110;
-const LARGE_BIG_EXT = 111;
-const NEW_FUN_EXT = 112;
-const EXPORT_EXT = 113;
-const NEW_REFERENCE_EXT = 114;
-const SMALL_ATOM_EXT = 115;
-const MAP_EXT = 116;
-const ATOM_UTF8_EXT = 118;
-const SMALL_ATOM_UTF8_EXT = 119;
-const V4_PORT_EXT = 120;
+/** The tags of the format. A const enum: the bundle has the numbers themselves (`case 97`), so
+ * a switch on a tag is a jump table, not a chain of compares with variables. */
+const enum Tag {
+  NEW_FLOAT_EXT = 70,
+  BIT_BINARY_EXT = 77,
+  COMPRESSED = 80,
+  ATOM_CACHE_REF = 82,
+  NEW_PID_EXT = 88,
+  NEW_PORT_EXT = 89,
+  NEWER_REFERENCE_EXT = 90,
+  SMALL_INTEGER_EXT = 97,
+  INTEGER_EXT = 98,
+  FLOAT_EXT = 99,
+  ATOM_EXT = 100,
+  REFERENCE_EXT = 101,
+  PORT_EXT = 102,
+  PID_EXT = 103,
+  SMALL_TUPLE_EXT = 104,
+  LARGE_TUPLE_EXT = 105,
+  NIL_EXT = 106,
+  STRING_EXT = 107,
+  LIST_EXT = 108,
+  BINARY_EXT = 109,
+  SMALL_BIG_EXT = 110,
+  LARGE_BIG_EXT = 111,
+  NEW_FUN_EXT = 112,
+  EXPORT_EXT = 113,
+  NEW_REFERENCE_EXT = 114,
+  SMALL_ATOM_EXT = 115,
+  MAP_EXT = 116,
+  ATOM_UTF8_EXT = 118,
+  SMALL_ATOM_UTF8_EXT = 119,
+  V4_PORT_EXT = 120,
+}
 
 const TWO_32 = 0x1_0000_0000;
 
@@ -120,33 +127,26 @@ export class DecodeError extends Error {
 
 // ---------------------------------------------------------------------------------------------
 // Encoding
-
+//
+// The encoder writes into one buffer, `out`, lent to it by a TermWriter for the length of one
+// encodeTermInto: every function takes the offset to write at and returns the offset after what
+// it wrote, so the position lives in a register rather than in an object, and nothing is
+// allocated per term but the result. `room` grows `out` (doubling) before a write that may not
+// fit; a function re-reads `out` after any call that may have grown it.
 
 /** A growable output buffer: what the encoder writes into. */
 export class TermWriter {
   buffer: Buffer;
-  /** The same memory as `buffer`, for writing floats. */
-  view: DataView;
   /** Bytes written so far. */
   length = 0;
 
   constructor(initialSize = 1024) {
-    this.buffer = Buffer.allocUnsafe(initialSize);
-    this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
+    this.buffer = Buffer.allocUnsafe(Math.max(initialSize, 16));
   }
 
   /** Makes room for `bytes` more bytes. */
   ensure(bytes: number): void {
-    if (this.length + bytes > this.buffer.length) this.grow(bytes);
-  }
-
-  private grow(bytes: number): void {
-    let size = this.buffer.length * 2;
-    while (size < this.length + bytes) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.buffer.copy(next, 0, 0, this.length);
-    this.buffer = next;
-    this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
+    if (this.length + bytes > this.buffer.length) this.buffer = grown(this.buffer, this.length, bytes);
   }
 
   byte(value: number): void {
@@ -183,6 +183,18 @@ export class TermWriter {
   }
 }
 
+/**
+ * `buffer` moved to one at least twice as large, with room for `bytes` more after `used`. Only
+ * its bytes from `keepFrom` on are copied, to the same offsets (the ones before belong to no one).
+ */
+function grown(buffer: Buffer, used: number, bytes: number, keepFrom = 0): Buffer {
+  let size = buffer.length * 2;
+  while (size < used + bytes) size *= 2;
+  const next = Buffer.allocUnsafe(size);
+  buffer.copy(next, keepFrom, keepFrom, used);
+  return next;
+}
+
 function writeUint32(buf: Uint8Array, at: number, value: number): void {
   buf[at] = value >>> 24;
   buf[at + 1] = value >>> 16;
@@ -190,41 +202,101 @@ function writeUint32(buf: Uint8Array, at: number, value: number): void {
   buf[at + 3] = value;
 }
 
-/** Appends `131` and the term to `writer`. Throws badarg for a value with no Erlang term. */
-export function encodeTermInto(writer: TermWriter, value: unknown): void {
-  writer.byte(VERSION);
-  const start = writer.length;
+/** The buffer being encoded into: the TermWriter's, or the slab, while a term is encoded. */
+let out: Buffer = Buffer.allocUnsafe(16);
+/** Where the term being encoded starts in `out`: what comes before is not copied when it grows. */
+let outKeepFrom = 0;
+
+/** Makes room in `out` for `bytes` bytes at `at`. */
+function room(at: number, bytes: number): void {
+  if (at + bytes > out.length) out = grown(out, at, bytes, outKeepFrom);
+}
+
+/**
+ * Writes `131` and `value` into `buffer` at `start`, keeping what `buffer` holds before; returns
+ * the buffer (a larger one if the term outgrew it) and sets encodedEnd. A getter that encodes
+ * while a term is being encoded has its own buffer: `out` is set aside and given back.
+ */
+function encodeVersioned(buffer: Buffer, start: number, keepFrom: number, value: unknown): Buffer {
+  const outer = out;
+  const outerKeepFrom = outKeepFrom;
+  out = buffer;
+  outKeepFrom = keepFrom;
   try {
-    encode(writer, value, 0);
+    room(start, 1);
+    out[start] = VERSION;
+    encodedEnd = encode(value, start + 1, 0);
+    return out;
   } catch (error) {
-    writer.length = start - 1;
     // Called with little stack left, the depth limit may not be reached before the stack ends.
     throw error instanceof RangeError && /call stack/.test(error.message) ? tooDeep() : error;
+  } finally {
+    out = outer;
+    outKeepFrom = outerKeepFrom;
   }
 }
 
-let shared: TermWriter | undefined;
-let sharedBusy = false;
-const SHARED_KEEP_BYTES = 1024 * 1024;
+let encodedEnd = 0;
+
+/** Appends `131` and the term to `writer`. Throws badarg for a value with no Erlang term. */
+export function encodeTermInto(writer: TermWriter, value: unknown): void {
+  writer.buffer = encodeVersioned(writer.buffer, writer.length, 0, value);
+  writer.length = encodedEnd;
+}
+
+// termToBinary encodes straight into a slab and hands out a view of it, as Buffer.allocUnsafe
+// hands out views of its pool: no copy, and one allocation (the view) per term. A view keeps
+// its slab alive, as one of Buffer.allocUnsafe's keeps its pool.
+const SLAB_BYTES = 64 * 1024;
+/** A term that outgrows the slab and is larger than this is copied out, the large buffer dropped. */
+const SLAB_KEEP_TERM_BYTES = 16 * 1024;
+/** Made at the first term (nothing at load). */
+let slab: Buffer = Buffer.alloc(0);
+let slabUsed = 0;
+let slabBusy = false;
 
 /** erlang:term_to_binary: `131` and the term. `compressed` (true or a zlib level 0-9) as BEAM's. */
 export function termToBinary(value: unknown, options?: { compressed?: boolean | number }): Buffer {
-  // One writer serves every call; a reentrant call (a getter that encodes) gets its own.
-  const writer = sharedBusy ? new TermWriter() : (shared ??= new TermWriter(64 * 1024));
-  const owned = writer === shared;
-  if (owned) sharedBusy = true;
-  try {
-    writer.reset();
-    encodeTermInto(writer, value);
-    const out = writer.toBuffer();
-    const level = options?.compressed === true ? 6 : options?.compressed || 0;
-    return level > 0 ? compress(out, level) : out;
-  } finally {
-    if (owned) {
-      sharedBusy = false;
-      if (writer.buffer.length > SHARED_KEEP_BYTES) shared = undefined;
-    }
+  const level = options === undefined ? 0 : options.compressed === true ? 6 : options.compressed || 0;
+  const plain = slabBusy ? encodeAlone(value) : encodeIntoSlab(value);
+  return level > 0 ? compress(plain, level) : plain;
+}
+
+function encodeIntoSlab(value: unknown): Buffer {
+  if (slab.length - slabUsed < 1024) {
+    slab = newSlab();
+    slabUsed = 0;
   }
+  const start = slabUsed;
+  slabBusy = true;
+  let buffer: Buffer;
+  try {
+    buffer = encodeVersioned(slab, start, start, value);
+  } finally {
+    slabBusy = false;
+  }
+  const end = encodedEnd;
+  if (buffer !== slab && end - start > SLAB_KEEP_TERM_BYTES) return Buffer.from(buffer.subarray(start, end));
+  if (buffer !== slab) {
+    // Outgrown but small: the larger buffer is the slab from now on.
+    markAsUntransferable(buffer.buffer);
+    slab = buffer;
+  }
+  slabUsed = (end + 7) & ~7;
+  return buffer.subarray(start, end);
+}
+
+function newSlab(): Buffer {
+  const memory = Buffer.allocUnsafeSlow(SLAB_BYTES);
+  // As Buffer's pool: transferring one term's memory to a worker must not take the others'.
+  markAsUntransferable(memory.buffer);
+  return memory;
+}
+
+/** A term encoded while another is (a getter that encodes): in a buffer of its own. */
+function encodeAlone(value: unknown): Buffer {
+  const buffer = encodeVersioned(Buffer.allocUnsafe(256), 0, 0, value);
+  return buffer.subarray(0, encodedEnd);
 }
 
 function compress(plain: Buffer, level: number): Buffer {
@@ -234,33 +306,29 @@ function compress(plain: Buffer, level: number): Buffer {
   if (packed.length + 5 >= plain.length - 1) return plain;
   const out = Buffer.allocUnsafe(6 + packed.length);
   out[0] = VERSION;
-  out[1] = COMPRESSED;
+  out[1] = Tag.COMPRESSED;
   writeUint32(out, 2, plain.length - 1);
   packed.copy(out, 6);
   return out;
 }
 
-function encode(w: TermWriter, value: unknown, depth: number): void {
-  switch (typeof value) {
-    case 'number':
-      return encodeNumber(w, value);
-    case 'string':
-      return encodeAtom(w, value);
-    case 'boolean':
-      return encodeAtom(w, value ? 'true' : 'false');
-    case 'object':
-      if (value === null) return encodeAtom(w, 'null');
-      if (depth >= RECURSION_DEPTH) return encodeDeep(w, value, depth);
-      return encodeObject(w, value, depth + 1);
-    case 'bigint':
-      return encodeBigint(w, value);
-    case 'undefined':
-      return encodeAtom(w, 'undefined');
-    case 'function':
-      throw badarg(`a local JavaScript function (${value.name || 'anonymous'}) cannot be sent to another node or encoded: only data crosses, or an exportFun(module, name, arity)`);
-    default:
-      throw badarg(`a ${typeof value} has no Erlang term: it cannot be sent to another node or encoded`);
+/** Writes `value` at `at`; returns the offset after it. */
+function encode(value: unknown, at: number, depth: number): number {
+  // typeof compared with a literal is a type check for the engine (no string compare).
+  if (typeof value === 'object') {
+    if (value === null) return encodeAtom('null', at);
+    if (depth >= RECURSION_DEPTH) return encodeDeep(value, at, depth);
+    return encodeObject(value, at, depth + 1);
   }
+  if (typeof value === 'number') return encodeNumber(value, at);
+  if (typeof value === 'string') return encodeAtom(value, at);
+  if (typeof value === 'boolean') return encodeAtom(value ? 'true' : 'false', at);
+  if (typeof value === 'bigint') return encodeBigint(value, at);
+  if (typeof value === 'undefined') return encodeAtom('undefined', at);
+  if (typeof value === 'function') {
+    throw badarg(`a local JavaScript function (${value.name || 'anonymous'}) cannot be sent to another node or encoded: only data crosses, or an exportFun(module, name, arity)`);
+  }
+  throw badarg(`a ${typeof value} has no Erlang term: it cannot be sent to another node or encoded`);
 }
 
 /** What encodeDeep has yet to write of one container: its elements, then maybe a NIL. */
@@ -275,50 +343,66 @@ interface EncodeFrame {
  * explicit stack. Containers write their header and push their elements (a map's keys and
  * values in turn; a key of a plain object is a string, which encodes as the atom it is).
  */
-function encodeDeep(w: TermWriter, root: object, depth: number): void {
+function encodeDeep(root: object, at: number, depth: number): number {
   const stack: EncodeFrame[] = [];
   let value: unknown = root;
   for (;;) {
-    const frame = typeof value === 'object' && value !== null ? openContainer(w, value, depth + stack.length) : undefined;
+    let frame: EncodeFrame | undefined;
+    if (typeof value === 'object' && value !== null) {
+      frame = openContainer(value, at, depth + stack.length);
+      at = frame === undefined ? encodeObject(value, at, depth + stack.length) : containerStart;
+    } else {
+      at = encode(value, at, 0);
+    }
     if (frame !== undefined) stack.push(frame);
-    else if (typeof value !== 'object' || value === null) encode(w, value, 0);
     // The next value to write: the next element of the innermost unfinished container.
     for (;;) {
       const top = stack[stack.length - 1];
-      if (top === undefined) return;
+      if (top === undefined) return at;
       if (top.index < top.children.length) {
         value = top.children[top.index++];
         break;
       }
-      if (top.nilAfter) w.byte(NIL_EXT);
+      if (top.nilAfter) at = writeByte(Tag.NIL_EXT, at);
       stack.pop();
     }
   }
 }
 
-/** Writes a container's header and returns what remains of it; writes any other object whole. */
-function openContainer(w: TermWriter, value: object, depth: number): EncodeFrame | undefined {
+/** Where the elements of the container openContainer opened are to be written. */
+let containerStart = 0;
+
+/**
+ * Writes a container's header at `at` (its elements then go at containerStart) and returns
+ * what remains of it; undefined for any other object.
+ */
+function openContainer(value: object, at: number, depth: number): EncodeFrame | undefined {
   const proto = Object.getPrototypeOf(value);
   const isRecord = proto === Object.prototype || proto === null;
   const isContainer = Array.isArray(value) || isRecord || value instanceof Map || value instanceof ImproperList ||
     (value instanceof List && value.items.length > 0);
-  if (!isContainer) {
-    encodeObject(w, value, depth);
-    return undefined;
-  }
+  if (!isContainer) return undefined;
   if (depth >= limits.maxDepth) throw tooDeep();
   if (Array.isArray(value)) {
-    writeTupleHeader(w, value.length);
+    containerStart = writeTupleHeader(value.length, at);
     return { children: value, index: 0, nilAfter: false };
   }
   if (value instanceof List) {
-    if (value.items.length <= 0xffff && writeByteList(w, value.items)) return undefined;
-    writeListHeader(w, value.items.length);
+    const end = value.items.length <= 0xffff ? writeByteList(value.items, at) : -1;
+    // Written whole as a string: nothing remains of it.
+    if (end >= 0) {
+      containerStart = end;
+      return { children: [], index: 0, nilAfter: false };
+    }
+    containerStart = writeListHeader(value.items.length, at);
     return { children: value.items, index: 0, nilAfter: true };
   }
   if (value instanceof ImproperList) {
-    if (value.items.length === 0) return { children: [value.tail], index: 0, nilAfter: false };
-    writeListHeader(w, value.items.length);
+    if (value.items.length === 0) {
+      containerStart = at;
+      return { children: [value.tail], index: 0, nilAfter: false };
+    }
+    containerStart = writeListHeader(value.items.length, at);
     return { children: [...value.items, value.tail], index: 0, nilAfter: false };
   }
   const pairs: unknown[] = [];
@@ -327,108 +411,152 @@ function openContainer(w: TermWriter, value: object, depth: number): EncodeFrame
   } else {
     for (const key in value) pairs.push(key, (value as Record<string, unknown>)[key]);
   }
-  w.ensure(5);
-  w.buffer[w.length] = MAP_EXT;
-  writeUint32(w.buffer, w.length + 1, pairs.length / 2);
-  w.length += 5;
+  containerStart = writeHeader32(Tag.MAP_EXT, pairs.length / 2, at);
   return { children: pairs, index: 0, nilAfter: false };
 }
 
-function writeTupleHeader(w: TermWriter, n: number): void {
-  w.ensure(5);
-  if (n <= 255) {
-    w.buffer[w.length] = SMALL_TUPLE_EXT;
-    w.buffer[w.length + 1] = n;
-    w.length += 2;
-  } else {
-    w.buffer[w.length] = LARGE_TUPLE_EXT;
-    writeUint32(w.buffer, w.length + 1, n);
-    w.length += 5;
-  }
+function writeByte(byte: number, at: number): number {
+  room(at, 1);
+  out[at] = byte;
+  return at + 1;
 }
 
-function writeListHeader(w: TermWriter, n: number): void {
-  w.ensure(5);
-  w.buffer[w.length] = LIST_EXT;
-  writeUint32(w.buffer, w.length + 1, n);
-  w.length += 5;
+/** A tag and a 32-bit count. */
+function writeHeader32(tag: number, n: number, at: number): number {
+  room(at, 5);
+  const b = out;
+  b[at] = tag;
+  writeUint32(b, at + 1, n);
+  return at + 5;
+}
+
+function writeTupleHeader(n: number, at: number): number {
+  if (n > 255) return writeHeader32(Tag.LARGE_TUPLE_EXT, n, at);
+  room(at, 2);
+  const b = out;
+  b[at] = Tag.SMALL_TUPLE_EXT;
+  b[at + 1] = n;
+  return at + 2;
+}
+
+function writeListHeader(n: number, at: number): number {
+  return writeHeader32(Tag.LIST_EXT, n, at);
 }
 
 function tooDeep(): Error {
   return badarg(`the term is nested more than ${limits.maxDepth} deep (or contains itself): it cannot be encoded`);
 }
 
-function encodeNumber(w: TermWriter, n: number): void {
-  if (Number.isInteger(n)) {
+function encodeNumber(n: number, at: number): number {
+  room(at, 10);
+  const b = out;
+  if ((n | 0) === n) {
     if (n >= 0 && n <= 255) {
-      w.ensure(2);
-      const buf = w.buffer;
-      buf[w.length] = SMALL_INTEGER_EXT;
-      buf[w.length + 1] = n;
-      w.length += 2;
-      return;
+      b[at] = Tag.SMALL_INTEGER_EXT;
+      b[at + 1] = n;
+      return at + 2;
     }
-    if (n >= -0x8000_0000 && n <= 0x7fff_ffff) {
-      w.ensure(5);
-      const buf = w.buffer;
-      buf[w.length] = INTEGER_EXT;
-      writeUint32(buf, w.length + 1, n);
-      w.length += 5;
-      return;
-    }
-    if (Number.isSafeInteger(n)) return encodeSafeBig(w, n);
-    return encodeBigint(w, BigInt(n));
+    b[at] = Tag.INTEGER_EXT;
+    writeUint32(b, at + 1, n);
+    return at + 5;
   }
+  if (Number.isSafeInteger(n)) return encodeSafeBig(n, at);
+  if (Number.isInteger(n)) return encodeBigint(BigInt(n), at);
   if (!Number.isFinite(n)) throw badarg(`${n} has no Erlang term: Erlang floats are finite`);
-  encodeFloat(w, n);
+  return encodeFloat(n, at);
 }
 
-function encodeFloat(w: TermWriter, n: number): void {
-  w.ensure(9);
-  w.buffer[w.length] = NEW_FLOAT_EXT;
-  w.view.setFloat64(w.length + 1, n);
-  w.length += 9;
+// A float's eight bytes, through a scratch Float64Array (no DataView to keep in step with `out`).
+const floatScratch = new Float64Array(1);
+const floatBytes = new Uint8Array(floatScratch.buffer);
+const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function encodeFloat(n: number, at: number): number {
+  room(at, 9);
+  const b = out;
+  b[at] = Tag.NEW_FLOAT_EXT;
+  floatScratch[0] = n;
+  const f = floatBytes;
+  if (littleEndianHost) {
+    b[at + 1] = f[7]; b[at + 2] = f[6]; b[at + 3] = f[5]; b[at + 4] = f[4];
+    b[at + 5] = f[3]; b[at + 6] = f[2]; b[at + 7] = f[1]; b[at + 8] = f[0];
+  } else {
+    for (let i = 0; i < 8; i++) b[at + 1 + i] = f[i];
+  }
+  return at + 9;
 }
 
 /** An integer beyond 32 bits but within 2^53, as SMALL_BIG_EXT, without a bigint. */
-function encodeSafeBig(w: TermWriter, n: number): void {
-  w.ensure(10);
-  const buf = w.buffer;
-  const start = w.length;
-  buf[start] = SMALL_BIG_EXT;
-  buf[start + 2] = n < 0 ? 1 : 0;
+function encodeSafeBig(n: number, at: number): number {
+  room(at, 10);
+  const b = out;
+  b[at] = Tag.SMALL_BIG_EXT;
+  b[at + 2] = n < 0 ? 1 : 0;
   let rest = Math.abs(n);
-  let at = start + 3;
+  let p = at + 3;
   while (rest > 0) {
     const byte = rest % 256;
-    buf[at++] = byte;
+    b[p++] = byte;
     rest = (rest - byte) / 256;
   }
-  buf[start + 1] = at - start - 3;
-  w.length = at;
+  b[at + 1] = p - at - 3;
+  return p;
 }
 
-function encodeBigint(w: TermWriter, n: bigint): void {
-  if (n >= -0x8000_0000n && n <= 0x7fff_ffffn) return encodeNumber(w, Number(n));
+
+function encodeBigint(n: bigint, at: number): number {
+  if (n >= -MAX_SAFE && n <= MAX_SAFE) return encodeNumber(Number(n), at);
   const negative = n < 0n;
-  let hex = (negative ? -n : n).toString(16);
+  const magnitude = negative ? -n : n;
+  if (magnitude >= TWO_128) return encodeWideBigint(magnitude, negative, at);
+  // Up to 128 bits: into a two-word BigUint64Array (a store truncates to 64 bits, allocating
+  // nothing; one shift for the high word), whose bytes are the little-endian digits.
+  const words = u64Scratch;
+  words[0] = magnitude;
+  const size = magnitude < TWO_64 ? 8 : 16;
+  if (size === 16) words[1] = magnitude >> 64n;
+  room(at, 3 + 16);
+  const b = out;
+  b[at] = Tag.SMALL_BIG_EXT;
+  b[at + 2] = negative ? 1 : 0;
+  const digits = at + 3;
+  const bytes = u64Bytes;
+  if (littleEndianHost) for (let i = 0; i < size; i++) b[digits + i] = bytes[i];
+  else for (let i = 0; i < size; i++) b[digits + i] = bytes[(i & 8) + 7 - (i & 7)];
+  // The digits are the fewest that hold the number (it is at least 2^53: never all zero).
+  let p = digits + size;
+  while (b[p - 1] === 0) p--;
+  b[at + 1] = p - digits;
+  return p;
+}
+
+const TWO_64 = 1n << 64n;
+const TWO_128 = 1n << 128n;
+
+/** Scratch words for bignums. */
+const u64Scratch = new BigUint64Array(2);
+const u64Bytes = new Uint8Array(u64Scratch.buffer);
+
+/** A bigint of 128 bits or more, through its hex digits (linear in its size). */
+function encodeWideBigint(magnitude: bigint, negative: boolean, at: number): number {
+  let hex = magnitude.toString(16);
   if (hex.length % 2 === 1) hex = '0' + hex;
   const size = hex.length / 2;
-  w.ensure(size + 6);
-  const buf = w.buffer;
-  let at = w.length;
+  room(at, size + 6);
+  const b = out;
+  let p = at;
   if (size <= 255) {
-    buf[at++] = SMALL_BIG_EXT;
-    buf[at++] = size;
+    b[p++] = Tag.SMALL_BIG_EXT;
+    b[p++] = size;
   } else {
-    buf[at++] = LARGE_BIG_EXT;
-    writeUint32(buf, at, size);
-    at += 4;
+    b[p++] = Tag.LARGE_BIG_EXT;
+    writeUint32(b, p, size);
+    p += 4;
   }
-  buf[at++] = negative ? 1 : 0;
+  b[p++] = negative ? 1 : 0;
   // Little-endian: the last hex pair is the least significant byte.
-  for (let i = hex.length - 2; i >= 0; i -= 2) buf[at++] = (hexDigit(hex.charCodeAt(i)) << 4) | hexDigit(hex.charCodeAt(i + 1));
-  w.length = at;
+  for (let i = hex.length - 2; i >= 0; i -= 2) b[p++] = (hexDigit(hex.charCodeAt(i)) << 4) | hexDigit(hex.charCodeAt(i + 1));
+  return p;
 }
 
 /** The value of a lowercase hex digit's character code. */
@@ -436,31 +564,24 @@ function hexDigit(code: number): number {
   return code <= 57 ? code - 48 : code - 87;
 }
 
-function encodeAtom(w: TermWriter, text: string): void {
+function encodeAtom(text: string, at: number): number {
   const n = text.length;
-  if (n <= 255) {
-    // ASCII, the common case: one byte per character, no UTF-8 encoder call.
-    w.ensure(n + 2);
-    const buf = w.buffer;
-    const start = w.length;
-    let at = start + 2;
-    let i = 0;
-    for (; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c >= 0x80) break;
-      buf[at++] = c;
-    }
-    if (i === n) {
-      buf[start] = SMALL_ATOM_UTF8_EXT;
-      buf[start + 1] = n;
-      w.length = at;
-      return;
-    }
+  if (n > 255) return encodeUnicodeAtom(text, at);
+  // ASCII, the common case: one byte per character, no UTF-8 encoder call.
+  room(at, n + 2);
+  const b = out;
+  let p = at + 2;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return encodeUnicodeAtom(text, at);
+    b[p++] = c;
   }
-  encodeUnicodeAtom(w, text);
+  b[at] = Tag.SMALL_ATOM_UTF8_EXT;
+  b[at + 1] = n;
+  return p;
 }
 
-function encodeUnicodeAtom(w: TermWriter, text: string): void {
+function encodeUnicodeAtom(text: string, at: number): number {
   if (LONE_SURROGATE.test(text)) throw badarg(`the atom ${JSON.stringify(text)} is not valid Unicode (a lone surrogate)`);
   let characters = 0;
   for (const _ of text) characters++;
@@ -468,194 +589,196 @@ function encodeUnicodeAtom(w: TermWriter, text: string): void {
     throw badarg(`a string is sent as an atom, and atoms have at most 255 characters (this one has ${characters}): send text as a Buffer (a binary)`);
   }
   const size = Buffer.byteLength(text, 'utf8');
-  w.ensure(size + 3);
-  const buf = w.buffer;
+  room(at, size + 3);
+  const b = out;
   if (size <= 255) {
-    buf[w.length++] = SMALL_ATOM_UTF8_EXT;
-    buf[w.length++] = size;
+    b[at++] = Tag.SMALL_ATOM_UTF8_EXT;
+    b[at++] = size;
   } else {
-    buf[w.length++] = ATOM_UTF8_EXT;
-    buf[w.length++] = size >>> 8;
-    buf[w.length++] = size & 0xff;
+    b[at++] = Tag.ATOM_UTF8_EXT;
+    b[at++] = size >>> 8;
+    b[at++] = size & 0xff;
   }
-  w.length += buf.write(text, w.length, 'utf8');
+  return at + b.write(text, at, 'utf8');
 }
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-function encodeObject(w: TermWriter, value: object, depth: number): void {
-  if (Array.isArray(value)) return encodeTuple(w, value, depth);
+function encodeObject(value: object, at: number, depth: number): number {
+  // The common kinds first, by the checks the engine makes cheapest: Array.isArray is a type
+  // check, instanceof a walk up the prototype chain (short for a Buffer and a List).
+  if (Array.isArray(value)) return encodeTuple(value, at, depth);
+  if (value instanceof Uint8Array) return encodeBinary(value, at);
+  if (value instanceof List) return encodeList(value.items, at, depth);
   const proto = Object.getPrototypeOf(value);
-  if (proto === Object.prototype || proto === null) return encodeRecord(w, value as Record<string, unknown>, depth);
-  if (value instanceof List) return encodeList(w, value.items, depth);
-  if (value instanceof Uint8Array) return encodeBinary(w, value);
+  if (proto === Object.prototype || proto === null) return encodeRecord(value as Record<string, unknown>, at, depth);
+  return encodeOtherObject(value, proto, at, depth);
+}
+
+function encodeOtherObject(value: object, proto: unknown, at: number, depth: number): number {
   if (value instanceof Float) {
     if (!Number.isFinite(value.value)) throw badarg(`float(${value.value}) has no Erlang term: Erlang floats are finite`);
-    return encodeFloat(w, value.value);
+    return encodeFloat(value.value, at);
   }
-  if (value instanceof Pid) return encodePid(w, value);
-  if (value instanceof Ref) return encodeRef(w, value);
-  if (value instanceof Map) return encodeMap(w, value, depth);
-  if (value instanceof ImproperList) return encodeImproperList(w, value, depth);
-  if (value instanceof Bitstring) return encodeBitstring(w, value);
-  if (value instanceof Port) return encodePort(w, value);
-  if (value instanceof ExportFun) return encodeExportFun(w, value);
-  if (value instanceof ErlangFun) return w.bytes(value.encoded);
-  const name = (proto?.constructor as { name?: unknown } | undefined)?.name;
+  if (value instanceof Pid) return encodePid(value, at);
+  if (value instanceof Ref) return encodeRef(value, at);
+  if (value instanceof Map) return encodeMap(value, at, depth);
+  if (value instanceof ImproperList) return encodeImproperList(value, at, depth);
+  if (value instanceof Bitstring) return encodeBitstring(value, at);
+  if (value instanceof Port) return encodePort(value, at);
+  if (value instanceof ExportFun) return encodeExportFun(value, at);
+  if (value instanceof ErlangFun) return writeBytes(value.encoded, at);
+  const name = ((proto as { constructor?: unknown } | null)?.constructor as { name?: unknown } | undefined)?.name;
   throw badarg(`${typeof name === 'string' && name ? `a ${name}` : 'this object'} has no Erlang term: it cannot be sent to another node or encoded (send arrays, plain objects, Maps, Lists, Buffers, numbers, strings)`);
 }
 
-function encodeTuple(w: TermWriter, items: unknown[], depth: number): void {
+function encodeTuple(items: unknown[], at: number, depth: number): number {
   const n = items.length;
-  writeTupleHeader(w, n);
-  for (let i = 0; i < n; i++) encode(w, items[i], depth);
+  at = writeTupleHeader(n, at);
+  for (let i = 0; i < n; i++) at = encode(items[i], at, depth);
+  return at;
 }
 
-function encodeList(w: TermWriter, items: unknown[], depth: number): void {
+function encodeList(items: unknown[], at: number, depth: number): number {
   const n = items.length;
-  if (n === 0) return w.byte(NIL_EXT);
-  if (n <= 0xffff && writeByteList(w, items)) return;
-  w.ensure(5);
-  w.buffer[w.length] = LIST_EXT;
-  writeUint32(w.buffer, w.length + 1, n);
-  w.length += 5;
-  for (let i = 0; i < n; i++) encode(w, items[i], depth);
-  w.byte(NIL_EXT);
+  if (n === 0) return writeByte(Tag.NIL_EXT, at);
+  if (n <= 0xffff) {
+    const end = writeByteList(items, at);
+    if (end >= 0) return end;
+  }
+  at = writeListHeader(n, at);
+  for (let i = 0; i < n; i++) at = encode(items[i], at, depth);
+  return writeByte(Tag.NIL_EXT, at);
 }
 
 /**
- * A list of bytes as STRING_EXT, as BEAM writes one, in one pass: false (nothing written) as
- * soon as an element is not a byte.
+ * A list of bytes as STRING_EXT, as BEAM writes one, in one pass: -1 (nothing written) as
+ * soon as an element is not a byte; else the offset after it.
  */
-function writeByteList(w: TermWriter, items: unknown[]): boolean {
+function writeByteList(items: unknown[], at: number): number {
   const n = items.length;
-  w.ensure(n + 3);
-  const buf = w.buffer;
-  const start = w.length;
-  let at = start + 3;
+  room(at, n + 3);
+  const b = out;
+  let p = at + 3;
   for (let i = 0; i < n; i++) {
     const item = items[i];
-    if (typeof item !== 'number' || (item & 0xff) !== item) return false;
-    buf[at++] = item;
+    if (typeof item !== 'number' || (item & 0xff) !== item) return -1;
+    b[p++] = item;
   }
-  buf[start] = STRING_EXT;
-  buf[start + 1] = n >>> 8;
-  buf[start + 2] = n & 0xff;
-  w.length = at;
-  return true;
+  b[at] = Tag.STRING_EXT;
+  b[at + 1] = n >>> 8;
+  b[at + 2] = n & 0xff;
+  return p;
 }
 
-function encodeImproperList(w: TermWriter, value: ImproperList, depth: number): void {
+function encodeImproperList(value: ImproperList, at: number, depth: number): number {
   const { items, tail } = value;
-  if (items.length === 0) return encode(w, tail, depth);
-  w.ensure(5);
-  w.buffer[w.length] = LIST_EXT;
-  writeUint32(w.buffer, w.length + 1, items.length);
-  w.length += 5;
-  for (let i = 0; i < items.length; i++) encode(w, items[i], depth);
-  encode(w, tail, depth);
+  if (items.length === 0) return encode(tail, at, depth);
+  at = writeListHeader(items.length, at);
+  for (let i = 0; i < items.length; i++) at = encode(items[i], at, depth);
+  return encode(tail, at, depth);
 }
 
-function encodeRecord(w: TermWriter, value: Record<string, unknown>, depth: number): void {
-  w.ensure(5);
-  const start = w.length;
-  w.buffer[start] = MAP_EXT;
-  w.length += 5;
+function encodeRecord(value: Record<string, unknown>, at: number, depth: number): number {
+  const start = at;
+  at = writeHeader32(Tag.MAP_EXT, 0, at);
   // for-in rather than Object.keys: no array of keys; the count is written once known.
   let count = 0;
   for (const key in value) {
-    encodeAtom(w, key);
-    encode(w, value[key], depth);
+    at = encodeAtom(key, at);
+    at = encode(value[key], at, depth);
     count++;
   }
-  writeUint32(w.buffer, start + 1, count);
+  writeUint32(out, start + 1, count);
+  return at;
 }
 
-function encodeMap(w: TermWriter, value: Map<unknown, unknown>, depth: number): void {
-  w.ensure(5);
-  w.buffer[w.length] = MAP_EXT;
-  writeUint32(w.buffer, w.length + 1, value.size);
-  w.length += 5;
+function encodeMap(value: Map<unknown, unknown>, at: number, depth: number): number {
+  at = writeHeader32(Tag.MAP_EXT, value.size, at);
   for (const [key, entry] of value) {
-    encode(w, key, depth);
-    encode(w, entry, depth);
+    at = encode(key, at, depth);
+    at = encode(entry, at, depth);
   }
+  return at;
 }
 
-function encodeBinary(w: TermWriter, data: Uint8Array): void {
-  if (data.length > 0xffff_ffff) throw badarg('a binary of 4 GB or more cannot be encoded');
-  w.ensure(5 + data.length);
-  w.buffer[w.length] = BINARY_EXT;
-  writeUint32(w.buffer, w.length + 1, data.length);
-  w.length += 5;
-  copyInto(w.buffer, w.length, data);
-  w.length += data.length;
-}
-
-/** Short copies in JavaScript: cheaper than the call into TypedArray.prototype.set. */
-function copyInto(target: Uint8Array, at: number, data: Uint8Array): void {
+function encodeBinary(data: Uint8Array, at: number): number {
   const n = data.length;
-  if (n > 32) {
-    target.set(data, at);
-    return;
-  }
-  for (let i = 0; i < n; i++) target[at + i] = data[i];
+  if (n > 0xffff_ffff) throw badarg('a binary of 4 GB or more cannot be encoded');
+  room(at, 5 + n);
+  const b = out;
+  b[at] = Tag.BINARY_EXT;
+  writeUint32(b, at + 1, n);
+  at += 5;
+  // Short copies in JavaScript: cheaper than the call into TypedArray.prototype.set.
+  if (n > 32) b.set(data, at);
+  else for (let i = 0; i < n; i++) b[at + i] = data[i];
+  return at + n;
 }
 
-function encodeBitstring(w: TermWriter, value: Bitstring): void {
+function writeBytes(data: Uint8Array, at: number): number {
+  room(at, data.length);
+  out.set(data, at);
+  return at + data.length;
+}
+
+function writeUint32At(value: number, at: number): number {
+  room(at, 4);
+  writeUint32(out, at, value);
+  return at + 4;
+}
+
+function encodeBitstring(value: Bitstring, at: number): number {
   const tailBits = value.bitLength % 8;
-  if (tailBits === 0) return encodeBinary(w, value.bytes);
-  w.ensure(6 + value.bytes.length);
-  w.buffer[w.length] = BIT_BINARY_EXT;
-  writeUint32(w.buffer, w.length + 1, value.bytes.length);
-  w.buffer[w.length + 5] = tailBits;
-  w.length += 6;
-  w.bytes(value.bytes);
+  if (tailBits === 0) return encodeBinary(value.bytes, at);
+  at = writeHeader32(Tag.BIT_BINARY_EXT, value.bytes.length, at);
+  at = writeByte(tailBits, at);
+  return writeBytes(value.bytes, at);
 }
 
-function encodePid(w: TermWriter, pid: Pid): void {
-  w.byte(NEW_PID_EXT);
-  encodeAtom(w, pid.node);
+function encodePid(pid: Pid, at: number): number {
+  at = writeByte(Tag.NEW_PID_EXT, at);
+  at = encodeAtom(pid.node, at);
   // A local pid's number may pass 32 bits after four billion spawns: the rest goes in Serial.
   const id = pid.id;
-  w.uint32(pid.remote ? id : id % TWO_32);
-  w.uint32(pid.remote ? pid.serial : Math.floor(id / TWO_32));
-  w.uint32(pid.creation);
+  at = writeUint32At(pid.remote ? id : id % TWO_32, at);
+  at = writeUint32At(pid.remote ? pid.serial : Math.floor(id / TWO_32), at);
+  return writeUint32At(pid.creation, at);
 }
 
-function encodeRef(w: TermWriter, ref: Ref): void {
+function encodeRef(ref: Ref, at: number): number {
   const words = ref.words;
-  w.ensure(3);
-  w.buffer[w.length] = NEWER_REFERENCE_EXT;
-  w.buffer[w.length + 1] = words.length >>> 8;
-  w.buffer[w.length + 2] = words.length & 0xff;
-  w.length += 3;
-  encodeAtom(w, ref.node);
-  w.uint32(ref.creation);
-  for (let i = 0; i < words.length; i++) w.uint32(words[i]);
+  room(at, 3);
+  out[at] = Tag.NEWER_REFERENCE_EXT;
+  out[at + 1] = words.length >>> 8;
+  out[at + 2] = words.length & 0xff;
+  at = encodeAtom(ref.node, at + 3);
+  at = writeUint32At(ref.creation, at);
+  for (let i = 0; i < words.length; i++) at = writeUint32At(words[i], at);
+  return at;
 }
 
-function encodePort(w: TermWriter, port: Port): void {
+function encodePort(port: Port, at: number): number {
   const id = port.id;
   // As BEAM: a port number beyond 28 bits (its own ports' limit) goes out as V4_PORT_EXT.
   const wide = typeof id === 'bigint' ? id > 0x0fff_ffffn : id > 0x0fff_ffff;
-  w.byte(wide ? V4_PORT_EXT : NEW_PORT_EXT);
-  encodeAtom(w, port.node);
+  at = writeByte(wide ? Tag.V4_PORT_EXT : Tag.NEW_PORT_EXT, at);
+  at = encodeAtom(port.node, at);
   if (wide) {
     const big = BigInt(id);
-    w.uint32(Number(big >> 32n));
-    w.uint32(Number(big & 0xffff_ffffn));
+    at = writeUint32At(Number(big >> 32n), at);
+    at = writeUint32At(Number(big & 0xffff_ffffn), at);
   } else {
-    w.uint32(Number(id));
+    at = writeUint32At(Number(id), at);
   }
-  w.uint32(port.creation);
+  return writeUint32At(port.creation, at);
 }
 
-function encodeExportFun(w: TermWriter, fun: ExportFun): void {
-  w.byte(EXPORT_EXT);
-  encodeAtom(w, fun.module);
-  encodeAtom(w, fun.name);
-  encodeNumber(w, fun.arity);
+function encodeExportFun(fun: ExportFun, at: number): number {
+  at = writeByte(Tag.EXPORT_EXT, at);
+  at = encodeAtom(fun.module, at);
+  at = encodeAtom(fun.name, at);
+  return encodeNumber(fun.arity, at);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -674,7 +797,7 @@ export function decodeTermAt(bytes: Uint8Array, offset: number): { value: unknow
     throw new DecodeError('bad_version', `not the external term format: version byte ${buf[offset]}, expected 131`, offset);
   }
   try {
-    if (offset + 1 < buf.length && buf[offset + 1] === COMPRESSED) {
+    if (offset + 1 < buf.length && buf[offset + 1] === Tag.COMPRESSED) {
       return { value: decodeCompressed(buf, offset + 2), next: buf.length };
     }
     const reader = new TermReader(buf, offset + 1, buf.length);
@@ -724,11 +847,42 @@ function readUint32(buf: Uint8Array, at: number): number {
 }
 
 // Atoms: most are short ASCII names seen again and again ('ok', module names, record tags). A
-// small table keyed by a hash of the bytes returns the string made last time, so decoding an
-// atom allocates nothing once it has been seen.
+// table keyed by a hash of the bytes returns the value made last time, so decoding an atom
+// allocates nothing once it has been seen. Each slot keeps the atom's bytes too: checking that
+// a slot holds these bytes compares bytes with bytes (charCodeAt on a string costs more).
 const ATOM_CACHE_SIZE = 4096;
 const ATOM_CACHE_MAX_LENGTH = 64;
-const atomCache: (string | undefined)[] = new Array(ATOM_CACHE_SIZE).fill(undefined);
+/** Slot i's atom: its text, its value (the text, or true or false), its length and bytes. */
+const atomTexts: (string | undefined)[] = new Array(ATOM_CACHE_SIZE).fill(undefined);
+const atomValues: (string | boolean | undefined)[] = new Array(ATOM_CACHE_SIZE).fill(undefined);
+const atomLengths = new Uint8Array(ATOM_CACHE_SIZE);
+const atomBytes = new Uint8Array(ATOM_CACHE_SIZE * ATOM_CACHE_MAX_LENGTH);
+
+/**
+ * The cache slot of the atom of `size` bytes (1 to ATOM_CACHE_MAX_LENGTH) at `start`: from the
+ * length and three bytes (no pass over the name).
+ */
+function atomSlot(buf: Buffer, start: number, size: number): number {
+  const hash = (((size * 31 + buf[start]) * 31 + buf[start + size - 1]) * 31 + buf[start + (size >> 1)]) | 0;
+  return (hash ^ (hash >>> 9)) & (ATOM_CACHE_SIZE - 1);
+}
+
+/** Whether `slot` holds the atom of `size` bytes at `start`. */
+function slotHolds(slot: number, buf: Buffer, start: number, size: number): boolean {
+  if (atomLengths[slot] !== size) return false;
+  const bytes = atomBytes;
+  const at = slot * ATOM_CACHE_MAX_LENGTH;
+  for (let i = 0; i < size; i++) if (bytes[at + i] !== buf[start + i]) return false;
+  return true;
+}
+
+function cacheAtom(slot: number, text: string, buf: Buffer, start: number, size: number): void {
+  atomTexts[slot] = text;
+  atomValues[slot] = text === 'true' ? true : text === 'false' ? false : text;
+  atomLengths[slot] = size;
+  atomBytes.set(buf.subarray(start, start + size), slot * ATOM_CACHE_MAX_LENGTH);
+}
+
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -751,6 +905,100 @@ function internalized(text: string): string {
   return text;
 }
 
+// Maps with atom keys: the same keys come again and again (a struct, a record-like map). After a
+// key sequence has been seen twice, a constructor is compiled for it, one object literal:
+// `(v, i) => ({ "id": v[i + 1], "name": v[i + 4] })`. The object is then made with its final
+// shape at once, instead of one property store (a shape transition) each key. The table is
+// small and bounded, and so is the number of constructors ever compiled.
+const SHAPE_MAX_KEYS = 8;
+const SHAPES = 512;
+const MAX_SHAPE_CONSTRUCTORS = 2048;
+type ShapeConstructor = (pairs: unknown[], base: number) => Record<string, unknown>;
+interface Shape {
+  keys: string[];
+  make: ShapeConstructor | undefined;
+}
+const shapes: (Shape | undefined)[] = new Array(SHAPES).fill(undefined);
+let shapeConstructorsLeft = MAX_SHAPE_CONSTRUCTORS;
+
+/** The pairs of the small maps being decoded: key, value, the offset of the key; innermost last. */
+const mapPairStack: unknown[] = [];
+
+/** A constructor for objects of these (distinct, atom) keys; undefined when none can be made. */
+function shapeConstructor(keys: string[]): ShapeConstructor | undefined {
+  // `__proto__` in a literal would set the prototype, not make a key.
+  if (shapeConstructorsLeft <= 0 || keys.includes('__proto__')) return undefined;
+  shapeConstructorsLeft--;
+  const fields = keys.map((key, i) => `${JSON.stringify(key)}: v[i + ${3 * i + 1}]`);
+  try {
+    return new Function('v', 'i', `return { ${fields.join(', ')} };`) as ShapeConstructor;
+  } catch {
+    // Code generation from strings is disallowed (--disallow-code-generation-from-strings).
+    shapeConstructorsLeft = 0;
+    return undefined;
+  }
+}
+
+/**
+ * The plain object of the `size` atom-keyed pairs at `base` in mapPairStack, whose keys hash to
+ * `hash`: made by the constructor of its shape when it has one.
+ */
+function recordOfShape(base: number, size: number, hash: number): Record<string, unknown> {
+  const pairs = mapPairStack;
+  const slot = (hash ^ (hash >>> 7)) & (SHAPES - 1);
+  const shape = shapes[slot];
+  if (shape !== undefined && shape.keys.length === size) {
+    const keys = shape.keys;
+    let same = true;
+    for (let i = 0; i < size; i++) {
+      if (keys[i] !== pairs[base + 3 * i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) {
+      // Seen before, so its keys are distinct; this second sighting earns a constructor.
+      shape.make ??= shapeConstructor(keys);
+      return shape.make !== undefined ? shape.make(pairs, base) : recordOfPairStack(base, size);
+    }
+  }
+  const record = recordOfPairStack(base, size);
+  const keys: string[] = [];
+  for (let i = 0; i < size; i++) keys.push(pairs[base + 3 * i] as string);
+  shapes[slot] = { keys, make: undefined };
+  return record;
+}
+
+/** The plain object of the `size` atom-keyed pairs at `base` in mapPairStack; refuses a key twice. */
+function recordOfPairStack(base: number, size: number): Record<string, unknown> {
+  const pairs = mapPairStack;
+  const record: Record<string, unknown> = {};
+  for (let i = 0, at = base; i < size; i++, at += 3) {
+    const name = pairs[at] as string;
+    for (let j = base; j < at; j += 3) {
+      if (pairs[j] === name) throw new DecodeError('duplicate_key', `the map has the key '${name}' twice`, pairs[at + 2] as number);
+    }
+    if (name === '__proto__') Object.defineProperty(record, name, { value: pairs[at + 1], enumerable: true, writable: true, configurable: true });
+    else record[name] = pairs[at + 1];
+  }
+  return record;
+}
+
+/** The JS Map of the `size` pairs at `base` in mapPairStack (some key is not an atom). */
+function mapOfPairStack(base: number, size: number): Map<unknown, unknown> {
+  const pairs = mapPairStack;
+  const map = new Map<unknown, unknown>();
+  for (let i = 0, at = base; i < size; i++, at += 3) {
+    let key = pairs[at];
+    // An atom key of a JS Map is its string, and true and false are booleans.
+    if (key === 'true') key = true;
+    else if (key === 'false') key = false;
+    if (typeof key !== 'object' && map.has(key)) throw new DecodeError('duplicate_key', 'the map has a key twice', pairs[at + 2] as number);
+    map.set(key, pairs[at + 1]);
+  }
+  return map;
+}
+
 /** The atom keys of the maps being decoded, innermost last (see TermReader.seenKey). */
 const mapKeyStack: string[] = [];
 const SMALL_MAP = 32;
@@ -759,6 +1007,8 @@ class TermReader {
   depth = 0;
   /** Where the innermost map being decoded records its next key in mapKeyStack. */
   keyTop = 0;
+  /** Where the innermost small map being decoded puts its pairs in mapPairStack. */
+  pairTop = 0;
   /** The input as a DataView, made at the first float. */
   private view: DataView | undefined = undefined;
 
@@ -787,75 +1037,75 @@ class TermReader {
     if (this.pos >= this.end) throw this.truncated('a term');
     const tag = buf[this.pos++];
     switch (tag) {
-      case SMALL_INTEGER_EXT:
+      case Tag.SMALL_INTEGER_EXT:
         this.need(1, 'an integer');
         return buf[this.pos++];
-      case INTEGER_EXT: {
+      case Tag.INTEGER_EXT: {
         this.need(4, 'an integer');
         const at = this.pos;
         this.pos = at + 4;
         return (buf[at] << 24) | (buf[at + 1] << 16) | (buf[at + 2] << 8) | buf[at + 3];
       }
-      case SMALL_ATOM_UTF8_EXT:
+      case Tag.SMALL_ATOM_UTF8_EXT:
         this.need(1, 'an atom');
         return this.atom(buf[this.pos++], true);
-      case ATOM_EXT:
+      case Tag.ATOM_EXT:
         this.need(2, 'an atom');
         return this.atom(this.u16(), false);
-      case SMALL_TUPLE_EXT:
+      case Tag.SMALL_TUPLE_EXT:
         if (this.depth >= RECURSION_DEPTH) return this.readDeep(this.pos - 1);
         this.need(1, 'a tuple');
         return this.tuple(buf[this.pos++]);
-      case NIL_EXT:
+      case Tag.NIL_EXT:
         return new List([]);
-      case STRING_EXT:
+      case Tag.STRING_EXT:
         return this.string();
-      case LIST_EXT:
+      case Tag.LIST_EXT:
         if (this.depth >= RECURSION_DEPTH) return this.readDeep(this.pos - 1);
         return this.list();
-      case BINARY_EXT:
+      case Tag.BINARY_EXT:
         return this.binary();
-      case NEW_FLOAT_EXT:
+      case Tag.NEW_FLOAT_EXT:
         return this.float();
-      case MAP_EXT:
+      case Tag.MAP_EXT:
         if (this.depth >= RECURSION_DEPTH) return this.readDeep(this.pos - 1);
         return this.map();
-      case ATOM_UTF8_EXT:
+      case Tag.ATOM_UTF8_EXT:
         this.need(2, 'an atom');
         return this.atom(this.u16(), true);
-      case SMALL_ATOM_EXT:
+      case Tag.SMALL_ATOM_EXT:
         this.need(1, 'an atom');
         return this.atom(buf[this.pos++], false);
-      case SMALL_BIG_EXT:
+      case Tag.SMALL_BIG_EXT:
         this.need(1, 'an integer');
         return this.big(buf[this.pos++]);
-      case LARGE_BIG_EXT:
+      case Tag.LARGE_BIG_EXT:
         this.need(4, 'an integer');
         return this.big(this.u32());
-      case LARGE_TUPLE_EXT:
+      case Tag.LARGE_TUPLE_EXT:
         if (this.depth >= RECURSION_DEPTH) return this.readDeep(this.pos - 1);
         this.need(4, 'a tuple');
         return this.tuple(this.u32());
-      case NEW_PID_EXT:
-      case PID_EXT:
+      case Tag.NEW_PID_EXT:
+      case Tag.PID_EXT:
         return this.pid(tag);
-      case NEWER_REFERENCE_EXT:
-      case NEW_REFERENCE_EXT:
-      case REFERENCE_EXT:
+      case Tag.NEWER_REFERENCE_EXT:
+      case Tag.NEW_REFERENCE_EXT:
+      case Tag.REFERENCE_EXT:
         return this.ref(tag);
-      case NEW_PORT_EXT:
-      case V4_PORT_EXT:
-      case PORT_EXT:
+      case Tag.NEW_PORT_EXT:
+      case Tag.V4_PORT_EXT:
+      case Tag.PORT_EXT:
         return this.port(tag);
-      case BIT_BINARY_EXT:
+      case Tag.BIT_BINARY_EXT:
         return this.bitBinary();
-      case EXPORT_EXT:
+      case Tag.EXPORT_EXT:
         return this.exportFun();
-      case NEW_FUN_EXT:
+      case Tag.NEW_FUN_EXT:
         return this.fun();
-      case FLOAT_EXT:
+      case Tag.FLOAT_EXT:
         return this.oldFloat();
-      case ATOM_CACHE_REF:
+      case Tag.ATOM_CACHE_REF:
         throw new DecodeError('atom_cache_ref', 'an atom cache reference, but no atom cache is in use', this.pos - 1);
       default:
         throw new DecodeError('unknown_tag', `unknown tag ${tag}`, this.pos - 1);
@@ -879,7 +1129,7 @@ class TermReader {
         if (top === undefined) return value;
         top.children.push(value);
         if (top.children.length < top.count) break;
-        if (top.kind === LIST_EXT && !top.hasTail && this.listTailFollows(top)) break;
+        if (top.kind === Tag.LIST_EXT && !top.hasTail && this.listTailFollows(top)) break;
         stack.pop();
         value = this.closeContainer(top);
       }
@@ -893,34 +1143,34 @@ class TermReader {
     const tag = this.buf[at];
     let count: number;
     switch (tag) {
-      case SMALL_TUPLE_EXT:
+      case Tag.SMALL_TUPLE_EXT:
         this.pos++;
         this.need(1, 'a tuple');
         count = this.buf[this.pos++];
         break;
-      case LARGE_TUPLE_EXT:
-      case LIST_EXT:
-      case MAP_EXT:
+      case Tag.LARGE_TUPLE_EXT:
+      case Tag.LIST_EXT:
+      case Tag.MAP_EXT:
         this.pos++;
-        this.need(4, tag === MAP_EXT ? 'a map' : tag === LIST_EXT ? 'a list' : 'a tuple');
+        this.need(4, tag === Tag.MAP_EXT ? 'a map' : tag === Tag.LIST_EXT ? 'a list' : 'a tuple');
         count = this.u32();
-        if (tag === MAP_EXT) count *= 2;
+        if (tag === Tag.MAP_EXT) count *= 2;
         break;
       default:
         return this.read();
     }
     // Each child takes at least a byte (a list's tail too).
-    if (this.pos + count + (tag === LIST_EXT ? 1 : 0) > this.end) throw this.truncated(`a term of ${count} elements`);
+    if (this.pos + count + (tag === Tag.LIST_EXT ? 1 : 0) > this.end) throw this.truncated(`a term of ${count} elements`);
     if (this.depth + stack.length + 1 > limits.maxDepth) {
       throw new DecodeError('too_deep', `the term is nested more than ${limits.maxDepth} deep`, at);
     }
-    const kind = tag === LARGE_TUPLE_EXT ? SMALL_TUPLE_EXT : (tag as DecodeFrame['kind']);
+    const kind = tag === Tag.LARGE_TUPLE_EXT ? Tag.SMALL_TUPLE_EXT : (tag as DecodeFrame['kind']);
     const frame: DecodeFrame = { kind, children: [], count, hasTail: false, at };
     if (count > 0) {
       stack.push(frame);
       return PENDING;
     }
-    if (kind === LIST_EXT && this.listTailFollows(frame)) {
+    if (kind === Tag.LIST_EXT && this.listTailFollows(frame)) {
       stack.push(frame);
       return PENDING;
     }
@@ -929,7 +1179,7 @@ class TermReader {
 
   /** After a list's elements: NIL ends it (false); anything else is its tail, one more child. */
   private listTailFollows(frame: DecodeFrame): boolean {
-    if (this.pos < this.end && this.buf[this.pos] === NIL_EXT) {
+    if (this.pos < this.end && this.buf[this.pos] === Tag.NIL_EXT) {
       this.pos++;
       return false;
     }
@@ -940,8 +1190,8 @@ class TermReader {
 
   private closeContainer(frame: DecodeFrame): unknown {
     const children = frame.children;
-    if (frame.kind === SMALL_TUPLE_EXT) return children;
-    if (frame.kind === MAP_EXT) return mapOfPairs(children, frame.at);
+    if (frame.kind === Tag.SMALL_TUPLE_EXT) return children;
+    if (frame.kind === Tag.MAP_EXT) return mapOfPairs(children, frame.at);
     if (!frame.hasTail) return new List(children);
     const tail = children.pop();
     return withTail(children, tail);
@@ -961,6 +1211,17 @@ class TermReader {
 
   /** The atom of `size` bytes at pos: a string, or a boolean for true and false. */
   private atom(size: number, utf8: boolean): string | boolean {
+    const buf = this.buf;
+    const start = this.pos;
+    if (start + size > this.end) throw this.truncated('an atom');
+    if (size <= ATOM_CACHE_MAX_LENGTH && size > 0) {
+      // Seen before (the common case): its value straight from the cache, booleans included.
+      const slot = atomSlot(buf, start, size);
+      if (slotHolds(slot, buf, start, size)) {
+        this.pos = start + size;
+        return atomValues[slot]!;
+      }
+    }
     const text = this.atomText(size, utf8);
     return text === 'true' ? true : text === 'false' ? false : text;
   }
@@ -971,21 +1232,14 @@ class TermReader {
     if (start + size > this.end) throw this.truncated('an atom');
     this.pos = start + size;
     if (size <= ATOM_CACHE_MAX_LENGTH && size > 0) {
-      // The slot comes from the length and three bytes (no pass over the name); the name is
-      // then compared once with the one cached there.
-      const hash = (((size * 31 + buf[start]) * 31 + buf[start + size - 1]) * 31 + buf[start + (size >> 1)]) | 0;
-      const slot = (hash ^ (hash >>> 9)) & (ATOM_CACHE_SIZE - 1);
-      const cached = atomCache[slot];
-      if (cached !== undefined && cached.length === size) {
-        let i = 0;
-        while (i < size && cached.charCodeAt(i) === buf[start + i]) i++;
-        if (i === size) return cached;
-      }
+      const slot = atomSlot(buf, start, size);
+      if (slotHolds(slot, buf, start, size)) return atomTexts[slot]!;
       let ascii = 0;
       for (let i = start; i < start + size; i++) ascii |= buf[i];
+      // Only ASCII is cached: its bytes mean the same text in ATOM_EXT (Latin-1) and UTF-8.
       if (ascii < 0x80) {
         const text = internalized(latin1(buf, start, start + size));
-        atomCache[slot] = text;
+        cacheAtom(slot, text, buf, start, size);
         return text;
       }
     }
@@ -1011,19 +1265,19 @@ class TermReader {
     let size: number;
     let utf8: boolean;
     switch (tag) {
-      case SMALL_ATOM_UTF8_EXT:
-      case SMALL_ATOM_EXT:
+      case Tag.SMALL_ATOM_UTF8_EXT:
+      case Tag.SMALL_ATOM_EXT:
         this.need(1, 'a node name');
         size = this.buf[this.pos++];
-        utf8 = tag === SMALL_ATOM_UTF8_EXT;
+        utf8 = tag === Tag.SMALL_ATOM_UTF8_EXT;
         break;
-      case ATOM_UTF8_EXT:
-      case ATOM_EXT:
+      case Tag.ATOM_UTF8_EXT:
+      case Tag.ATOM_EXT:
         this.need(2, 'a node name');
         size = this.u16();
-        utf8 = tag === ATOM_UTF8_EXT;
+        utf8 = tag === Tag.ATOM_UTF8_EXT;
         break;
-      case ATOM_CACHE_REF:
+      case Tag.ATOM_CACHE_REF:
         throw new DecodeError('atom_cache_ref', 'an atom cache reference, but no atom cache is in use', this.pos - 1);
       default:
         throw new DecodeError('bad_atom', `a node name must be an atom, found tag ${tag}`, this.pos - 1);
@@ -1072,7 +1326,7 @@ class TermReader {
     const items = newArray(size);
     for (let i = 0; i < size; i++) items[i] = this.read();
     let result: unknown;
-    if (this.buf[this.pos] === NIL_EXT) {
+    if (this.buf[this.pos] === Tag.NIL_EXT) {
       this.pos++;
       result = new List(items);
     } else {
@@ -1085,7 +1339,7 @@ class TermReader {
   private binary(): Buffer {
     this.need(4, 'a binary');
     const size = this.u32();
-    this.need(size, `a binary of ${size} bytes`);
+    if (this.pos + size > this.end) throw this.truncated(`a binary of ${size} bytes`);
     const out = Buffer.allocUnsafe(size);
     const start = this.pos;
     if (size <= 32) {
@@ -1103,7 +1357,7 @@ class TermReader {
     this.need(5, 'a bitstring');
     const size = this.u32();
     const bits = this.buf[this.pos++];
-    this.need(size, `a bitstring of ${size} bytes`);
+    if (this.pos + size > this.end) throw this.truncated(`a bitstring of ${size} bytes`);
     if (size === 0 ? bits !== 0 : bits < 1 || bits > 8) {
       throw new DecodeError('bad_length', `a bitstring of ${size} bytes cannot use ${bits} bits of its last byte`, this.pos - 1);
     }
@@ -1116,9 +1370,9 @@ class TermReader {
   private float(): number | Float {
     this.need(8, 'a float');
     const buf = this.buf;
-    const view = (this.view ??= new DataView(buf.buffer, buf.byteOffset, buf.byteLength));
     const at = this.pos;
     this.pos = at + 8;
+    const view = (this.view ??= new DataView(buf.buffer, buf.byteOffset, buf.byteLength));
     return this.checkedFloat(view.getFloat64(at), at);
   }
 
@@ -1140,30 +1394,36 @@ class TermReader {
   }
 
   private big(size: number): number | bigint {
-    this.need(size + 1, `an integer of ${size} bytes`);
+    if (this.pos + size + 1 > this.end) throw this.truncated(`an integer of ${size} bytes`);
     const buf = this.buf;
     const negative = buf[this.pos++] !== 0;
     const start = this.pos;
     this.pos += size;
-    let low = 0;
-    for (let i = start + Math.min(size, 6) - 1; i >= start; i--) low = low * 256 + buf[i];
-    if (size <= 6) return negative && low !== 0 ? -low : low;
-    if (size <= 12) {
-      // Two 48-bit halves: a number when it is safe, else one bigint built from them.
-      let high = 0;
-      for (let i = start + size - 1; i >= start + 6; i--) high = high * 256 + buf[i];
-      if (high < 32) {
-        const n = high * 2 ** 48 + low;
-        return negative && n !== 0 ? -n : n;
+    // Below 2^53 (whatever the size says: leading zero digits are allowed), a number.
+    let top = start + size - 1;
+    while (top >= start && buf[top] === 0) top--;
+    if (top - start < 6 || (top - start === 6 && buf[top] < 32)) {
+      let n = 0;
+      for (let i = top; i >= start; i--) n = n * 256 + buf[i];
+      return negative && n !== 0 ? -n : n;
+    }
+    if (size <= 16) {
+      // Up to 128 bits: the digits into a two-word BigUint64Array (little-endian digits are
+      // its words on a little-endian host), read back as bigints, joined by one shift and or.
+      const f = u64Bytes;
+      if (littleEndianHost) {
+        for (let i = 0; i < size; i++) f[i] = buf[start + i];
+        for (let i = size; i < 16; i++) f[i] = 0;
+      } else {
+        for (let i = 0; i < 16; i++) f[(i & 8) + 7 - (i & 7)] = i < size ? buf[start + i] : 0;
       }
-      const n = (BigInt(high) << 48n) + BigInt(low);
+      const n = size <= 8 ? u64Scratch[0] : (u64Scratch[1] << 64n) | u64Scratch[0];
       return negative ? -n : n;
     }
     let hex = '';
     for (let i = start + size - 1; i >= start; i--) hex += HEX[buf[i]];
     const n = BigInt('0x' + hex);
-    const signed = negative ? -n : n;
-    return signed >= -MAX_SAFE && signed <= MAX_SAFE ? Number(signed) : signed;
+    return negative ? -n : n;
   }
 
   private map(): unknown {
@@ -1172,6 +1432,48 @@ class TermReader {
     // Each key and each value take at least one byte.
     if (this.pos + 2 * size > this.end) throw this.truncated(`a map of ${size} pairs`);
     this.enter();
+    const result = size <= SHAPE_MAX_KEYS ? this.smallMap(size) : this.largeMap(size);
+    this.depth--;
+    return result;
+  }
+
+  /**
+   * A map of a few pairs: read whole into mapPairStack (key, value, where the key starts), then
+   * made in one step by the constructor of its keys' shape when it has one.
+   */
+  private smallMap(size: number): unknown {
+    const base = this.pairTop;
+    // Maps inside this one's values use the stack above it.
+    this.pairTop = base + 3 * size;
+    const pairs = mapPairStack;
+    try {
+      let atomKeys = true;
+      let hash = size;
+      for (let i = 0, at = base; i < size; i++, at += 3) {
+        pairs[at + 2] = this.pos;
+        let key = this.read();
+        pairs[at + 1] = this.read();
+        if (typeof key === 'boolean') key = key ? 'true' : 'false';
+        if (typeof key === 'string') {
+          const n = key.length;
+          hash = (Math.imul(hash, 31) + n * 7 + (n > 0 ? key.charCodeAt(n - 1) : 0)) | 0;
+        } else {
+          atomKeys = false;
+        }
+        pairs[at] = key;
+      }
+      return atomKeys ? recordOfShape(base, size, hash) : mapOfPairStack(base, size);
+    } finally {
+      this.pairTop = base;
+      // The stack must not keep what was decoded alive, whether the map was made or refused.
+      for (let at = base; at < base + 3 * size; at += 3) {
+        pairs[at] = undefined;
+        pairs[at + 1] = undefined;
+      }
+    }
+  }
+
+  private largeMap(size: number): unknown {
     let record: Record<string, unknown> | undefined = {};
     let map: Map<unknown, unknown> | undefined;
     const keysFrom = this.keyTop;
@@ -1196,7 +1498,6 @@ class TermReader {
       map!.set(key, value);
     }
     this.keyTop = keysFrom;
-    this.depth--;
     return record ?? map;
   }
 
@@ -1214,7 +1515,7 @@ class TermReader {
 
   private pid(tag: number): Pid {
     const node = this.nodeName();
-    const wide = tag === NEW_PID_EXT;
+    const wide = tag === Tag.NEW_PID_EXT;
     this.need(wide ? 12 : 9, 'a pid');
     const id = this.u32();
     const serial = this.u32();
@@ -1228,7 +1529,7 @@ class TermReader {
 
   private ref(tag: number): Ref {
     let count = 1;
-    if (tag !== REFERENCE_EXT) {
+    if (tag !== Tag.REFERENCE_EXT) {
       this.need(2, 'a reference');
       count = this.u16();
       if (count < 1 || count > 5) throw new DecodeError('bad_length', `a reference of ${count} words (1 to 5)`, this.pos - 2);
@@ -1236,12 +1537,12 @@ class TermReader {
     const node = this.nodeName();
     let creation: number;
     const words: number[] = [];
-    if (tag === REFERENCE_EXT) {
+    if (tag === Tag.REFERENCE_EXT) {
       this.need(5, 'a reference');
       words.push(this.u32());
       creation = this.buf[this.pos++];
     } else {
-      const wide = tag === NEWER_REFERENCE_EXT;
+      const wide = tag === Tag.NEWER_REFERENCE_EXT;
       this.need((wide ? 4 : 1) + 4 * count, 'a reference');
       creation = wide ? this.u32() : this.buf[this.pos++];
       for (let i = 0; i < count; i++) words.push(this.u32());
@@ -1257,16 +1558,16 @@ class TermReader {
     const node = this.nodeName();
     let id: number | bigint;
     let creation: number;
-    if (tag === V4_PORT_EXT) {
+    if (tag === Tag.V4_PORT_EXT) {
       this.need(12, 'a port');
       const high = this.u32();
       const low = this.u32();
       id = high < 0x20_0000 ? high * TWO_32 + low : (BigInt(high) << 32n) | BigInt(low);
       creation = this.u32();
     } else {
-      this.need(tag === NEW_PORT_EXT ? 8 : 5, 'a port');
+      this.need(tag === Tag.NEW_PORT_EXT ? 8 : 5, 'a port');
       id = this.u32();
-      creation = tag === NEW_PORT_EXT ? this.u32() : this.buf[this.pos++];
+      creation = tag === Tag.NEW_PORT_EXT ? this.u32() : this.buf[this.pos++];
     }
     return new Port(node, id, creation);
   }
@@ -1301,6 +1602,9 @@ class TermReader {
     const end = start + 1 + size;
     const arity = this.buf[this.pos];
     const inner = new TermReader(this.buf, this.pos + 25, end);
+    // Inside a map being decoded: the inner reader's maps go above this one's.
+    inner.keyTop = this.keyTop;
+    inner.pairTop = this.pairTop;
     const module = inner.atomTerm('the module of a fun');
     const index = inner.read();
     const uniq = inner.read();
@@ -1342,7 +1646,7 @@ function mapOfPairs(pairs: unknown[], at: number): unknown {
 
 /** A container readDeep has opened: the children read so far, and how many it has. */
 interface DecodeFrame {
-  kind: typeof SMALL_TUPLE_EXT | typeof LIST_EXT | typeof MAP_EXT;
+  kind: Tag.SMALL_TUPLE_EXT | Tag.LIST_EXT | Tag.MAP_EXT;
   children: unknown[];
   count: number;
   /** For a list: whether its tail (not NIL) is the last child. */

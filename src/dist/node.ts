@@ -328,11 +328,15 @@ export class DistNode {
   // ---- messages out ----
 
   private sendToPid(to: Pid, message: unknown): void {
+    const conn = this.connections.get(to.node);
+    if (conn) return conn.sendToPid(to, message);
     this.route(to.node, [CTRL.SEND, '', to], message, true);
   }
 
   private sendToName(name: string, node: string, message: unknown): void {
-    const from = currentProcess()?.pid ?? this.netKernel;
+    const from = currentProcess()?.pid ?? this.netKernel!;
+    const conn = this.connections.get(node);
+    if (conn) return conn.sendToName(from, name, message);
     this.route(node, [CTRL.REG_SEND, from, '', name], message, true);
   }
 

@@ -12,7 +12,7 @@ import { erlang, exit, processes, register, registered, self, send, spawn, where
 import { receive, _, type Receive } from '../runtime/receive';
 import { writeOutput } from '../runtime/output';
 import { localNodeName } from '../runtime/node';
-import { currentProcess, runQueueLength } from '../runtime/scheduler';
+import { currentProcess, isThenable, runQueueLength } from '../runtime/scheduler';
 import type { Process } from '../runtime/process';
 import { Pid } from '../runtime/pid';
 import { lookupProcess, processMemory } from '../runtime/introspection';
@@ -117,20 +117,32 @@ function memory(type?: unknown): unknown {
  * which the caller reads from the DOWN of the monitor it spawned it with.
  */
 const ERPC_BUILTINS: Record<string, (...args: any[]) => unknown> = {
-  async execute_call(...args: unknown[]): Promise<unknown> {
-    if (args.length === 3) return ['return', await call(args[0], args[1], args[2])];
+  /**
+   * A function that answers at once ends its process in the same step (the 'DOWN' goes out
+   * with the SPAWN_REPLY); one that answers with a promise or a receive is waited for.
+   */
+  execute_call(...args: unknown[]): unknown {
+    if (args.length === 3) {
+      const value = call(args[0], args[1], args[2]);
+      return isThenable(value) ? Promise.resolve(value).then((v) => ['return', v]) : ['return', value];
+    }
     const [ref, module, fn, list] = args;
     const proc = currentProcess();
-    let reply: unknown;
+    const done = (reply: unknown): 'ok' => {
+      if (proc !== undefined) erpcResults.set(proc, reply);
+      return 'ok';
+    };
+    const failed = (thrown: unknown): 'ok' => done(erpcFailure(ref, thrown, module, fn, list));
+    let value: unknown;
     try {
-      reply = [ref, 'return', await call(module, fn, list)];
+      value = call(module, fn, list);
     } catch (thrown) {
-      reply = erpcFailure(ref, thrown, module, fn, list);
+      return failed(thrown);
     }
-    if (proc !== undefined) erpcResults.set(proc, reply);
-    return 'ok';
+    if (!isThenable(value)) return done([ref, 'return', value]);
+    return Promise.resolve(value).then((v) => done([ref, 'return', v]), failed);
   },
-  async execute_cast(module: unknown, fn: unknown, list: unknown): Promise<unknown> {
+  execute_cast(module: unknown, fn: unknown, list: unknown): unknown {
     return call(module, fn, list);
   },
 };
@@ -153,7 +165,8 @@ function erpcFailure(ref: unknown, thrown: unknown, module: unknown, fn: unknown
   return [ref, 'error', mapped[0], mapped[1]];
 }
 
-async function call(module: unknown, fn: unknown, list: unknown): Promise<unknown> {
+/** `module:fn(...list)`: its value, or the promise or receive it answers with; throws as it throws. */
+function call(module: unknown, fn: unknown, list: unknown): unknown {
   const args = argumentList(list);
   if (typeof module !== 'string' || typeof fn !== 'string' || args === undefined) throw new ErlangException('error', 'badarg');
   return target(module, fn)(...args);

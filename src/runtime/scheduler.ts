@@ -200,7 +200,26 @@ export function deliver(proc: Process, message: unknown): void {
 export function makeRunnable(proc: Process): void {
   proc.state = RUNNABLE;
   enqueue(proc);
-  if (!inBatch && !batchPending) scheduleBatch();
+  if (!inBatch && !batchPending && !deliveringInput) scheduleBatch();
+}
+
+/** Set while an input callback delivers messages: the batch runs after it, not a turn later. */
+let deliveringInput = false;
+
+/**
+ * Runs `deliverAll` (an input callback that delivers messages, a socket's data handler), then
+ * in the same macrotask the processes it made ready: a message from another node is answered
+ * without waiting for a setImmediate turn of the event loop.
+ */
+export function deliverThenRun(deliverAll: () => void): void {
+  if (inBatch || deliveringInput) return deliverAll();
+  deliveringInput = true;
+  try {
+    deliverAll();
+  } finally {
+    deliveringInput = false;
+    if (queue.length !== 0 || urgentQueue.length !== 0) runQueued();
+  }
 }
 
 function enqueue(proc: Process): void {
@@ -226,6 +245,11 @@ function scheduleBatch(): void {
 
 function enterBatch(): void {
   batchPending = false;
+  // An input callback may have run the queue already (deliverThenRun).
+  if (queue.length !== 0 || urgentQueue.length !== 0) runQueued();
+}
+
+function runQueued(): void {
   if (!guarded) return runBatch();
   if (!runGuarded(runBatch)) recoverFromInterrupt();
 }
