@@ -140,3 +140,32 @@ test('eshell-ts --observer starts it with the shell; quitting the shell leaves n
   await sh.exited();
   await assert.rejects(fetch(url), 'the observer outlived the shell');
 });
+
+test('a page opened after the reload still shows when the server moved to the new version', { timeout: 90000 }, async (t) => {
+  const dir = tempDir(t, 'eshell-ts-observer-late-');
+  const file = path.join(dir, 'code_reload.ts');
+  copyFileSync(path.join(ROOT, 'modules', 'code_reload.ts'), file);
+  const sh = await openShell(t, { cwd: dir, cols: 120, rows: 40 });
+  await enter(sh, 'c(code_reload).', 2);
+  const server = await bound(sh, 'ServerPid = code_reload:start_server().', 3);
+  await bound(sh, 'ClientPid = code_reload:start_client(ServerPid).', 4);
+  writeFileSync(file, readFileSync(file, 'utf8').replace('return M.server_loop(count);', 'return M.server_loop(count + 1);'));
+  await enter(sh, 'c(code_reload).', 5);
+  // The server counts on only once it runs version 2: the move happened before any page.
+  await sh.waitFor(/\b1: Server </, { timeout: 15000 });
+  const printed = (await enter(sh, 'observer().', 6)).join('\n');
+  const url = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(printed)?.[0];
+  assert.ok(url, `observer() printed no URL:\n${printed}`);
+  const browser = await openBrowser(t);
+  const { page, errors } = await openPage(browser, url);
+  await page.locator(`tr[data-pid="${server}"]`).waitFor({ timeout: 15000 });
+  await page.click(`tr[data-pid="${server}"]`);
+  await page.locator('.detail h2', { hasText: server }).waitFor();
+  const change = page.locator('.detail ul.history li');
+  await change.first().waitFor({ timeout: 10000 });
+  const changes = await change.allInnerTexts();
+  assert.equal(changes.length, 1, `one move, not a return for each call: ${JSON.stringify(changes)}`);
+  assert.match(changes[0], /\d\d:\d\d:\d\d\s+code_reload v1 → v2$/);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(await enter(sh, 'observer.stop().', 7), ["'ok'"]);
+});

@@ -43,7 +43,8 @@ export function detailOf(pid: string, sampler: Sampler): ProcessDetail {
     trapExit: proc.trapExit,
     ...behaviourState(proc),
     versions,
-    history: sampler.history(proc.pid.id),
+    // recorded by the runtime when they happen, so a page opened after a reload shows it
+    history: (ext?.versionChanges ?? []).map(({ at, module, from, to }) => ({ at, module, from, to })),
   };
 }
 

@@ -48,10 +48,12 @@ export interface SystemPoint {
 /** A delivered message seen by the tap: [sender pid number (0: not a process), receiver]. */
 export type MessageSample = [number, number];
 
+/** A process's move to a newer version of a module (at: ms since the epoch). */
 export interface VersionChange {
   at: number;
   module: string;
-  version: number;
+  from: number;
+  to: number;
 }
 
 export type SortKey = keyof ProcessRow;

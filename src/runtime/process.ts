@@ -106,6 +106,14 @@ export class ProcessExtras {
    */
   declare freshRef: Ref | null;
   declare freshRefAt: number;
+  /**
+   * The moves of this process to a newer version of a module it runs (the demo's server
+   * picking up the fixed code at its next call through the handle), the last
+   * VERSION_CHANGES_KEPT of them. Recorded when they happen, which is rare, so a tool that
+   * looks later (the observer opened after the reload) still sees them. A return to the
+   * version it was in, after a call into a newer one came back, is not a move.
+   */
+  declare versionChanges: CodeVersionChange[] | null;
   /** The receive an `await` waits in, and how to settle that await when it matches. */
   declare awaited: Receive | null;
   declare awaitedSettle: Settle | null;
@@ -135,7 +143,24 @@ export class ProcessExtras {
     this.crashReporter = null;
     this.behaviourState = null;
     this.awaitedSettle = null;
+    this.versionChanges = null;
   }
+}
+
+export interface CodeVersionChange {
+  /** Wall-clock time, ms since the epoch. */
+  readonly at: number;
+  readonly module: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+export const VERSION_CHANGES_KEPT = 20;
+
+function noteVersionChange(ext: ProcessExtras, module: string, from: number, to: number): void {
+  const changes = (ext.versionChanges ??= []);
+  changes.push({ at: Date.now(), module, from, to });
+  if (changes.length > VERSION_CHANGES_KEPT) changes.shift();
 }
 
 /** How a process spawned with a module function or with arguments starts. */
@@ -204,10 +229,14 @@ export class Process {
     const ext = (this.ext ??= new ProcessExtras());
     ext.currentFunction = fnLabel;
     if (ext.firstModule === module || ext.firstModule === undefined) {
+      if (version > ext.firstModuleVersion && ext.firstModuleVersion !== 0) noteVersionChange(ext, module, ext.firstModuleVersion, version);
       ext.firstModule = module;
       ext.firstModuleVersion = version;
     } else {
-      (ext.versions ??= new Map()).set(module, version);
+      const versions = (ext.versions ??= new Map());
+      const before = versions.get(module);
+      if (before !== undefined && before !== 0 && version > before) noteVersionChange(ext, module, before, version);
+      versions.set(module, version);
     }
   }
 

@@ -181,7 +181,7 @@ export class ProcessesTab implements Tab {
     const versions = (detail.versions ?? []).map(([module, version, code]) =>
       h('li', { class: code === 'old' ? 'old-code' : 'current-code' }, `${module} v${version} (${code})`),
     );
-    const history = (detail.history ?? []).map((change) => h('li', {}, `${clock(change.at)}  ${change.module} v${change.version}`));
+    const history = (detail.history ?? []).map((change) => h('li', {}, `${clock(change.at)}  ${change.module} v${change.from} → v${change.to}`));
     const mailbox = detail.mailbox ?? [];
     const more = (detail.mailboxLength ?? 0) - mailbox.length;
     this.detailBody.replaceChildren(h('div', {},
@@ -191,7 +191,7 @@ export class ProcessesTab implements Tab {
       detail.state !== undefined ? h('pre', { class: 'state' }, detail.state) : null,
       remote ? null : h('h3', {}, 'Code versions'),
       remote ? null : versions.length > 0 ? h('ul', { class: 'versions' }, ...versions) : h('p', { class: 'none' }, 'runs no module code'),
-      history.length > 0 ? h('h3', {}, 'Versions seen') : null,
+      history.length > 0 ? h('h3', {}, 'Version changes') : null,
       history.length > 0 ? h('ul', { class: 'history' }, ...history) : null,
     ));
     this.mailboxBody.replaceChildren(h('div', {},
