@@ -21,15 +21,25 @@ async function bound(sh, input, next) {
   return found[0];
 }
 
-test('the observer shows the seed demo live, follows its reload, and kills from the page', { timeout: 120000 }, async (t) => {
+/** The seed demo in a real shell: the module copied to a fresh directory, compiled, server and client started. */
+async function startDemo(t) {
   const dir = tempDir(t, 'eshell-ts-observer-');
   const file = path.join(dir, 'code_reload.ts');
   copyFileSync(path.join(ROOT, 'modules', 'code_reload.ts'), file);
   const sh = await openShell(t, { cwd: dir, cols: 120, rows: 40 });
-
   await enter(sh, 'c(code_reload).', 2);
   const server = await bound(sh, 'ServerPid = code_reload:start_server().', 3);
   const client = await bound(sh, 'ClientPid = code_reload:start_client(ServerPid).', 4);
+  return { sh, file, server, client };
+}
+
+/** The demo's fix: the server counts on. */
+function fixServer(file) {
+  writeFileSync(file, readFileSync(file, 'utf8').replace('return M.server_loop(count);', 'return M.server_loop(count + 1);'));
+}
+
+test('the observer shows the seed demo live, follows its reload, and kills from the page', { timeout: 120000 }, async (t) => {
+  const { sh, file, server, client } = await startDemo(t);
   const printed = (await enter(sh, 'observer().', 5)).join('\n');
   const url = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(printed)?.[0];
   assert.ok(url, `observer() printed no URL:\n${printed}`);
@@ -66,7 +76,7 @@ test('the observer shows the seed demo live, follows its reload, and kills from 
   assert.ok((await pidsShown()).length >= 4);
 
   // The fix, as in the demo, then the reload: the Code tab shows v2 with the server in it.
-  writeFileSync(file, readFileSync(file, 'utf8').replace('return M.server_loop(count);', 'return M.server_loop(count + 1);'));
+  fixServer(file);
   await enter(sh, 'c(code_reload).', 6);
   await page.click('button[data-tab="code"]');
   const current = page.locator('.module[data-module="code_reload"] .version.current');
@@ -142,14 +152,8 @@ test('eshell-ts --observer starts it with the shell; quitting the shell leaves n
 });
 
 test('a page opened after the reload still shows when the server moved to the new version', { timeout: 90000 }, async (t) => {
-  const dir = tempDir(t, 'eshell-ts-observer-late-');
-  const file = path.join(dir, 'code_reload.ts');
-  copyFileSync(path.join(ROOT, 'modules', 'code_reload.ts'), file);
-  const sh = await openShell(t, { cwd: dir, cols: 120, rows: 40 });
-  await enter(sh, 'c(code_reload).', 2);
-  const server = await bound(sh, 'ServerPid = code_reload:start_server().', 3);
-  await bound(sh, 'ClientPid = code_reload:start_client(ServerPid).', 4);
-  writeFileSync(file, readFileSync(file, 'utf8').replace('return M.server_loop(count);', 'return M.server_loop(count + 1);'));
+  const { sh, file, server } = await startDemo(t);
+  fixServer(file);
   await enter(sh, 'c(code_reload).', 5);
   // The server counts on only once it runs version 2: the move happened before any page.
   await sh.waitFor(/\b1: Server </, { timeout: 15000 });
