@@ -15,7 +15,7 @@ import { localNodeName } from '../runtime/node';
 import { currentProcess, isThenable, runQueueLength } from '../runtime/scheduler';
 import type { Process } from '../runtime/process';
 import { Pid } from '../runtime/pid';
-import { lookupProcess, processMemory } from '../runtime/introspection';
+import { lookupProcess, processMemory, PROCESS_INFO_ITEMS } from '../runtime/introspection';
 import { allProcesses, liveProcessCount } from '../runtime/table';
 import { List, ImproperList } from '../runtime/terms';
 import { moduleHandle } from '../code/moduleHandle';
@@ -39,21 +39,23 @@ const ERLANG_BUILTINS: Record<string, (...args: any[]) => unknown> = {
   memory: (type?: unknown) => memory(type),
 };
 
-/** erlang:process_info/2's items, each as erl gives it (in the terms this node has). */
-const PROCESS_INFO_ITEMS: Record<string, (proc: Process) => unknown> = {
-  registered_name: (proc) => proc.registeredName ?? new List([]),
-  current_function: (proc) => proc.currentFunction ?? proc.initialCall,
-  initial_call: (proc) => proc.initialCall,
-  status: (proc) => proc.status,
-  message_queue_len: (proc) => proc.mailbox.length,
-  messages: (proc) => new List([...proc.mailbox]),
-  links: (proc) => new List([...proc.links].map((linked) => linked.pid)),
-  monitors: (proc) => new List([...(proc.ext?.monitors?.values() ?? [])].map((m) => ['process', m.target.pid])),
-  monitored_by: (proc) => new List([...(proc.ext?.monitoredBy?.values() ?? [])].map((m) => m.watcher.pid)),
-  trap_exit: (proc) => proc.trapExit,
-  reductions: (proc) => proc.reductions,
+/** erlang:process_info/2's items beyond the runtime's process_info (PROCESS_INFO_ITEMS). */
+const PROCESS_INFO_EXTRAS: Record<string, (proc: Process) => unknown> = {
+  monitored_by: (proc) => [...(proc.ext?.monitoredBy?.values() ?? [])].map((m) => m.watcher.pid),
   memory: processMemory,
 };
+
+function isProcessInfoItem(item: unknown): item is string {
+  return typeof item === 'string' && (Object.hasOwn(PROCESS_INFO_ITEMS, item) || Object.hasOwn(PROCESS_INFO_EXTRAS, item));
+}
+
+/** One item as erl gives it: lists as Erlang lists, `[]` as the name of an unregistered process. */
+function processInfoItem(proc: Process, name: string): [string, unknown] {
+  const read = Object.hasOwn(PROCESS_INFO_EXTRAS, name) ? PROCESS_INFO_EXTRAS[name] : PROCESS_INFO_ITEMS[name as keyof typeof PROCESS_INFO_ITEMS];
+  const value = read(proc);
+  if (value === undefined) return [name, new List([])];
+  return [name, Array.isArray(value) ? new List(value) : value];
+}
 
 /** What erlang:process_info/1 lists (registered_name first, when the process has one). */
 const PROCESS_INFO_DEFAULT = ['current_function', 'initial_call', 'status', 'message_queue_len', 'links', 'trap_exit', 'reductions'];
@@ -67,12 +69,10 @@ const PROCESS_INFO_DEFAULT = ['current_function', 'initial_call', 'status', 'mes
 function processInfo(pid: unknown, items?: unknown): unknown {
   if (!(pid instanceof Pid) || pid.remote) throw new ErlangException('error', 'badarg');
   const asked = items === undefined ? undefined : items instanceof List ? items.items : [items];
-  if (asked !== undefined && asked.some((item) => typeof item !== 'string' || !Object.hasOwn(PROCESS_INFO_ITEMS, item))) {
-    throw new ErlangException('error', 'badarg');
-  }
+  if (asked !== undefined && !asked.every(isProcessInfoItem)) throw new ErlangException('error', 'badarg');
   const proc = lookupProcess(pid);
   if (proc === undefined) return 'undefined';
-  const item = (name: string): [string, unknown] => [name, PROCESS_INFO_ITEMS[name](proc)];
+  const item = (name: string): [string, unknown] => processInfoItem(proc, name);
   if (asked === undefined) {
     return new List([...(proc.registeredName === undefined ? [] : [item('registered_name')]), ...PROCESS_INFO_DEFAULT.map(item)]);
   }

@@ -34,26 +34,32 @@ export function process_info<K extends keyof ProcessInfo>(pid: Pid, item: K): [K
 export function process_info(pid: Pid, item?: keyof ProcessInfo): unknown {
   const proc = liveProcess(pid);
   if (proc === undefined) return undefined;
-  const info = describeProcess(proc);
-  return item === undefined ? info : [item, info[item]];
+  if (item !== undefined) return [item, PROCESS_INFO_ITEMS[item](proc)];
+  const info: Partial<Record<keyof ProcessInfo, unknown>> = {};
+  for (const [name, read] of Object.entries(PROCESS_INFO_ITEMS) as [keyof ProcessInfo, (p: Process) => unknown][]) {
+    const value = read(proc);
+    if (value !== undefined) info[name] = value; // registered_name only when registered
+  }
+  return info as ProcessInfo;
 }
 
-function describeProcess(proc: Process): ProcessInfo {
-  const ext = proc.ext;
-  const info: ProcessInfo = {
-    current_function: proc.currentFunction ?? proc.initialCall,
-    initial_call: proc.initialCall,
-    status: proc.status,
-    message_queue_len: proc.mailbox.length,
-    messages: [...proc.mailbox],
-    links: [...proc.links].map((other) => other.pid),
-    monitors: [...(ext?.monitors?.values() ?? [])].map((m): ['process', Pid] => ['process', m.target.pid]),
-    trap_exit: proc.trapExit,
-    reductions: proc.reductions,
-  };
-  if (proc.registeredName !== undefined) return { registered_name: proc.registeredName, ...info };
-  return info;
-}
+/**
+ * How each process_info item is read, in the order process_info(Pid) lists them. One at a
+ * time, so that asking for one item (here, or another node asking by rpc) reads only that
+ * one: a message_queue_len does not copy the mailbox.
+ */
+export const PROCESS_INFO_ITEMS: { readonly [K in keyof ProcessInfo]-?: (proc: Process) => ProcessInfo[K] } = {
+  registered_name: (proc) => proc.registeredName,
+  current_function: (proc) => proc.currentFunction ?? proc.initialCall,
+  initial_call: (proc) => proc.initialCall,
+  status: (proc) => proc.status,
+  message_queue_len: (proc) => proc.mailbox.length,
+  messages: (proc) => [...proc.mailbox],
+  links: (proc) => [...proc.links].map((other) => other.pid),
+  monitors: (proc) => [...(proc.ext?.monitors?.values() ?? [])].map((m): ['process', Pid] => ['process', m.target.pid]),
+  trap_exit: (proc) => proc.trapExit,
+  reductions: (proc) => proc.reductions,
+};
 
 /** Like lookupProcess, for a value that user code claims is a pid. */
 function liveProcess(pid: Pid): Process | undefined {
